@@ -1,0 +1,114 @@
+# lkvm: a lightweight KVM VMM for arm64.
+#
+#   make            the static aarch64 lkvm (cross-built on x86_64)
+#   make check      set-up, unit tests natively, integration suite in the emulated host
+#   make demo       set-up, then boot a Debian arm64 guest under lkvm
+#   make bench      start-up benchmark in the emulated host
+#   make unit       unit tests only (no emulated host)
+
+LKVM_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+LKVM_CACHE ?= $(HOME)/.cache/lkvm
+export LKVM_CACHE
+
+HOST_ARCH := $(shell uname -m)
+ifeq ($(HOST_ARCH),aarch64)
+CROSS_COMPILE ?=
+TARGET_LIBS_FLAGS :=
+else
+CROSS_COMPILE ?= aarch64-linux-gnu-
+SYSROOT := $(LKVM_CACHE)/sysroot
+TARGET_LIBS_FLAGS := -I$(SYSROOT)/usr/include -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
+endif
+
+CC_TARGET := $(CROSS_COMPILE)gcc
+WARNINGS := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_COMMON := -std=gnu11 -O2 -g $(WARNINGS) -I. -D_GNU_SOURCE
+
+BUILD := build
+TARGET_OBJDIR := $(BUILD)/arm64
+HOST_OBJDIR := $(BUILD)/host
+
+# Pure modules: no KVM, built natively for the unit tests too.
+PURE_SRCS := core/log.c core/options.c core/mmio.c core/term.c core/fileio.c \
+	     arm64/image.c arm64/layout.c arm64/fdt.c hw/uart16550.c
+KVM_SRCS := main.c builtin-run.c core/vm.c core/vcpu.c core/ioloop.c \
+	    arm64/gic.c arm64/vcpu.c arm64/boot.c
+LKVM_SRCS := $(PURE_SRCS) $(KVM_SRCS)
+
+all: lkvm
+
+# --- the target binary ----------------------------------------------------
+TARGET_OBJS := $(LKVM_SRCS:%.c=$(TARGET_OBJDIR)/%.o)
+
+lkvm: $(TARGET_OBJS)
+	$(CC_TARGET) -static -o $@ $^ $(TARGET_LIBS_FLAGS) -lfdt -lz -lpthread
+
+$(TARGET_OBJDIR)/%.o: %.c $(if $(SYSROOT),$(SYSROOT)/.ready) Makefile
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(CFLAGS_COMMON) $(TARGET_LIBS_FLAGS) -MMD -MP \
+		-DLKVM_VERSION='"$(LKVM_VERSION)"' -c -o $@ $<
+
+# The arm64 libfdt/zlib come unpacked from Debian's packages (see scripts/).
+$(SYSROOT)/.ready:
+	scripts/fetch-arm64.sh
+	touch $@
+
+-include $(TARGET_OBJS:.o=.d)
+
+# --- unit tests, natively, under ASan and UBSan ----------------------------
+HOST_CC ?= cc
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
+HOST_CFLAGS := $(CFLAGS_COMMON) $(SAN)
+HOST_OBJS := $(PURE_SRCS:%.c=$(HOST_OBJDIR)/%.o)
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(HOST_OBJDIR)/tests/%,$(wildcard tests/unit/test_*.c))
+
+$(HOST_OBJDIR)/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(HOST_OBJDIR)/tests/%: tests/unit/%.c $(HOST_OBJS) tests/unit/helpers.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_OBJS) -lcmocka -lfdt -lz -lpthread
+
+-include $(HOST_OBJS:.o=.d)
+
+unit-build: $(UNIT_TESTS)
+
+unit: unit-build
+	@tests/unit/run.sh $(UNIT_TESTS)
+
+# --- set-up, integration, demo, bench -------------------------------------
+deps:
+	@if [ "$$(id -u)" = 0 ]; then scripts/setup-deps.sh; \
+	 else echo "make deps: not root, assuming the packages in scripts/setup-deps.sh are installed"; fi
+	@scripts/fetch-arm64.sh
+	@mkdir -p $(SYSROOT) && touch $(SYSROOT)/.ready
+
+GUEST_PAYLOADS := $(patsubst tests/guest/%.S,$(BUILD)/guest/%.flat,$(wildcard tests/guest/*.S))
+
+$(BUILD)/guest/%.flat: tests/guest/%.S tests/guest/flat.lds tests/guest/uart.inc
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) -nostdlib -static -Wl,--build-id=none -Wl,-T,tests/guest/flat.lds -o $(BUILD)/guest/$*.elf $<
+	$(CROSS_COMPILE)objcopy -O binary $(BUILD)/guest/$*.elf $@
+
+payloads: $(GUEST_PAYLOADS)
+
+integration: lkvm payloads
+	@tests/l1/run.sh check
+
+check: deps
+	@$(MAKE) --no-print-directory unit-build lkvm payloads
+	@tests/check.sh $(UNIT_TESTS)
+
+demo: deps
+	@$(MAKE) --no-print-directory lkvm
+	@tests/l1/run.sh demo
+
+bench: deps
+	@$(MAKE) --no-print-directory lkvm
+	@bench/run.sh
+
+clean:
+	rm -rf $(BUILD) lkvm
+
+.PHONY: all deps unit unit-build payloads integration check demo bench clean

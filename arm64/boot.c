@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Puts the kernel, initrd and device tree into guest RAM (booting.rst). */
+#include <errno.h>
+#include <fcntl.h>
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arm64/image.h"
+#include "arm64/kvm_arm64.h"
+#include "arm64/memmap.h"
+#include "core/fileio.h"
+#include "core/log.h"
+
+/* Ample for the nodes we write, even with 123 vCPUs. */
+#define FDT_BUILD_SIZE (64 * 1024)
+#define RNG_SEED_SIZE 64
+
+static uint8_t *gpa_to_host(struct vm *vm, uint64_t gpa)
+{
+	return vm->ram.host + (gpa - vm->ram.gpa);
+}
+
+int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd)
+{
+	const struct vm_config *cfg = vm->cfg;
+	struct kernel_load kernel;
+	uint64_t initrd_size = 0;
+	char err[256];
+	struct stat st;
+	int ret;
+
+	ret = kernel_load(kernel_fd, vm->ram.host, boot_usable_ram(vm->ram_size),
+			  &kernel, err, sizeof(err));
+	if (ret) {
+		pr_err("kernel %s: %s", cfg->kernel_path, err);
+		return ret;
+	}
+	if (initrd_fd >= 0) {
+		if (fstat(initrd_fd, &st)) {
+			pr_err("initrd %s: %s", cfg->initrd_path, strerror(errno));
+			return -errno;
+		}
+		initrd_size = st.st_size;
+	}
+	ret = boot_layout_compute(vm->ram.gpa, vm->ram_size, kernel.offset,
+				  kernel.mem_size, initrd_size, &vm->layout,
+				  err, sizeof(err));
+	if (ret) {
+		pr_err("%s", err);
+		return ret;
+	}
+	if (initrd_size) {
+		ret = pread_full(initrd_fd, gpa_to_host(vm, vm->layout.initrd_start),
+				 initrd_size, 0);
+		if (ret) {
+			pr_err("initrd %s: cannot read: %s", cfg->initrd_path,
+			       strerror(-ret));
+			return ret;
+		}
+	}
+	pr_debug("kernel at 0x%llx-0x%llx, initrd at 0x%llx (%llu bytes), DTB at 0x%llx",
+		 (unsigned long long)vm->layout.kernel_start,
+		 (unsigned long long)vm->layout.kernel_end,
+		 (unsigned long long)vm->layout.initrd_start,
+		 (unsigned long long)initrd_size,
+		 (unsigned long long)vm->layout.dtb_start);
+	return 0;
+}
+
+static int dump_dtb(const char *path, const void *fdt)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int ret;
+
+	if (fd < 0) {
+		pr_err("--dump-dtb %s: cannot create: %s", path, strerror(errno));
+		return -errno;
+	}
+	ret = write_full(fd, fdt, fdt_totalsize(fdt));
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (ret)
+		pr_err("--dump-dtb %s: cannot write: %s", path, strerror(-ret));
+	return ret;
+}
+
+int arm64_setup_fdt(struct vm *vm)
+{
+	uint8_t rng_seed[RNG_SEED_SIZE];
+	struct fdt_platform plat = {
+		.ram_base = vm->ram.gpa,
+		.ram_size = vm->ram_size,
+		.nr_cpus = vm->nr_cpus,
+		.gic = vm->gic,
+		.pmu = vm->cfg->pmu,
+		.bootargs = vm->cmdline,
+		.initrd_start = vm->layout.initrd_start,
+		.initrd_size = vm->layout.initrd_size,
+	};
+	uint64_t *mpidrs;
+	void *fdt;
+	int ret;
+
+	mpidrs = calloc(vm->nr_cpus, sizeof(*mpidrs));
+	fdt = malloc(FDT_BUILD_SIZE);
+	if (!mpidrs || !fdt) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (unsigned int i = 0; i < vm->nr_cpus; i++)
+		mpidrs[i] = vm->vcpus[i].mpidr;
+	plat.mpidrs = mpidrs;
+	/* Seeds for the guest's CRNG and KASLR, as a bootloader would pass. */
+	if (getrandom(rng_seed, sizeof(rng_seed), GRND_NONBLOCK) == sizeof(rng_seed)) {
+		plat.rng_seed = rng_seed;
+		plat.rng_seed_len = sizeof(rng_seed);
+	}
+	if (getrandom(&plat.kaslr_seed, sizeof(plat.kaslr_seed), GRND_NONBLOCK) < 0)
+		plat.kaslr_seed = 0;
+
+	ret = fdt_build(&plat, fdt, FDT_BUILD_SIZE);
+	if (ret) {
+		pr_err("cannot build the device tree: %s", fdt_strerror(ret));
+		ret = -EINVAL;
+		goto out;
+	}
+	memcpy(gpa_to_host(vm, vm->layout.dtb_start), fdt, fdt_totalsize(fdt));
+	ret = vm->cfg->dump_dtb_path ? dump_dtb(vm->cfg->dump_dtb_path, fdt) : 0;
+out:
+	free(fdt);
+	free(mpidrs);
+	return ret;
+}

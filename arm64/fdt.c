@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's device tree, written with libfdt's sequential-write API.
+ * Bindings: Documentation/devicetree/bindings/{arm/cpus.yaml,arm/psci.yaml,
+ * timer/arm,arch_timer.yaml,interrupt-controller/arm,gic*.yaml,
+ * serial/8250.yaml}, and the chosen node of the DT specification.
+ */
+#include <libfdt.h>
+#include <stdio.h>
+
+#include "arm64/fdt.h"
+#include "arm64/memmap.h"
+
+/* The three interrupt cells of the GIC binding. */
+#define GIC_FDT_SPI		0
+#define GIC_FDT_PPI		1
+#define IRQ_TYPE_LEVEL_HIGH	4
+#define IRQ_TYPE_LEVEL_LOW	8
+
+#define TRY(expr) do { int __r = (expr); if (__r) return __r; } while (0)
+
+static int prop_reg(void *fdt, const uint64_t *pairs, int nr_pairs)
+{
+	fdt64_t cells[8];
+
+	for (int i = 0; i < 2 * nr_pairs; i++)
+		cells[i] = cpu_to_fdt64(pairs[i]);
+	return fdt_property(fdt, "reg", cells, 2 * nr_pairs * sizeof(cells[0]));
+}
+
+static int prop_cells(void *fdt, const char *name, const uint32_t *v, int n)
+{
+	fdt32_t cells[16];
+
+	for (int i = 0; i < n; i++)
+		cells[i] = cpu_to_fdt32(v[i]);
+	return fdt_property(fdt, name, cells, n * sizeof(cells[0]));
+}
+
+static int begin_node_at(void *fdt, const char *name, uint64_t addr)
+{
+	char node[64];
+
+	snprintf(node, sizeof(node), "%s@%llx", name, (unsigned long long)addr);
+	return fdt_begin_node(fdt, node);
+}
+
+static int add_chosen(void *fdt, const struct fdt_platform *plat)
+{
+	TRY(fdt_begin_node(fdt, "chosen"));
+	if (plat->bootargs)
+		TRY(fdt_property_string(fdt, "bootargs", plat->bootargs));
+	TRY(fdt_property_string(fdt, "stdout-path", "serial0"));
+	if (plat->initrd_size) {
+		TRY(fdt_property_u64(fdt, "linux,initrd-start", plat->initrd_start));
+		TRY(fdt_property_u64(fdt, "linux,initrd-end",
+				     plat->initrd_start + plat->initrd_size));
+	}
+	if (plat->rng_seed_len)
+		TRY(fdt_property(fdt, "rng-seed", plat->rng_seed,
+				 plat->rng_seed_len));
+	TRY(fdt_property_u64(fdt, "kaslr-seed", plat->kaslr_seed));
+	return fdt_end_node(fdt);
+}
+
+static int add_memory(void *fdt, const struct fdt_platform *plat)
+{
+	uint64_t reg[] = { plat->ram_base, plat->ram_size };
+
+	TRY(begin_node_at(fdt, "memory", plat->ram_base));
+	TRY(fdt_property_string(fdt, "device_type", "memory"));
+	TRY(prop_reg(fdt, reg, 1));
+	return fdt_end_node(fdt);
+}
+
+static int add_cpus(void *fdt, const struct fdt_platform *plat)
+{
+	TRY(fdt_begin_node(fdt, "cpus"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	TRY(fdt_property_u32(fdt, "#size-cells", 0));
+	for (unsigned int i = 0; i < plat->nr_cpus; i++) {
+		/* reg is MPIDR_EL1's affinity fields Aff2..Aff0 (Aff3 is 0). */
+		uint32_t hwid = plat->mpidrs[i] & 0xffffff;
+
+		TRY(begin_node_at(fdt, "cpu", hwid));
+		TRY(fdt_property_string(fdt, "device_type", "cpu"));
+		TRY(fdt_property_string(fdt, "compatible", "arm,arm-v8"));
+		TRY(fdt_property_u32(fdt, "reg", hwid));
+		TRY(fdt_property_string(fdt, "enable-method", "psci"));
+		TRY(fdt_end_node(fdt));
+	}
+	return fdt_end_node(fdt);
+}
+
+static int add_psci(void *fdt)
+{
+	static const char compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
+
+	TRY(fdt_begin_node(fdt, "psci"));
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(fdt_property_string(fdt, "method", "hvc"));
+	return fdt_end_node(fdt);
+}
+
+static int add_gic(void *fdt, const struct fdt_platform *plat)
+{
+	static const char v2_compat[] = "arm,cortex-a15-gic";
+
+	TRY(begin_node_at(fdt, "intc", GIC_DIST_BASE));
+	if (plat->gic == GIC_V3) {
+		uint64_t reg[] = {
+			GIC_DIST_BASE, GIC_DIST_SIZE,
+			GICV3_REDIST_BASE, plat->nr_cpus * GICV3_REDIST_STRIDE,
+		};
+
+		TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
+		TRY(prop_reg(fdt, reg, 2));
+	} else {
+		uint64_t reg[] = {
+			GIC_DIST_BASE, GICV2_DIST_SIZE,
+			GICV2_CPU_BASE, GICV2_CPU_SIZE,
+		};
+
+		TRY(fdt_property(fdt, "compatible", v2_compat, sizeof(v2_compat)));
+		TRY(prop_reg(fdt, reg, 2));
+	}
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 3));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(fdt_property_u32(fdt, "phandle", FDT_PHANDLE_GIC));
+	return fdt_end_node(fdt);
+}
+
+/* GICv2 PPIs carry a mask of the CPUs they reach in bits [15:8]. */
+static uint32_t ppi_flags(const struct fdt_platform *plat, uint32_t type)
+{
+	if (plat->gic == GIC_V2)
+		type |= ((1u << plat->nr_cpus) - 1) << 8;
+	return type;
+}
+
+static int add_timer(void *fdt, const struct fdt_platform *plat)
+{
+	static const char compat[] = "arm,armv8-timer\0arm,armv7-timer";
+	uint32_t flags = ppi_flags(plat, IRQ_TYPE_LEVEL_LOW);
+	uint32_t irqs[] = {
+		GIC_FDT_PPI, PPI_TIMER_SEC_PHYS - 16, flags,
+		GIC_FDT_PPI, PPI_TIMER_PHYS - 16, flags,
+		GIC_FDT_PPI, PPI_TIMER_VIRT - 16, flags,
+		GIC_FDT_PPI, PPI_TIMER_HYP - 16, flags,
+	};
+
+	TRY(fdt_begin_node(fdt, "timer"));
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(prop_cells(fdt, "interrupts", irqs, 12));
+	TRY(fdt_property(fdt, "always-on", NULL, 0));
+	return fdt_end_node(fdt);
+}
+
+static int add_pmu(void *fdt, const struct fdt_platform *plat)
+{
+	uint32_t irq[] = {
+		GIC_FDT_PPI, PPI_PMU - 16, ppi_flags(plat, IRQ_TYPE_LEVEL_HIGH),
+	};
+
+	TRY(fdt_begin_node(fdt, "pmu"));
+	TRY(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
+	TRY(prop_cells(fdt, "interrupts", irq, 3));
+	return fdt_end_node(fdt);
+}
+
+static int add_uart(void *fdt)
+{
+	uint64_t reg[] = { UART16550_BASE, 8 };
+	uint32_t irq[] = {
+		GIC_FDT_SPI, IRQ_UART16550 - GIC_SPI_BASE, IRQ_TYPE_LEVEL_HIGH,
+	};
+
+	TRY(begin_node_at(fdt, "uart", UART16550_BASE));
+	TRY(fdt_property_string(fdt, "compatible", "ns16550a"));
+	TRY(prop_reg(fdt, reg, 1));
+	TRY(prop_cells(fdt, "interrupts", irq, 3));
+	TRY(fdt_property_u32(fdt, "clock-frequency", 1843200));
+	return fdt_end_node(fdt);
+}
+
+static int add_aliases(void *fdt)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/uart@%llx",
+		 (unsigned long long)UART16550_BASE);
+	TRY(fdt_begin_node(fdt, "aliases"));
+	TRY(fdt_property_string(fdt, "serial0", path));
+	return fdt_end_node(fdt);
+}
+
+int fdt_build(const struct fdt_platform *plat, void *buf, size_t size)
+{
+	void *fdt = buf;
+
+	TRY(fdt_create(fdt, size));
+	TRY(fdt_finish_reservemap(fdt));
+	TRY(fdt_begin_node(fdt, ""));
+	TRY(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(fdt_property_u32(fdt, "interrupt-parent", FDT_PHANDLE_GIC));
+	TRY(add_chosen(fdt, plat));
+	TRY(add_aliases(fdt));
+	TRY(add_memory(fdt, plat));
+	TRY(add_cpus(fdt, plat));
+	TRY(add_psci(fdt));
+	TRY(add_gic(fdt, plat));
+	TRY(add_timer(fdt, plat));
+	if (plat->pmu)
+		TRY(add_pmu(fdt, plat));
+	TRY(add_uart(fdt));
+	TRY(fdt_end_node(fdt));
+	TRY(fdt_finish(fdt));
+	TRY(fdt_open_into(fdt, fdt, size));
+	return fdt_pack(fdt);
+}

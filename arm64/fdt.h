@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_ARM64_FDT_H
+#define LKVM_ARM64_FDT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum gic_version {
+	GIC_V2 = 2,
+	GIC_V3 = 3,
+};
+
+/* Everything the device tree describes; filled by the VM, pure data here. */
+struct fdt_platform {
+	uint64_t ram_base;
+	uint64_t ram_size;
+	unsigned int nr_cpus;
+	const uint64_t *mpidrs;		/* MPIDR_EL1 of each vCPU */
+	enum gic_version gic;
+	bool pmu;
+	const char *bootargs;		/* NULL: no bootargs property */
+	uint64_t initrd_start;
+	uint64_t initrd_size;		/* 0: no initrd */
+	const uint8_t *rng_seed;	/* /chosen/rng-seed, seeds the guest's CRNG */
+	size_t rng_seed_len;
+	uint64_t kaslr_seed;
+};
+
+/* Phandle of the interrupt controller: every interrupt refers to it. */
+#define FDT_PHANDLE_GIC 1
+
+/*
+ * Build the device tree into @buf (at most @size bytes) and pack it.
+ * Returns 0 or a negative libfdt error (-FDT_ERR_NOSPACE: @size too small).
+ */
+int fdt_build(const struct fdt_platform *plat, void *buf, size_t size);
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_ARM64_KVM_ARM64_H
+#define LKVM_ARM64_KVM_ARM64_H
+
+#include <stdint.h>
+
+#include "core/vm.h"
+
+/* KVM_CREATE_VM's type for a guest whose address space ends at @ipa_end. */
+int arm64_vm_type(int kvm_fd, uint64_t ipa_end, unsigned long *type);
+
+/* Most vCPUs this host and lkvm's memory map allow. */
+unsigned int arm64_max_cpus(struct vm *vm);
+
+/* vGIC: created before the vCPUs, initialised after them. */
+int arm64_gic_create(struct vm *vm);
+int arm64_gic_finalize(struct vm *vm);
+int arm64_irq_line(struct vm *vm, unsigned int intid, int level);
+
+int arm64_vcpu_init(struct vm *vm, struct vcpu *vcpu);
+int arm64_pmu_init(struct vm *vm, struct vcpu *vcpu);
+int arm64_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0);
+/* The vCPU's PC, for messages; 0 if it cannot be read. */
+uint64_t arm64_vcpu_pc(struct vcpu *vcpu);
+
+/* Kernel and initrd into guest RAM; fills vm->layout. */
+int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd);
+/* The device tree into guest RAM (and to --dump-dtb). */
+int arm64_setup_fdt(struct vm *vm);
+
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_ARM64_MEMMAP_H
+#define LKVM_ARM64_MEMMAP_H
+
+/*
+ * The guest physical memory map and interrupt numbers: the one table.
+ *
+ * It follows QEMU's "virt" machine, because Debian's UEFI build hard-codes
+ * that layout (RAM at 1 GiB, devices in 0x0800_0000-0x0FFF_FFFF, see
+ * firmware-path.md), and adds the 16550 at 0x0100_0000 where kvm-unit-tests'
+ * kvmtool target writes its early output. 0x0000_0000-0x00FF_FFFF stays
+ * free for flash0 (the firmware code, up to 16 MiB).
+ */
+#define UART16550_BASE		0x01000000ULL
+#define UART16550_SIZE		0x1000ULL
+
+#define GIC_DIST_BASE		0x08000000ULL
+#define GIC_DIST_SIZE		0x10000ULL
+#define GICV2_CPU_BASE		0x08010000ULL
+#define GICV2_CPU_SIZE		0x2000ULL	/* KVM_VGIC_V2_CPU_SIZE */
+#define GICV2_DIST_SIZE		0x1000ULL	/* KVM_VGIC_V2_DIST_SIZE */
+#define GICV3_REDIST_BASE	0x080A0000ULL
+#define GICV3_REDIST_SIZE	0x00F60000ULL
+#define GICV3_REDIST_STRIDE	0x20000ULL	/* RD_base + SGI_base frames */
+
+#define RAM_BASE		0x40000000ULL
+
+/* GICv3 redistributors that fit in the window; GICv2 is limited to 8. */
+#define GICV3_MAX_CPUS		(GICV3_REDIST_SIZE / GICV3_REDIST_STRIDE)
+#define GICV2_MAX_CPUS		8
+
+/* Interrupts: GIC INTIDs. SPIs start at 32. */
+#define GIC_SPI_BASE		32
+#define GIC_NR_IRQS		128	/* INTIDs the vGIC implements (SGIs+PPIs+SPIs) */
+#define IRQ_UART16550		(GIC_SPI_BASE + 0)
+
+/* Architected timer PPIs (INTIDs), as every arm64 platform wires them. */
+#define PPI_TIMER_SEC_PHYS	29
+#define PPI_TIMER_PHYS		30
+#define PPI_TIMER_VIRT		27
+#define PPI_TIMER_HYP		26
+#define PPI_PMU			23
+
+#endif

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_CORE_FILEIO_H
+#define LKVM_CORE_FILEIO_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Read exactly @len bytes at @off. Returns 0, -EIO at end of file, or -errno. */
+int pread_full(int fd, void *buf, uint64_t len, off_t off);
+/* Write exactly @len bytes. Returns 0 or -errno. */
+int write_full(int fd, const void *buf, uint64_t len);
+
+#endif

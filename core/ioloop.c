@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "core/ioloop.h"
+
+int ioloop_init(struct ioloop *loop)
+{
+	loop->done = false;
+	loop->watches = NULL;
+	loop->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	return loop->epoll_fd < 0 ? -errno : 0;
+}
+
+void ioloop_destroy(struct ioloop *loop)
+{
+	while (loop->watches) {
+		struct io_watch *w = loop->watches;
+
+		loop->watches = w->next;
+		free(w);
+	}
+	if (loop->epoll_fd >= 0)
+		close(loop->epoll_fd);
+	loop->epoll_fd = -1;
+}
+
+static struct io_watch *find_watch(struct ioloop *loop, int fd)
+{
+	for (struct io_watch *w = loop->watches; w; w = w->next)
+		if (w->fd == fd)
+			return w;
+	return NULL;
+}
+
+int ioloop_watch(struct ioloop *loop, int fd, io_handler_fn handler,
+		 void *opaque)
+{
+	struct io_watch *w = malloc(sizeof(*w));
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (!w)
+		return -ENOMEM;
+	*w = (struct io_watch) { fd, handler, opaque, loop->watches };
+	ev.data.ptr = w;
+	if (epoll_ctl(loop->epoll_fd, EPOLL_CTL_ADD, fd, &ev)) {
+		free(w);
+		return -errno;
+	}
+	loop->watches = w;
+	return 0;
+}
+
+int ioloop_pause(struct ioloop *loop, int fd, bool paused)
+{
+	struct io_watch *w = find_watch(loop, fd);
+	struct epoll_event ev = { .events = paused ? 0 : EPOLLIN };
+
+	if (!w)
+		return -ENOENT;
+	ev.data.ptr = w;
+	return epoll_ctl(loop->epoll_fd, EPOLL_CTL_MOD, fd, &ev) ? -errno : 0;
+}
+
+int ioloop_run(struct ioloop *loop)
+{
+	struct epoll_event events[8];
+
+	while (!loop->done) {
+		int n = epoll_wait(loop->epoll_fd, events, 8, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		for (int i = 0; i < n && !loop->done; i++) {
+			struct io_watch *w = events[i].data.ptr;
+
+			w->handler(loop, w->opaque);
+		}
+	}
+	return 0;
+}

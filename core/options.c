@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `lkvm run` options, spelled as kvmtool spells them so that scripts written
+ * for kvmtool (kvm-unit-tests among them) run unchanged. Pure: no I/O, so
+ * every message is unit-tested.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/options.h"
+
+struct run_option {
+	char short_name;
+	const char *long_name;
+	const char *arg_name;		/* NULL: a flag without a value */
+	const char *help;
+	int (*apply)(struct vm_config *cfg, const char *arg, char *err,
+		     size_t err_len);
+};
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int parse_size(const char *str, uint64_t default_unit, uint64_t *out)
+{
+	unsigned long long value;
+	uint64_t unit = default_unit;
+	char *end;
+
+	if (!str || *str < '0' || *str > '9')
+		return -EINVAL;
+	errno = 0;
+	value = strtoull(str, &end, 10);
+	if (errno)
+		return -EINVAL;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		unit = 1ULL << 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		unit = 1ULL << 20;
+		end++;
+		break;
+	case 'g': case 'G':
+		unit = 1ULL << 30;
+		end++;
+		break;
+	case 't': case 'T':
+		unit = 1ULL << 40;
+		end++;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*end != '\0' || (value && unit > UINT64_MAX / value))
+		return -EINVAL;
+	*out = value * unit;
+	return 0;
+}
+
+static int set_kernel(struct vm_config *cfg, const char *arg, char *err,
+		      size_t len)
+{
+	if (!*arg)
+		return fail(err, len, "--kernel: needs a file name");
+	cfg->kernel_path = arg;
+	return 0;
+}
+
+static int set_initrd(struct vm_config *cfg, const char *arg, char *err,
+		      size_t len)
+{
+	if (!*arg)
+		return fail(err, len, "--initrd: needs a file name");
+	cfg->initrd_path = arg;
+	return 0;
+}
+
+static int set_params(struct vm_config *cfg, const char *arg, char *err,
+		      size_t len)
+{
+	(void)err, (void)len;
+	cfg->params = arg;
+	return 0;
+}
+
+static int set_cpus(struct vm_config *cfg, const char *arg, char *err,
+		    size_t len)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end || errno || n > UINT_MAX)
+		return fail(err, len, "--cpus %s: not a number of vCPUs", arg);
+	if (n == 0)
+		return fail(err, len, "--cpus 0: must be at least 1");
+	cfg->nr_cpus = n;
+	return 0;
+}
+
+static int set_mem(struct vm_config *cfg, const char *arg, char *err,
+		   size_t len)
+{
+	uint64_t size;
+
+	if (parse_size(arg, MiB, &size))
+		return fail(err, len,
+			    "--mem %s: not a size (a number of MiB, or a number followed by K, M, G or T)",
+			    arg);
+	if (size < MIN_RAM_SIZE)
+		return fail(err, len, "--mem %s: must be at least 64 MiB", arg);
+	if (size % MiB)
+		return fail(err, len, "--mem %s: must be a whole number of MiB",
+			    arg);
+	cfg->ram_size = size;
+	return 0;
+}
+
+static int set_name(struct vm_config *cfg, const char *arg, char *err,
+		    size_t len)
+{
+	if (!*arg || strchr(arg, '/') || strlen(arg) > 64)
+		return fail(err, len,
+			    "--name '%s': must be 1 to 64 characters without '/'",
+			    arg);
+	cfg->name = arg;
+	return 0;
+}
+
+static int set_console(struct vm_config *cfg, const char *arg, char *err,
+		       size_t len)
+{
+	if (strcmp(arg, "serial"))
+		return fail(err, len,
+			    "--console %s: only 'serial' is supported", arg);
+	cfg->console = CONSOLE_SERIAL;
+	return 0;
+}
+
+static int set_nodefaults(struct vm_config *cfg, const char *arg, char *err,
+			  size_t len)
+{
+	(void)arg, (void)err, (void)len;
+	cfg->nodefaults = true;
+	return 0;
+}
+
+/* kvmtool syntax: comma-separated key=value; without mode= it means tap. */
+static int set_network(struct vm_config *cfg, const char *arg, char *err,
+		       size_t len)
+{
+	const char *p = arg, *mode = NULL;
+	size_t mode_len = 0;
+
+	(void)cfg;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (n > 5 && !strncmp(p, "mode=", 5)) {
+			mode = p + 5;
+			mode_len = n - 5;
+		} else if (n) {
+			return fail(err, len,
+				    "--network %s: unsupported parameter '%.*s' (only mode=none is available)",
+				    arg, (int)n, p);
+		}
+		p += n + (p[n] == ',');
+	}
+	if (!mode)
+		return fail(err, len,
+			    "--network %s: no mode given (only mode=none is available)",
+			    arg);
+	if (mode_len != 4 || strncmp(mode, "none", 4))
+		return fail(err, len,
+			    "--network %s: mode '%.*s' is not supported (only mode=none is available)",
+			    arg, (int)mode_len, mode);
+	return 0;
+}
+
+static int set_loglevel(struct vm_config *cfg, const char *arg, char *err,
+			size_t len)
+{
+	static const char *const names[] = {
+		[LOG_ERROR] = "error", [LOG_WARNING] = "warning",
+		[LOG_INFO] = "info", [LOG_DEBUG] = "debug",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(arg, names[i])) {
+			cfg->log_level = i;
+			return 0;
+		}
+	}
+	return fail(err, len,
+		    "--loglevel %s: must be one of error, warning, info, debug",
+		    arg);
+}
+
+static int set_irqchip(struct vm_config *cfg, const char *arg, char *err,
+		       size_t len)
+{
+	if (!strcmp(arg, "auto"))
+		cfg->irqchip = IRQCHIP_AUTO;
+	else if (!strcmp(arg, "gicv2"))
+		cfg->irqchip = IRQCHIP_GICV2;
+	else if (!strcmp(arg, "gicv3"))
+		cfg->irqchip = IRQCHIP_GICV3;
+	else
+		return fail(err, len,
+			    "--irqchip %s: must be one of auto, gicv2, gicv3",
+			    arg);
+	return 0;
+}
+
+static int set_pmu(struct vm_config *cfg, const char *arg, char *err,
+		   size_t len)
+{
+	(void)arg, (void)err, (void)len;
+	cfg->pmu = true;
+	return 0;
+}
+
+static int set_dump_dtb(struct vm_config *cfg, const char *arg, char *err,
+			size_t len)
+{
+	if (!*arg)
+		return fail(err, len, "--dump-dtb: needs a file name");
+	cfg->dump_dtb_path = arg;
+	return 0;
+}
+
+static int set_dev(struct vm_config *cfg, const char *arg, char *err,
+		   size_t len)
+{
+	if (!*arg)
+		return fail(err, len, "--dev: needs a device path");
+	cfg->kvm_dev_path = arg;
+	return 0;
+}
+
+static int set_help(struct vm_config *cfg, const char *arg, char *err,
+		    size_t len)
+{
+	(void)arg, (void)err, (void)len;
+	cfg->show_help = true;
+	return 0;
+}
+
+struct option_group {
+	const char *title;
+	const struct run_option *options;
+};
+
+static const struct run_option basic_options[] = {
+	{ 0, "name", "guest name", "name of the VM (default guest-<pid>)", set_name },
+	{ 'c', "cpus", "n", "number of vCPUs (default: one per host CPU)", set_cpus },
+	{ 'm', "mem", "size", "guest RAM: MiB, or with a K/M/G/T suffix (default 64 MiB per vCPU + 192 MiB)", set_mem },
+	{ 0, "console", "serial", "console device (16550 UART at 0x1000000)", set_console },
+	{ 0, "dev", "device_file", "KVM device file (default /dev/kvm)", set_dev },
+	{ 0, "nodefaults", NULL, "pass -p to the kernel verbatim, add no console= to it", set_nodefaults },
+	{ 0, "loglevel", "level", "error, warning, info (default) or debug", set_loglevel },
+	{ 0 }
+};
+
+static const struct run_option kernel_options[] = {
+	{ 'k', "kernel", "kernel", "arm64 Image, gzip-compressed Image, or flat binary", set_kernel },
+	{ 'i', "initrd", "initrd", "initial RAM disk", set_initrd },
+	{ 'p', "params", "params", "kernel command line", set_params },
+	{ 0 }
+};
+
+static const struct run_option network_options[] = {
+	{ 'n', "network", "mode=none", "network device parameters (only mode=none is available)", set_network },
+	{ 0 }
+};
+
+static const struct run_option arch_options[] = {
+	{ 0, "irqchip", "auto|gicv2|gicv3", "interrupt controller (default auto: gicv3, else gicv2)", set_irqchip },
+	{ 0, "pmu", NULL, "give the guest a PMUv3", set_pmu },
+	{ 0, "dump-dtb", "file", "write the generated device tree blob to a file", set_dump_dtb },
+	{ 0 }
+};
+
+static const struct run_option misc_options[] = {
+	{ 'h', "help", NULL, "show this help", set_help },
+	{ 0 }
+};
+
+static const struct option_group option_groups[] = {
+	{ "Basic options", basic_options },
+	{ "Kernel options", kernel_options },
+	{ "Networking options", network_options },
+	{ "Arch-specific options", arch_options },
+	{ NULL, misc_options },
+	{ 0 }
+};
+
+void run_options_usage(FILE *out)
+{
+	fprintf(out,
+		"\n usage: lkvm run [<options>] [<kernel image>]\n\n"
+		"The most commonly used options are -k, -i, -p, -c and -m.\n");
+	for (const struct option_group *g = option_groups; g->options; g++) {
+		fprintf(out, "\n");
+		if (g->title)
+			fprintf(out, "%s:\n", g->title);
+		for (const struct run_option *o = g->options; o->long_name; o++) {
+			char left[64];
+
+			snprintf(left, sizeof(left), "%c%c%s--%s%s%s%s",
+				 o->short_name ? '-' : ' ',
+				 o->short_name ? o->short_name : ' ',
+				 o->short_name ? ", " : "  ", o->long_name,
+				 o->arg_name ? " <" : "",
+				 o->arg_name ? o->arg_name : "",
+				 o->arg_name ? ">" : "");
+			fprintf(out, "    %-34s %s\n", left, o->help);
+		}
+	}
+	fprintf(out, "\n");
+}
+
+static const struct run_option *find_long(const char *name, size_t len)
+{
+	for (const struct option_group *g = option_groups; g->options; g++)
+		for (const struct run_option *o = g->options; o->long_name; o++)
+			if (strlen(o->long_name) == len &&
+			    !strncmp(o->long_name, name, len))
+				return o;
+	return NULL;
+}
+
+static const struct run_option *find_short(char c)
+{
+	for (const struct option_group *g = option_groups; g->options; g++)
+		for (const struct run_option *o = g->options; o->long_name; o++)
+			if (o->short_name == c)
+				return o;
+	return NULL;
+}
+
+int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
+		      char *err, size_t err_len)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->log_level = LOG_INFO;
+
+	for (int i = 0; i < argc; i++) {
+		const char *word = argv[i], *value = NULL;
+		const struct run_option *opt;
+		int ret;
+
+		if (word[0] != '-' || word[1] == '\0') {
+			/* kvmtool takes a bare argument as the kernel image. */
+			if (cfg->kernel_path)
+				return fail(err, err_len,
+					    "unexpected argument '%s' (the kernel is already %s)",
+					    word, cfg->kernel_path);
+			cfg->kernel_path = word;
+			continue;
+		}
+		if (word[1] == '-') {
+			const char *name = word + 2, *eq = strchr(name, '=');
+			size_t n = eq ? (size_t)(eq - name) : strlen(name);
+
+			opt = find_long(name, n);
+			if (!opt)
+				return fail(err, err_len,
+					    "unknown option '--%.*s' (see lkvm run --help)",
+					    (int)n, name);
+			if (eq) {
+				if (!opt->arg_name)
+					return fail(err, err_len,
+						    "--%s: takes no value",
+						    opt->long_name);
+				value = eq + 1;
+			}
+		} else {
+			opt = find_short(word[1]);
+			if (!opt)
+				return fail(err, err_len,
+					    "unknown option '-%c' (see lkvm run --help)",
+					    word[1]);
+			if (word[2]) {
+				if (!opt->arg_name)
+					return fail(err, err_len,
+						    "-%c: takes no value",
+						    word[1]);
+				value = word + 2;
+			}
+		}
+		if (opt->arg_name && !value) {
+			if (i + 1 >= argc)
+				return fail(err, err_len, "--%s: needs a value (<%s>)",
+					    opt->long_name, opt->arg_name);
+			value = argv[++i];
+		}
+		ret = opt->apply(cfg, value, err, err_len);
+		if (ret)
+			return ret;
+	}
+	if (!cfg->show_help && !cfg->kernel_path)
+		return fail(err, err_len,
+			    "no kernel given (use -k/--kernel FILE)");
+	return 0;
+}

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One thread per vCPU runs KVM_RUN and handles its exits. A thread is
+ * interrupted only by SIG_KICK, which is blocked except inside KVM_RUN
+ * (KVM_SET_SIGNAL_MASK): a kick sent while the thread is in userspace stays
+ * pending and makes the next KVM_RUN return at once, so none is lost.
+ */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "arm64/kvm_arm64.h"
+#include "core/log.h"
+#include "core/vm.h"
+
+#define SIG_KICK SIGUSR1
+
+static const char *const exit_names[] = {
+	[KVM_EXIT_UNKNOWN] = "UNKNOWN",
+	[KVM_EXIT_EXCEPTION] = "EXCEPTION",
+	[KVM_EXIT_IO] = "IO",
+	[KVM_EXIT_HYPERCALL] = "HYPERCALL",
+	[KVM_EXIT_DEBUG] = "DEBUG",
+	[KVM_EXIT_HLT] = "HLT",
+	[KVM_EXIT_MMIO] = "MMIO",
+	[KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
+	[KVM_EXIT_SHUTDOWN] = "SHUTDOWN",
+	[KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
+	[KVM_EXIT_INTR] = "INTR",
+	[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
+	[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
+	[KVM_EXIT_ARM_NISV] = "ARM_NISV",
+};
+
+static const char *exit_name(unsigned int reason)
+{
+	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) &&
+	    exit_names[reason])
+		return exit_names[reason];
+	return "?";
+}
+
+static void vcpu_fail(struct vcpu *vcpu, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The vCPU cannot go on: say why once, and end the VM with status 1. */
+static void vcpu_fail(struct vcpu *vcpu, const char *fmt, ...)
+{
+	char reason[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	pr_err("vCPU %u at PC 0x%llx: %s", vcpu->id,
+	       (unsigned long long)arm64_vcpu_pc(vcpu), reason);
+	vm_request_stop(vcpu->vm, 1);
+}
+
+static bool handle_mmio(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	uint64_t addr = run->mmio.phys_addr;
+	uint32_t len = run->mmio.len;
+
+	if (len > sizeof(run->mmio.data))
+		len = sizeof(run->mmio.data);
+	if (!mmio_bus_dispatch(&vcpu->vm->mmio, addr, run->mmio.data, len,
+			       run->mmio.is_write)) {
+		/* Nothing there: reads as zero, writes are ignored. */
+		if (!run->mmio.is_write)
+			memset(run->mmio.data, 0, len);
+		pr_debug("vCPU %u: unhandled MMIO %s of %u bytes at 0x%llx",
+			 vcpu->id, run->mmio.is_write ? "write" : "read", len,
+			 (unsigned long long)addr);
+	}
+	return true;
+}
+
+static bool handle_system_event(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	switch (vcpu->run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		pr_info("guest powered off");
+		vm_request_stop(vm, 0);
+		return false;
+	case KVM_SYSTEM_EVENT_RESET:
+		/* Like kvmtool: a reset ends the session; the caller reruns. */
+		pr_info("guest requested a reset; ending the session");
+		vm_request_stop(vm, 0);
+		return false;
+	case KVM_SYSTEM_EVENT_CRASH:
+		pr_err("vCPU %u: the guest reported a crash", vcpu->id);
+		vm_request_stop(vm, 1);
+		return false;
+	default:
+		vcpu_fail(vcpu, "unhandled system event type %u",
+			  vcpu->run->system_event.type);
+		return false;
+	}
+}
+
+/* Returns false when this vCPU must stop running. */
+static bool handle_exit(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		return handle_mmio(vcpu);
+	case KVM_EXIT_SYSTEM_EVENT:
+		return handle_system_event(vcpu);
+	case KVM_EXIT_INTR:
+		return true;
+	case KVM_EXIT_FAIL_ENTRY:
+		vcpu_fail(vcpu, "KVM could not enter the guest (reason 0x%llx)",
+			  run->fail_entry.hardware_entry_failure_reason);
+		return false;
+	case KVM_EXIT_INTERNAL_ERROR:
+		vcpu_fail(vcpu, "KVM internal error (suberror %u)",
+			  run->internal.suberror);
+		return false;
+	default:
+		vcpu_fail(vcpu, "unhandled exit reason KVM_EXIT_%s (%u)",
+			  exit_name(run->exit_reason), run->exit_reason);
+		return false;
+	}
+}
+
+/* Let SIG_KICK through only while this thread is inside KVM_RUN. */
+static int allow_kick_in_guest(struct vcpu *vcpu)
+{
+	struct {
+		struct kvm_signal_mask hdr;
+		uint8_t set[8];		/* the kernel's sigset_t is 64 bits */
+	} mask;
+	sigset_t set;
+
+	pthread_sigmask(SIG_BLOCK, NULL, &set);
+	sigdelset(&set, SIG_KICK);
+	mask.hdr.len = sizeof(mask.set);
+	memcpy(mask.set, &set, sizeof(mask.set));
+	if (ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, &mask)) {
+		pr_err("vCPU %u: KVM_SET_SIGNAL_MASK failed: %s", vcpu->id,
+		       strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* A kick that made KVM_RUN return is consumed so the next entry waits. */
+static void consume_kick(void)
+{
+	static const struct timespec zero;
+	sigset_t kick;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, SIG_KICK);
+	while (sigtimedwait(&kick, NULL, &zero) == SIG_KICK)
+		;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	struct vm *vm = vcpu->vm;
+	char name[16];
+
+	snprintf(name, sizeof(name), "lkvm-vcpu-%u", vcpu->id);
+	pthread_setname_np(pthread_self(), name);
+	if (allow_kick_in_guest(vcpu)) {
+		vm_request_stop(vm, 1);
+		return NULL;
+	}
+	while (!vm_stopping(vm)) {
+		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				consume_kick();
+				continue;
+			}
+			/* KVM's answer to MMIO it cannot decode (no ISV). */
+			if (errno == ENOSYS)
+				vcpu_fail(vcpu, "KVM_RUN: the guest accessed MMIO with an instruction KVM cannot emulate");
+			else
+				vcpu_fail(vcpu, "KVM_RUN failed: %s", strerror(errno));
+			break;
+		}
+		if (!handle_exit(vcpu))
+			break;
+	}
+	return NULL;
+}
+
+static void ignore_signal(int sig)
+{
+	(void)sig;
+}
+
+int vcpus_start(struct vm *vm)
+{
+	struct sigaction sa = { .sa_handler = ignore_signal };
+	sigset_t kick;
+
+	/* Blocked everywhere; each vCPU unblocks it for KVM_RUN only. */
+	sigemptyset(&kick);
+	sigaddset(&kick, SIG_KICK);
+	pthread_sigmask(SIG_BLOCK, &kick, NULL);
+	sigaction(SIG_KICK, &sa, NULL);
+
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+		int ret = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
+
+		if (ret) {
+			pr_err("vCPU %u: cannot start its thread: %s", i,
+			       strerror(ret));
+			return -ret;
+		}
+		vcpu->started = true;
+	}
+	return 0;
+}
+
+void vcpus_stop(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_cpus; i++)
+		if (vm->vcpus[i].started)
+			pthread_kill(vm->vcpus[i].thread, SIG_KICK);
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		if (vm->vcpus[i].started)
+			pthread_join(vm->vcpus[i].thread, NULL);
+		vm->vcpus[i].started = false;
+	}
+}

@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM's life: vm_init() builds it in one explicit order (boot files,
+ * KVM, memory, images, irqchip, vCPUs, devices, device tree, boot
+ * registers), vm_run() runs it, vm_destroy() takes it apart.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/sysinfo.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arm64/image.h"
+#include "arm64/kvm_arm64.h"
+#include "arm64/memmap.h"
+#include "core/log.h"
+#include "core/vm.h"
+
+#define DEFAULT_KVM_DEV "/dev/kvm"
+#define RAM_ALIGN (2u << 20)	/* lets the host back RAM with huge pages */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void startup_mark(struct vm *vm, const char *name)
+{
+	struct startup_timer *t = &vm->startup;
+	uint64_t now = now_ns();
+
+	if (t->nr_steps < STARTUP_MAX_STEPS) {
+		t->names[t->nr_steps] = name;
+		t->ns[t->nr_steps++] = now - t->last_ns;
+	}
+	t->last_ns = now;
+}
+
+static void startup_report(struct vm *vm)
+{
+	const struct startup_timer *t = &vm->startup;
+	char line[512];
+	int n = 0;
+
+	for (unsigned int i = 0; i < t->nr_steps && n < (int)sizeof(line); i++)
+		n += snprintf(line + n, sizeof(line) - n, "%s%s %.1f ms",
+			      i ? ", " : "", t->names[i], t->ns[i] / 1e6);
+	pr_debug("start-up: %s; total %.1f ms", line,
+		 (t->last_ns - t->start_ns) / 1e6);
+}
+
+/* Boot files are checked before KVM is touched: bad input fails the same
+ * way on any host. kvm-unit-tests matches the kernel message verbatim. */
+static int open_boot_files(const struct vm_config *cfg, int *kernel_fd,
+			   int *initrd_fd)
+{
+	uint8_t head[ARM64_IMAGE_HEADER_SIZE];
+	enum kernel_format fmt;
+	const char *why;
+	ssize_t n;
+
+	*kernel_fd = open(cfg->kernel_path, O_RDONLY | O_CLOEXEC);
+	if (*kernel_fd < 0) {
+		fprintf(stderr, "Fatal: Unable to open kernel %s\n",
+			cfg->kernel_path);
+		return -ENOENT;
+	}
+	n = pread(*kernel_fd, head, sizeof(head), 0);
+	if (n < 0) {
+		fprintf(stderr, "Fatal: Unable to open kernel %s\n",
+			cfg->kernel_path);
+		return -EIO;
+	}
+	if (kernel_identify(head, n, &fmt, &why)) {
+		pr_err("kernel %s is not an arm64 Image nor a flat binary: %s",
+		       cfg->kernel_path, why);
+		return -ENOEXEC;
+	}
+	*initrd_fd = -1;
+	if (!cfg->initrd_path)
+		return 0;
+	*initrd_fd = open(cfg->initrd_path, O_RDONLY | O_CLOEXEC);
+	if (*initrd_fd < 0) {
+		pr_err("initrd %s: cannot open: %s", cfg->initrd_path,
+		       strerror(errno));
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int kvm_open(struct vm *vm)
+{
+	const char *dev = vm->cfg->kvm_dev_path ?: DEFAULT_KVM_DEV;
+	int version;
+
+	vm->kvm_fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0) {
+		int err = errno;
+
+		pr_err("cannot open %s: %s (errno %d)%s", dev, strerror(err),
+		       err, err == ENOENT ?
+		       "; is KVM available on this host?" : "");
+		return -err;
+	}
+	version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (version != KVM_API_VERSION) {
+		pr_err("%s: KVM API version %d, lkvm needs %d", dev, version,
+		       KVM_API_VERSION);
+		return -EINVAL;
+	}
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ONE_REG) <= 0 ||
+	    ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PSCI_0_2) <= 0) {
+		pr_err("%s: this KVM lacks ONE_REG or PSCI 0.2 (KVM_CAP_ONE_REG, KVM_CAP_ARM_PSCI_0_2)",
+		       dev);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int create_vm(struct vm *vm)
+{
+	unsigned long type;
+	int ret;
+
+	ret = arm64_vm_type(vm->kvm_fd, RAM_BASE + vm->ram_size, &type);
+	if (ret)
+		return ret;
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, type);
+	if (vm->vm_fd < 0) {
+		pr_err("KVM_CREATE_VM failed: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* Defaults as kvmtool's: one vCPU per host CPU, 64 MiB per vCPU + 192 MiB. */
+static int size_vm(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	unsigned int max = arm64_max_cpus(vm);
+	struct sysinfo si;
+
+	if (cfg->nr_cpus > max) {
+		pr_err("--cpus %u: above this host's limit of %u vCPUs",
+		       cfg->nr_cpus, max);
+		return -EINVAL;
+	}
+	vm->nr_cpus = cfg->nr_cpus;
+	if (!vm->nr_cpus) {
+		long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+		vm->nr_cpus = online < 1 ? 1 : (unsigned int)online;
+		if (vm->nr_cpus > max)
+			vm->nr_cpus = max;
+	}
+	vm->ram_size = cfg->ram_size;
+	if (!vm->ram_size) {
+		vm->ram_size = (vm->nr_cpus + 3) * 64 * MiB;
+		if (!sysinfo(&si)) {
+			uint64_t cap = (uint64_t)si.totalram * si.mem_unit / 10 * 8;
+
+			cap -= cap % MiB;
+			if (vm->ram_size > cap && cap >= MIN_RAM_SIZE)
+				vm->ram_size = cap;
+		}
+	}
+	return 0;
+}
+
+static int setup_ram(struct vm *vm)
+{
+	struct guest_ram *ram = &vm->ram;
+	struct kvm_userspace_memory_region region;
+	uintptr_t start;
+
+	ram->gpa = RAM_BASE;
+	ram->size = vm->ram_size;
+	ram->mapping_size = ram->size + RAM_ALIGN;
+	ram->mapping = mmap(NULL, ram->mapping_size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ram->mapping == MAP_FAILED) {
+		ram->mapping = NULL;
+		pr_err("--mem %llu MiB: cannot map guest RAM: %s",
+		       (unsigned long long)(ram->size / MiB), strerror(errno));
+		return -ENOMEM;
+	}
+	start = ((uintptr_t)ram->mapping + RAM_ALIGN - 1) & ~(uintptr_t)(RAM_ALIGN - 1);
+	ram->host = (uint8_t *)start;
+
+	region = (struct kvm_userspace_memory_region) {
+		.slot = 0,
+		.guest_phys_addr = ram->gpa,
+		.memory_size = ram->size,
+		.userspace_addr = start,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
+		pr_err("KVM_SET_USER_MEMORY_REGION for guest RAM failed: %s",
+		       strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int create_vcpus(struct vm *vm)
+{
+	int run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+
+	if (run_size <= 0) {
+		pr_err("KVM_GET_VCPU_MMAP_SIZE failed: %s", strerror(errno));
+		return -EINVAL;
+	}
+	vm->vcpus = calloc(vm->nr_cpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+		int ret;
+
+		vcpu->vm = vm;
+		vcpu->id = i;
+		vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, i);
+		if (vcpu->fd < 0) {
+			pr_err("vCPU %u: KVM_CREATE_VCPU failed: %s", i,
+			       strerror(errno));
+			return -errno;
+		}
+		vcpu->run_size = run_size;
+		vcpu->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE,
+				 MAP_SHARED, vcpu->fd, 0);
+		if (vcpu->run == MAP_FAILED) {
+			vcpu->run = NULL;
+			pr_err("vCPU %u: cannot map kvm_run: %s", i,
+			       strerror(errno));
+			return -errno;
+		}
+		ret = arm64_vcpu_init(vm, vcpu);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Console output goes straight to stdout, unbuffered: the guest may be
+ * waiting on a prompt, and a lost byte is worse than a slow one. */
+static void uart_transmit(void *opaque, const uint8_t *buf, size_t len)
+{
+	(void)opaque;
+	while (len) {
+		ssize_t n = write(STDOUT_FILENO, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;	/* stdout gone: the guest keeps running */
+		buf += n;
+		len -= n;
+	}
+}
+
+static void uart_set_irq(void *opaque, int level)
+{
+	struct vm *vm = opaque;
+
+	arm64_irq_line(vm, IRQ_UART16550, level);
+}
+
+/* The guest emptied the receive buffer: paused console input may resume. */
+static void uart_rx_drained(void *opaque)
+{
+	struct vm *vm = opaque;
+	uint64_t one = 1;
+
+	if (write(vm->uart_space_fd, &one, sizeof(one)) < 0)
+		pr_debug("uart: cannot wake the I/O thread: %s", strerror(errno));
+}
+
+static void uart_mmio(void *opaque, uint64_t offset, uint8_t *data,
+		      uint32_t len, bool is_write)
+{
+	struct vm *vm = opaque;
+
+	uart16550_access(&vm->uart, offset, data, len, is_write);
+}
+
+static const struct uart16550_ops uart_ops = {
+	.transmit = uart_transmit,
+	.set_irq = uart_set_irq,
+	.rx_drained = uart_rx_drained,
+};
+
+static int setup_devices(struct vm *vm)
+{
+	uart16550_init(&vm->uart, &uart_ops, vm);
+	return mmio_bus_add(&vm->mmio, UART16550_BASE, UART16550_SIZE,
+			    uart_mmio, vm, "uart16550");
+}
+
+/* kvmtool's rule: -p is appended to our defaults, or used verbatim. */
+static int build_cmdline(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	const char *params = cfg->params ?: "";
+	int n;
+
+	if (cfg->nodefaults) {
+		vm->cmdline = cfg->params ? strdup(params) : NULL;
+		return cfg->params && !vm->cmdline ? -ENOMEM : 0;
+	}
+	n = asprintf(&vm->cmdline, "console=ttyS0%s%s", *params ? " " : "",
+		     params);
+	return n < 0 ? -ENOMEM : 0;
+}
+
+int vm_init(struct vm *vm, const struct vm_config *cfg)
+{
+	int kernel_fd = -1, initrd_fd = -1;
+	int ret;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = cfg;
+	vm->kvm_fd = vm->vm_fd = vm->gic_fd = -1;
+	vm->stop_fd = vm->uart_space_fd = vm->signal_fd = -1;
+	vm->loop.epoll_fd = -1;
+	pthread_mutex_init(&vm->stop_lock, NULL);
+	vm->startup.start_ns = vm->startup.last_ns = now_ns();
+	if (cfg->name)
+		snprintf(vm->name, sizeof(vm->name), "%s", cfg->name);
+	else
+		snprintf(vm->name, sizeof(vm->name), "guest-%d", getpid());
+
+	ret = open_boot_files(cfg, &kernel_fd, &initrd_fd);
+	if (ret)
+		goto out;
+	ret = kvm_open(vm);
+	if (ret)
+		goto out;
+	ret = size_vm(vm);
+	if (ret)
+		goto out;
+	ret = create_vm(vm);
+	if (ret)
+		goto out;
+	startup_mark(vm, "kvm");
+	ret = setup_ram(vm);
+	if (ret)
+		goto out;
+	startup_mark(vm, "ram");
+	ret = build_cmdline(vm);
+	if (ret)
+		goto out;
+	ret = arm64_load_images(vm, kernel_fd, initrd_fd);
+	if (ret)
+		goto out;
+	startup_mark(vm, "images");
+	ret = arm64_gic_create(vm);
+	if (ret)
+		goto out;
+	ret = create_vcpus(vm);
+	if (ret)
+		goto out;
+	ret = arm64_gic_finalize(vm);
+	if (ret)
+		goto out;
+	for (unsigned int i = 0; cfg->pmu && i < vm->nr_cpus && !ret; i++)
+		ret = arm64_pmu_init(vm, &vm->vcpus[i]);
+	if (ret)
+		goto out;
+	startup_mark(vm, "vcpus+gic");
+	ret = setup_devices(vm);
+	if (ret)
+		goto out;
+	ret = arm64_setup_fdt(vm);
+	if (ret)
+		goto out;
+	startup_mark(vm, "fdt");
+	ret = arm64_set_boot_regs(&vm->vcpus[0], vm->layout.kernel_start,
+				  vm->layout.dtb_start);
+	pr_info("run -k %s -m %llu -c %u --name %s", cfg->kernel_path,
+		(unsigned long long)(vm->ram_size / MiB), vm->nr_cpus,
+		vm->name);
+out:
+	if (kernel_fd >= 0)
+		close(kernel_fd);
+	if (initrd_fd >= 0)
+		close(initrd_fd);
+	return ret;
+}
+
+void vm_request_stop(struct vm *vm, int status)
+{
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&vm->stop_lock);
+	if (!vm->stopping) {
+		vm->stopping = true;
+		vm->exit_status = status;
+		if (write(vm->stop_fd, &one, sizeof(one)) < 0)
+			pr_debug("cannot wake the I/O thread: %s",
+				 strerror(errno));
+	}
+	pthread_mutex_unlock(&vm->stop_lock);
+}
+
+bool vm_stopping(struct vm *vm)
+{
+	bool stopping;
+
+	pthread_mutex_lock(&vm->stop_lock);
+	stopping = vm->stopping;
+	pthread_mutex_unlock(&vm->stop_lock);
+	return stopping;
+}
+
+static void drain_eventfd(int fd)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		pr_debug("eventfd read: %s", strerror(errno));
+}
+
+static void on_stop(struct ioloop *loop, void *opaque)
+{
+	drain_eventfd(((struct vm *)opaque)->stop_fd);
+	loop->done = true;
+}
+
+static void on_signal(struct ioloop *loop, void *opaque)
+{
+	struct vm *vm = opaque;
+	struct signalfd_siginfo si;
+
+	(void)loop;
+	if (read(vm->signal_fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	pr_info("%s received; stopping the guest", strsignal(si.ssi_signo));
+	vm_request_stop(vm, 128 + si.ssi_signo);
+}
+
+static void on_console_input(struct ioloop *loop, void *opaque)
+{
+	struct vm *vm = opaque;
+	uint8_t in[256], out[256];
+	size_t space, n;
+	bool quit;
+	ssize_t got;
+
+	pthread_mutex_lock(&vm->uart.lock);
+	space = UART16550_RX_BUF - vm->uart.rx_count;
+	pthread_mutex_unlock(&vm->uart.lock);
+	if (space == 0) {
+		/* Leave it in the terminal until the guest reads; lose nothing. */
+		vm->input_paused = true;
+		ioloop_pause(loop, vm->term.in_fd, true);
+		return;
+	}
+	got = read(vm->term.in_fd, in, space < sizeof(in) ? space : sizeof(in));
+	if (got <= 0) {
+		if (got == 0 || errno != EAGAIN)
+			ioloop_pause(loop, vm->term.in_fd, true);
+		return;
+	}
+	n = term_filter_input(&vm->term, in, got, out, &quit);
+	uart16550_receive(&vm->uart, out, n);
+	if (quit) {
+		pr_info("escape sequence received; stopping the guest");
+		vm_request_stop(vm, 0);
+	}
+}
+
+static void on_uart_space(struct ioloop *loop, void *opaque)
+{
+	struct vm *vm = opaque;
+
+	drain_eventfd(vm->uart_space_fd);
+	if (vm->input_paused) {
+		vm->input_paused = false;
+		ioloop_pause(loop, vm->term.in_fd, false);
+	}
+}
+
+static int setup_io_thread(struct vm *vm, sigset_t *stop_signals)
+{
+	int ret;
+
+	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	vm->uart_space_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	vm->signal_fd = signalfd(-1, stop_signals, SFD_CLOEXEC);
+	if (vm->stop_fd < 0 || vm->uart_space_fd < 0 || vm->signal_fd < 0)
+		return -errno;
+	ret = ioloop_init(&vm->loop);
+	ret = ret ?: ioloop_watch(&vm->loop, vm->stop_fd, on_stop, vm);
+	ret = ret ?: ioloop_watch(&vm->loop, vm->signal_fd, on_signal, vm);
+	ret = ret ?: ioloop_watch(&vm->loop, vm->uart_space_fd, on_uart_space, vm);
+	if (ret)
+		return ret;
+	term_init(&vm->term, STDIN_FILENO);
+	if (vm->term.raw)
+		ret = ioloop_watch(&vm->loop, STDIN_FILENO, on_console_input, vm);
+	return ret;
+}
+
+int vm_run(struct vm *vm)
+{
+	sigset_t stop_signals;
+	int ret;
+
+	/* SIGINT and friends end the guest cleanly through the I/O thread;
+	 * blocked before any vCPU thread exists, so all of them inherit it. */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	ret = setup_io_thread(vm, &stop_signals);
+	if (ret) {
+		pr_err("cannot set up the I/O thread: %s", strerror(-ret));
+		return 1;
+	}
+	startup_report(vm);
+	ret = vcpus_start(vm);
+	if (ret)
+		vm_request_stop(vm, 1);
+	else if (ioloop_run(&vm->loop))
+		vm_request_stop(vm, 1);
+	vcpus_stop(vm);
+	term_restore(&vm->term);
+	return vm->exit_status;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	for (unsigned int i = 0; vm->vcpus && i < vm->nr_cpus; i++) {
+		if (vm->vcpus[i].run)
+			munmap(vm->vcpus[i].run, vm->vcpus[i].run_size);
+		if (vm->vcpus[i].fd > 0)
+			close_fd(&vm->vcpus[i].fd);
+	}
+	free(vm->vcpus);
+	free(vm->cmdline);
+	ioloop_destroy(&vm->loop);
+	if (vm->ram.mapping)
+		munmap(vm->ram.mapping, vm->ram.mapping_size);
+	close_fd(&vm->gic_fd);
+	close_fd(&vm->vm_fd);
+	close_fd(&vm->kvm_fd);
+	close_fd(&vm->stop_fd);
+	close_fd(&vm->uart_space_fd);
+	close_fd(&vm->signal_fd);
+	term_restore(&vm->term);
+	uart16550_destroy(&vm->uart);
+	pthread_mutex_destroy(&vm->stop_lock);
+}

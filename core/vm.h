@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_CORE_VM_H
+#define LKVM_CORE_VM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arm64/fdt.h"
+#include "arm64/layout.h"
+#include "core/ioloop.h"
+#include "core/mmio.h"
+#include "core/options.h"
+#include "core/term.h"
+#include "hw/uart16550.h"
+
+struct kvm_run;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	pthread_t thread;
+	bool started;
+	uint64_t mpidr;
+};
+
+/* Guest RAM: one anonymous mapping, one memslot. */
+struct guest_ram {
+	uint64_t gpa;
+	uint64_t size;
+	uint8_t *host;		/* host address of gpa */
+	void *mapping;		/* the mmap, larger for alignment */
+	size_t mapping_size;
+};
+
+/* Start-up steps timed for `--loglevel debug` and the benchmark. */
+#define STARTUP_MAX_STEPS 12
+
+struct startup_timer {
+	uint64_t start_ns;
+	uint64_t last_ns;
+	unsigned int nr_steps;
+	const char *names[STARTUP_MAX_STEPS];
+	uint64_t ns[STARTUP_MAX_STEPS];
+};
+
+struct vm {
+	const struct vm_config *cfg;
+	char name[72];
+	unsigned int nr_cpus;
+	uint64_t ram_size;
+
+	int kvm_fd;
+	int vm_fd;
+	int gic_fd;
+	enum gic_version gic;
+	struct guest_ram ram;
+	struct vcpu *vcpus;
+	struct mmio_bus mmio;
+	struct uart16550 uart;
+	struct boot_layout layout;
+	char *cmdline;
+
+	/* the I/O thread: console input and stop requests */
+	struct ioloop loop;
+	struct term term;
+	int stop_fd;		/* eventfd: a stop was requested */
+	int uart_space_fd;	/* eventfd: the UART can take input again */
+	int signal_fd;		/* signalfd: SIGINT, SIGTERM, SIGHUP */
+	bool input_paused;
+
+	pthread_mutex_t stop_lock;
+	bool stopping;
+	int exit_status;
+
+	struct startup_timer startup;
+};
+
+/* Build the whole VM, ready to run. Returns 0 or a negative errno (printed). */
+int vm_init(struct vm *vm, const struct vm_config *cfg);
+/* Run until the guest stops or fails. Returns the process exit status. */
+int vm_run(struct vm *vm);
+void vm_destroy(struct vm *vm);
+
+/* Any thread: end the VM with @status; the first request wins. */
+void vm_request_stop(struct vm *vm, int status);
+bool vm_stopping(struct vm *vm);
+
+/* Record that the start-up step @name ended now. */
+void startup_mark(struct vm *vm, const char *name);
+
+/* core/vcpu.c */
+int vcpus_start(struct vm *vm);
+void vcpus_stop(struct vm *vm);
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_HW_UART16550_H
+#define LKVM_HW_UART16550_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct uart16550_ops {
+	/* The guest sent these bytes. */
+	void (*transmit)(void *opaque, const uint8_t *buf, size_t len);
+	/* The interrupt output changed to @level. */
+	void (*set_irq)(void *opaque, int level);
+	/* The guest read the last buffered input byte (optional). */
+	void (*rx_drained)(void *opaque);
+};
+
+#define UART16550_RX_BUF 1024
+
+/*
+ * A 16550A as Linux's 8250 driver and kvm-unit-tests drive it: one byte per
+ * register (reg-shift 0), transmit completes at once, receive is buffered.
+ * Called from vCPU threads (register access) and the I/O thread (input), so
+ * every entry point takes the lock.
+ */
+struct uart16550 {
+	pthread_mutex_t lock;
+	const struct uart16550_ops *ops;
+	void *opaque;
+	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+	bool thre_pending;	/* THR-empty interrupt not yet acknowledged */
+	int irq_level;
+	uint8_t rx[UART16550_RX_BUF];
+	size_t rx_head, rx_count;
+};
+
+void uart16550_init(struct uart16550 *uart, const struct uart16550_ops *ops,
+		    void *opaque);
+void uart16550_destroy(struct uart16550 *uart);
+
+/* One guest access of @len bytes at register @offset. */
+void uart16550_access(struct uart16550 *uart, uint64_t offset, uint8_t *data,
+		      uint32_t len, bool is_write);
+
+/* Host input for the guest. Returns how many bytes fitted. */
+size_t uart16550_receive(struct uart16550 *uart, const uint8_t *buf,
+			 size_t len);
+
+#endif

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Fetch the arm64 pieces that are unpacked, not installed: the libfdt/zlib
+# static libraries for the cross build, Debian's 6.12 cloud kernel (the
+# emulated host and the guest) and a static busybox. Everything lands in
+# $LKVM_CACHE (default ~/.cache/lkvm) and is reused when the archive still
+# serves the same versions.
+#
+# Prints nothing but errors; the layout it leaves is:
+#   $cache/sysroot/usr/{include,lib/aarch64-linux-gnu}
+#   $cache/guest/Image      uncompressed arm64 Image (also the L1 kernel)
+#   $cache/guest/modules/   that kernel's modules tree
+#   $cache/guest/busybox    static arm64 busybox
+set -euo pipefail
+
+cache=${LKVM_CACHE:-$HOME/.cache/lkvm}
+debs=$cache/debs
+mkdir -p "$debs" "$cache/sysroot" "$cache/guest"
+
+# apt-get download needs arm64 in dpkg's architecture list and fresh lists.
+if [ "$(dpkg --print-architecture)" != arm64 ] &&
+   ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	dpkg --add-architecture arm64
+	apt-get update -q >/dev/null
+fi
+
+candidate() { apt-cache policy "$1" | awk '/Candidate:/ { print $2 }'; }
+
+# fetch PKG: download PKG:arm64 into $debs unless that version is there.
+# Prints the .deb path.
+fetch() {
+	local pkg=$1 ver file
+	ver=$(candidate "$pkg:arm64")
+	if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+		apt-get update -q >/dev/null
+		ver=$(candidate "$pkg:arm64")
+	fi
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
+		{ echo "fetch-arm64: no arm64 candidate for $pkg" >&2; exit 1; }
+	file=$(ls "$debs/${pkg}_${ver//:/%3a}_arm64.deb" 2>/dev/null || true)
+	if [ -z "$file" ]; then
+		(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root "$pkg:arm64=$ver" >/dev/null)
+		file=$(ls "$debs/${pkg}_${ver//:/%3a}_arm64.deb")
+	fi
+	echo "$file"
+}
+
+# unpack DEB DIR: extract once per .deb (stamped by its name).
+unpack() {
+	local stamp="$2/.$(basename "$1").unpacked"
+	[ -e "$stamp" ] && return 0
+	dpkg-deb -x "$1" "$2"
+	touch "$stamp"
+}
+
+for p in libfdt-dev libfdt1 zlib1g-dev zlib1g; do
+	unpack "$(fetch $p)" "$cache/sysroot"
+done
+
+# The meta package names the versioned kernel package in its Depends.
+meta=$(fetch linux-image-6.12-cloud-arm64)
+image_pkg=$(dpkg-deb -f "$meta" Depends | tr ',|' '\n\n' |
+	    sed -n 's/^ *\(linux-image-6\.12[^ ]*-cloud-arm64\)\b.*/\1/p' | head -n1)
+[ -n "$image_pkg" ] || { echo "fetch-arm64: cannot resolve the 6.12 cloud kernel from $meta" >&2; exit 1; }
+kdeb=$(fetch "$image_pkg")
+kdir=$cache/kernel-$(basename "$kdeb" .deb)
+if [ ! -e "$kdir/.unpacked" ]; then
+	rm -rf "$kdir" && mkdir -p "$kdir"
+	dpkg-deb -x "$kdeb" "$kdir"
+	touch "$kdir/.unpacked"
+fi
+ln -sfn "$(ls "$kdir"/boot/vmlinuz-*)" "$cache/guest/Image"
+ln -sfn "$(ls -d "$kdir"/lib/modules/* | head -n1)" "$cache/guest/modules"
+
+bdeb=$(fetch busybox-static)
+bdir=$cache/busybox-$(basename "$bdeb" .deb)
+[ -e "$bdir/.unpacked" ] || { mkdir -p "$bdir"; dpkg-deb -x "$bdeb" "$bdir"; touch "$bdir/.unpacked"; }
+ln -sfn "$bdir/bin/busybox" "$cache/guest/busybox"

@@ -1,0 +1,41 @@
+# TAP helpers for the scenarios that run inside the emulated host (busybox sh).
+tap_count=0
+
+ok() {
+	tap_count=$((tap_count + 1))
+	echo "ok $tap_count - $1"
+}
+
+# not_ok DESC [FILE...]: a failure, with the tail of each FILE as diagnostics.
+not_ok() {
+	tap_count=$((tap_count + 1))
+	echo "not ok $tap_count - $1"
+	shift
+	for f in "$@"; do
+		echo "#   --- $f"
+		tail -n 15 "$f" | tr -d '\r' | sed 's/^/#   /'
+	done
+}
+
+tap_done() {
+	echo "1..$tap_count"
+}
+
+# lkvm_run NAME ARGS...: lkvm run ARGS with stdin from /dev/null; stdout and
+# stderr kept in /tmp/NAME.out and /tmp/NAME.err, exit status in $status.
+lkvm_run() {
+	name=$1
+	shift
+	timeout 600 lkvm run "$@" </dev/null >/tmp/$name.out 2>/tmp/$name.err
+	status=$?
+}
+
+# has NAME PATTERN: the guest's console output (stdout) matches PATTERN.
+has() {
+	tr -d '\r' < /tmp/$1.out | grep -qE "$2"
+}
+
+# value NAME KEY: the value the guest reported as KEY=value.
+value() {
+	tr -d '\r' < /tmp/$1.out | sed -n "s/^$2=//p" | head -n 1
+}

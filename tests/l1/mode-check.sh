@@ -1,0 +1,115 @@
+# The integration suite, run by the emulated host's init. Prints TAP.
+. /lib.sh
+
+K=/guest/Image
+KZ=/guest/Image.gz
+I=/guest/initrd.cpio.gz
+P=/payloads
+
+echo "# host: $(uname -r), $(nproc) CPUs, /dev/kvm $(test -c /dev/kvm && echo present || echo MISSING)"
+
+# --- bad input: exit status 1 and exactly one line naming the problem ------
+bad() {
+	desc=$1 want=$2
+	shift 2
+	lkvm_run bad "$@"
+	lines=$(wc -l < /tmp/bad.err)
+	if [ "$status" = 1 ] && [ "$lines" = 1 ] && grep -qE "$want" /tmp/bad.err; then
+		ok "bad input: $desc"
+	else
+		echo "#   exit status $status, $lines stderr lines, wanted /$want/"
+		not_ok "bad input: $desc" /tmp/bad.err
+	fi
+}
+
+: > /tmp/empty
+echo init | cpio -o -H newc > /tmp/initramfs.cpio 2>/dev/null
+dd if=/dev/zero of=/tmp/big.flat bs=1M seek=80 count=0 2>/dev/null
+dd if=/dev/zero of=/tmp/big.initrd bs=1M seek=40 count=0 2>/dev/null
+
+bad "missing kernel" '^Fatal: Unable to open kernel /nonexistent/Image$' -k /nonexistent/Image
+bad "unreadable kernel (a directory)" '^Fatal: Unable to open kernel /guest$|is not an arm64 Image' -k /guest
+bad "empty kernel file" '^lkvm: kernel /tmp/empty is not an arm64 Image nor a flat binary: is empty$' -k /tmp/empty
+bad "ELF file as kernel" 'kernel /bin/busybox is not an arm64 Image nor a flat binary: an ELF file' -k /bin/busybox
+bad "cpio archive as kernel" 'is not an arm64 Image nor a flat binary: a cpio archive' -k /tmp/initramfs.cpio
+bad "gzip file that is not an Image" 'gzip-compressed file is not an arm64 Image' -k $I -m 128
+bad "kernel larger than RAM" '^lkvm: kernel /tmp/big.flat: kernel needs 81 MiB of guest RAM but only 62 MiB' -k /tmp/big.flat -m 64
+bad "initrd that does not fit" '^lkvm: initrd of 40 MiB does not fit in guest RAM' -k $K -i /tmp/big.initrd -m 64
+bad "missing initrd" '^lkvm: initrd /nonexistent: cannot open: No such file' -k $K -i /nonexistent
+bad "--cpus 0" '^lkvm: --cpus 0: must be at least 1$' -k $K -c 0
+bad "--cpus above the KVM limit" "^lkvm: --cpus 4096: above this host's limit of [0-9]+ vCPUs$" -k $K -c 4096
+bad "--mem below 64 MiB" '^lkvm: --mem 32: must be at least 64 MiB$' -k $K -m 32
+bad "--mem not a number" '^lkvm: --mem lots: not a size' -k $K --mem lots
+bad "unknown option" "^lkvm: unknown option '--frobnicate'" -k $K --frobnicate
+bad "unsupported network mode" "^lkvm: --network mode=tap: mode 'tap' is not supported" -k $K -n mode=tap
+bad "no KVM device" '^lkvm: cannot open /nonexistent/kvm: No such file or directory \(errno 2\)' -k $K --dev /nonexistent/kvm
+
+# --- bare-metal payloads: flat binaries at RAM + 0x80000 --------------------
+lkvm_run hello -k $P/hello.flat -c 1 -m 64
+if [ "$status" = 0 ] && has hello '^hello from a flat binary$' && has hello '^x0 points at a device tree$'; then
+	ok "flat binary runs, x0 = DTB, PSCI SYSTEM_OFF exits 0"
+else
+	echo "#   exit status $status"
+	not_ok "flat binary runs, x0 = DTB, PSCI SYSTEM_OFF exits 0" /tmp/hello.out /tmp/hello.err
+fi
+
+lkvm_run dtb -k $P/hello.flat -c 2 -m 64 --nodefaults -p 'verbatim params' --dump-dtb /tmp/guest.dtb
+magic=$(hexdump -n 4 -e '4/1 "%02x"' /tmp/guest.dtb 2>/dev/null)
+if [ "$status" = 0 ] && [ "$magic" = d00dfeed ] && grep -q 'verbatim params' /tmp/guest.dtb &&
+   ! grep -q 'console=ttyS0' /tmp/guest.dtb; then
+	ok "--dump-dtb writes the DTB; --nodefaults passes -p verbatim"
+else
+	echo "#   exit status $status, magic '$magic'"
+	not_ok "--dump-dtb writes the DTB; --nodefaults passes -p verbatim" /tmp/dtb.err
+fi
+
+lkvm_run reset -k $P/reset.flat -c 1 -m 64
+if [ "$status" = 0 ] && has reset '^resetting$'; then
+	ok "PSCI SYSTEM_RESET exits 0"
+else
+	echo "#   exit status $status"
+	not_ok "PSCI SYSTEM_RESET exits 0" /tmp/reset.out /tmp/reset.err
+fi
+
+lkvm_run nisv -k $P/nisv.flat -c 1 -m 64 --loglevel warning
+if [ "$status" = 1 ] && [ "$(wc -l < /tmp/nisv.err)" = 1 ] && grep -q '^lkvm: vCPU 0 at PC 0x400800[0-9a-f][0-9a-f]: .*cannot emulate' /tmp/nisv.err; then
+	ok "a vCPU failure exits 1 with one line naming the vCPU"
+else
+	echo "#   exit status $status"
+	not_ok "a vCPU failure exits 1 with one line naming the vCPU" /tmp/nisv.out /tmp/nisv.err
+fi
+
+# --- Debian's 6.12 kernel as the guest --------------------------------------
+marker=marker-$$-$(date +%s)
+lkvm_run smp2 -k $K -i $I -c 2 -m 512 -p "quiet lkvmtest.marker=$marker lkvmtest.action=poweroff"
+if [ "$status" = 0 ] && has smp2 '^L2-INIT-REACHED'; then
+	ok "Linux guest, -c 2 -m 512: reaches init, poweroff -f exits 0"
+else
+	echo "#   exit status $status"
+	not_ok "Linux guest, -c 2 -m 512: reaches init, poweroff -f exits 0" /tmp/smp2.out /tmp/smp2.err
+fi
+nproc=$(value smp2 L2-NPROC)
+[ "$nproc" = 2 ] && ok "guest sees 2 online CPUs with -c 2" ||
+	not_ok "guest sees 2 online CPUs with -c 2 (saw '$nproc')"
+# MemTotal is RAM less what the kernel reserves for itself: 85%-100% of 512 MiB.
+mem=$(value smp2 L2-MEMTOTAL-KB)
+if [ -n "$mem" ] && [ "$mem" -le 524288 ] && [ "$mem" -ge 445644 ]; then
+	ok "guest MemTotal ($mem kB) is consistent with -m 512"
+else
+	not_ok "guest MemTotal ('$mem' kB) is consistent with -m 512"
+fi
+cmdline=$(value smp2 L2-CMDLINE)
+case "$cmdline" in
+"console=ttyS0 quiet lkvmtest.marker=$marker "*) ok "the -p marker is in the guest's /proc/cmdline" ;;
+*) not_ok "the -p marker is in the guest's /proc/cmdline (saw '$cmdline')" ;;
+esac
+
+lkvm_run gz -k $KZ -i $I -c 1 -m 256 -p "quiet lkvmtest.action=reboot"
+if [ "$status" = 0 ] && has gz '^L2-INIT-REACHED' && [ "$(value gz L2-NPROC)" = 1 ]; then
+	ok "gzip-compressed Image, -c 1: reaches init with 1 CPU, reboot -f exits 0"
+else
+	echo "#   exit status $status"
+	not_ok "gzip-compressed Image, -c 1: reaches init with 1 CPU, reboot -f exits 0" /tmp/gz.out /tmp/gz.err
+fi
+
+tap_done

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Boot the emulated arm64 KVM host (L1) once and run one mode in it:
+#   check   the integration suite; prints its TAP and "l1: N passed, N failed"
+#   demo    boot a Debian guest under lkvm and show it running
+#   bench   the start-up benchmark
+# On an arm64 host with /dev/kvm, demo and bench run natively instead.
+set -euo pipefail
+
+mode=${1:?usage: run.sh check|demo|bench}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${LKVM_CACHE:-$HOME/.cache/lkvm}
+out=$top/build/l1
+log=$out/console-$mode.log
+timeout_s=${L1_TIMEOUT:-1500}
+
+image=$cache/guest/Image
+busybox=$cache/guest/busybox
+for f in "$image" "$busybox" "$top/lkvm"; do
+	[ -e "$f" ] || { echo "l1: missing $f (run make deps and make)" >&2; exit 1; }
+done
+
+# The gzip-compressed Image for the gzip boot test, made once per kernel.
+if [ ! -e "$cache/guest/Image.gz" ] || [ "$image" -nt "$cache/guest/Image.gz" ]; then
+	gzip -6 -c "$image" > "$cache/guest/Image.gz.tmp"
+	mv "$cache/guest/Image.gz.tmp" "$cache/guest/Image.gz"
+fi
+
+# make_cpio DIR: a newc archive of DIR on stdout, owned by root.
+make_cpio() { (cd "$1" && find . -mindepth 1 | sort | cpio -o -H newc -R 0:0 --quiet); }
+
+rm -rf "$out/guest-root" "$out/l1-root"
+mkdir -p "$out/guest-root/bin" "$out/l1-root/bin" "$out/l1-root/guest" "$out/l1-root/payloads"
+
+# L2: the guest's initramfs: busybox and an init that reports and acts.
+cp "$busybox" "$out/guest-root/bin/busybox"
+cp "$top/tests/l1/guest-init" "$out/guest-root/init"
+chmod 755 "$out/guest-root/init"
+make_cpio "$out/guest-root" | gzip -1 > "$out/guest-initrd.cpio.gz"
+
+# L1: the emulated host's initramfs, uncompressed so the emulated kernel
+# does not spend seconds inflating it.
+l1=$out/l1-root
+cp "$busybox" "$l1/bin/busybox"
+cp "$top/tests/l1/l1-init" "$l1/init"
+cp "$top/lkvm" "$l1/bin/lkvm"
+cp "$top"/tests/l1/lib.sh "$top"/tests/l1/mode-*.sh "$l1/"
+cp "$image" "$l1/guest/Image"
+cp "$cache/guest/Image.gz" "$l1/guest/Image.gz"
+cp "$out/guest-initrd.cpio.gz" "$l1/guest/initrd.cpio.gz"
+cp "$top"/build/guest/*.flat "$l1/payloads/" 2>/dev/null || true
+chmod 755 "$l1/init"
+make_cpio "$l1" > "$out/l1.cpio"
+
+qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max
+      -smp 2 -m 2048 -nographic -no-reboot -nic none
+      -kernel "$image" -initrd "$out/l1.cpio"
+      -append "console=ttyAMA0 quiet panic=-1 lkvm.mode=$mode")
+
+echo "l1: booting the emulated arm64 host for '$mode' (console log: $log)"
+set +e
+if [ "$mode" = demo ]; then
+	timeout "$timeout_s" "${qemu[@]}" </dev/null | tee "$log"
+else
+	# Show the TAP and the benchmark table as they come; keep everything.
+	timeout "$timeout_s" "${qemu[@]}" </dev/null | tee "$log" |
+		tr -d '\r' | grep --line-buffered -E '^(ok |not ok |#|1\.\.|bench|Kernel panic)'
+fi
+qemu_status=${PIPESTATUS[0]}
+set -e
+tr -d '\r' < "$log" > "$log.txt"
+
+if [ "$qemu_status" = 124 ]; then
+	echo "l1: the emulated host did not finish within ${timeout_s}s" >&2
+fi
+
+if [ "$mode" != check ]; then
+	grep -q '^L1-DONE' "$log.txt" || { echo "l1: $mode did not complete" >&2; exit 1; }
+	exit 0
+fi
+
+passed=$(grep -c '^ok ' "$log.txt" || true)
+failed=$(grep -c '^not ok ' "$log.txt" || true)
+planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log.txt" | tail -n1)
+if [ -z "$planned" ]; then
+	echo "l1: the suite did not finish (no TAP plan line); see $log" >&2
+	failed=$((failed + 1))
+elif [ $((passed + failed)) -ne "$planned" ]; then
+	echo "l1: planned $planned tests but saw $((passed + failed)); see $log" >&2
+	failed=$((failed + planned - passed - failed))
+fi
+echo "l1: $passed passed, $failed failed"
+echo "$passed $failed" > "$out/result"
+[ "$failed" = 0 ]
