@@ -22,7 +22,7 @@ endif
 
 CC_TARGET := $(CROSS_COMPILE)gcc
 WARNINGS := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CFLAGS_COMMON := -std=gnu11 -O2 -g $(WARNINGS) -I. -D_GNU_SOURCE
+CFLAGS_COMMON := -std=gnu11 -O2 -g $(WARNINGS) -Werror -I. -D_GNU_SOURCE
 
 BUILD := build
 TARGET_OBJDIR := $(BUILD)/arm64
@@ -57,7 +57,7 @@ $(SYSROOT)/.ready:
 
 # --- unit tests, natively, under ASan and UBSan ----------------------------
 HOST_CC ?= cc
-SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_CFLAGS := $(CFLAGS_COMMON) $(SAN)
 HOST_OBJS := $(PURE_SRCS:%.c=$(HOST_OBJDIR)/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(HOST_OBJDIR)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -110,5 +110,7 @@ bench: deps
 
 clean:
 	rm -rf $(BUILD) lkvm
+
+.SECONDARY:
 
 .PHONY: all deps unit unit-build payloads integration check demo bench clean

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# make check: unit tests natively, then the integration suite in the
+# emulated host; ends with one line totalling both.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+tests/unit/run.sh "$@"
+unit_status=$?
+tests/l1/run.sh check
+l1_status=$?
+
+read -r up uf < build/host/unit-result 2>/dev/null || { up=0; uf=1; }
+read -r lp lf < build/l1/result 2>/dev/null || { lp=0; lf=1; }
+# A harness that died before writing its result still counts as a failure.
+[ "$unit_status" != 0 ] && [ "$uf" = 0 ] && uf=1
+[ "$l1_status" != 0 ] && [ "$lf" = 0 ] && lf=1
+echo "check: $((up + lp)) passed, $((uf + lf)) failed"
+[ $((uf + lf)) = 0 ]

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw/uart16550.h"
+#include "tests/unit/helpers.h"
+
+enum { THR = 0, IER = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
+
+struct sink {
+	char out[256];
+	size_t out_len;
+	int irq;
+	int irq_changes;
+	int drained;
+};
+
+static void transmit(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct sink *s = opaque;
+
+	memcpy(s->out + s->out_len, buf, len);
+	s->out_len += len;
+}
+
+static void set_irq(void *opaque, int level)
+{
+	struct sink *s = opaque;
+
+	s->irq = level;
+	s->irq_changes++;
+}
+
+static void rx_drained(void *opaque)
+{
+	((struct sink *)opaque)->drained++;
+}
+
+static const struct uart16550_ops ops = { transmit, set_irq, rx_drained };
+
+static uint8_t rd(struct uart16550 *u, unsigned int reg)
+{
+	uint8_t v[4] = { 0xaa, 0xaa, 0xaa, 0xaa };
+
+	uart16550_access(u, reg, v, 1, false);
+	return v[0];
+}
+
+static void wr(struct uart16550 *u, unsigned int reg, uint8_t v)
+{
+	uart16550_access(u, reg, &v, 1, true);
+}
+
+struct fixture {
+	struct uart16550 uart;
+	struct sink sink;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	uart16550_init(&f->uart, &ops, &f->sink);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	uart16550_destroy(&f->uart);
+	free(f);
+	return 0;
+}
+
+#define UART(state) (&((struct fixture *)*(state))->uart)
+#define SINK(state) (&((struct fixture *)*(state))->sink)
+
+static void test_transmit_and_idle_status(void **state)
+{
+	struct uart16550 *u = UART(state);
+	struct sink *s = SINK(state);
+
+	for (const char *p = "hi\n"; *p; p++)
+		wr(u, THR, *p);
+	assert_int_equal(s->out_len, 3);
+	assert_memory_equal(s->out, "hi\n", 3);
+	/* Transmitter always empty, no data ready, no interrupt. */
+	assert_int_equal(rd(u, LSR), 0x60);
+	assert_int_equal(rd(u, IIR) & 0x0f, 0x01);
+	assert_int_equal(s->irq, 0);
+}
+
+static void test_receive_interrupt_and_drain(void **state)
+{
+	struct uart16550 *u = UART(state);
+	struct sink *s = SINK(state);
+
+	wr(u, IER, 0x01);
+	assert_int_equal(s->irq, 0);
+	assert_int_equal(uart16550_receive(u, (const uint8_t *)"ab", 2), 2);
+	assert_int_equal(s->irq, 1);
+	assert_int_equal(rd(u, LSR) & 0x01, 0x01);
+	assert_int_equal(rd(u, IIR) & 0x0f, 0x04);
+	assert_int_equal(rd(u, THR), 'a');
+	assert_int_equal(s->irq, 1);
+	assert_int_equal(s->drained, 0);
+	assert_int_equal(rd(u, THR), 'b');
+	assert_int_equal(s->irq, 0);
+	assert_int_equal(s->drained, 1);
+	assert_int_equal(rd(u, LSR) & 0x01, 0);
+}
+
+static void test_receive_buffer_bound(void **state)
+{
+	struct uart16550 *u = UART(state);
+	uint8_t big[UART16550_RX_BUF + 10];
+
+	memset(big, 'x', sizeof(big));
+	/* What does not fit is refused, not dropped: the caller keeps it. */
+	assert_int_equal(uart16550_receive(u, big, sizeof(big)), UART16550_RX_BUF);
+	assert_int_equal(uart16550_receive(u, big, 1), 0);
+	rd(u, THR);
+	assert_int_equal(uart16550_receive(u, big, 5), 1);
+}
+
+static void test_thre_interrupt(void **state)
+{
+	struct uart16550 *u = UART(state);
+	struct sink *s = SINK(state);
+
+	/* Enabling THRI with THR empty raises it; reading IIR acknowledges. */
+	wr(u, IER, 0x02);
+	assert_int_equal(s->irq, 1);
+	assert_int_equal(rd(u, IIR) & 0x0f, 0x02);
+	assert_int_equal(s->irq, 0);
+	assert_int_equal(rd(u, IIR) & 0x0f, 0x01);
+	/* Each character sent empties THR again: raised once more. */
+	wr(u, THR, 'z');
+	assert_int_equal(s->irq, 1);
+	/* Received data outranks THRE in IIR. */
+	uart16550_receive(u, (const uint8_t *)"q", 1);
+	wr(u, IER, 0x03);
+	assert_int_equal(rd(u, IIR) & 0x0f, 0x04);
+	rd(u, THR);
+	assert_int_equal(rd(u, IIR) & 0x0f, 0x02);
+	wr(u, IER, 0x00);
+	assert_int_equal(s->irq, 0);
+}
+
+static void test_divisor_scratch_fifo(void **state)
+{
+	struct uart16550 *u = UART(state);
+	struct sink *s = SINK(state);
+
+	wr(u, LCR, 0x83);
+	wr(u, THR, 0x01);	/* DLL */
+	wr(u, IER, 0x02);	/* DLM, not IER */
+	assert_int_equal(rd(u, THR), 0x01);
+	assert_int_equal(rd(u, IER), 0x02);
+	wr(u, LCR, 0x03);
+	assert_int_equal(rd(u, IER), 0x00);
+	assert_int_equal(rd(u, LCR), 0x03);
+	assert_int_equal(s->out_len, 0);
+	wr(u, SCR, 0x5a);
+	assert_int_equal(rd(u, SCR), 0x5a);
+	wr(u, FCR, 0x07);
+	assert_int_equal(rd(u, IIR) & 0xc0, 0xc0);
+}
+
+static void test_loopback(void **state)
+{
+	struct uart16550 *u = UART(state);
+	struct sink *s = SINK(state);
+
+	wr(u, MCR, 0x10 | 0x02 | 0x01);
+	assert_int_equal(rd(u, MSR) & 0xf0, 0x30);
+	wr(u, THR, 'L');
+	assert_int_equal(s->out_len, 0);
+	assert_int_equal(rd(u, THR), 'L');
+	wr(u, MCR, 0x08);
+	assert_int_equal(rd(u, MSR) & 0xf0, 0xb0);
+}
+
+static void test_wide_and_out_of_range_access(void **state)
+{
+	struct uart16550 *u = UART(state);
+	uint8_t v[4] = { 0xff, 0xff, 0xff, 0xff };
+
+	uart16550_access(u, LSR, v, 4, false);
+	assert_int_equal(v[0], 0x60);
+	assert_int_equal(v[1] | v[2] | v[3], 0);
+	memset(v, 0xff, sizeof(v));
+	uart16550_access(u, 0x100, v, 4, false);
+	assert_int_equal(v[0] | v[1] | v[2] | v[3], 0);
+	uart16550_access(u, 0x100, v, 4, true);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_transmit_and_idle_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_receive_interrupt_and_drain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_receive_buffer_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thre_interrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_divisor_scratch_fifo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loopback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wide_and_out_of_range_access, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("uart16550", tests, NULL, NULL);
+}
