@@ -91,7 +91,14 @@ $(BUILD)/guest/%.flat: tests/guest/%.S tests/guest/flat.lds tests/guest/uart.inc
 	$(CC_TARGET) -nostdlib -static -Wl,--build-id=none -Wl,-T,tests/guest/flat.lds -o $(BUILD)/guest/$*.elf $<
 	$(CROSS_COMPILE)objcopy -O binary $(BUILD)/guest/$*.elf $@
 
-payloads: $(GUEST_PAYLOADS)
+# Test helpers that run inside the emulated host.
+L1_HELPERS := $(BUILD)/l1/ptytest
+
+$(BUILD)/l1/%: tests/l1/%.c
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+payloads: $(GUEST_PAYLOADS) $(L1_HELPERS)
 
 integration: lkvm payloads
 	@tests/l1/run.sh check

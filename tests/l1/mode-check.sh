@@ -79,6 +79,18 @@ else
 	not_ok "a vCPU failure exits 1 with one line naming the vCPU" /tmp/nisv.out /tmp/nisv.err
 fi
 
+# --- the console on a terminal: raw mode, keys to the guest, Ctrl-a x ------
+if ptytest /bin/lkvm $P/echo.flat echo 2>/tmp/pty.err; then
+	ok "terminal stdin reaches the guest's UART; terminal mode restored"
+else
+	not_ok "terminal stdin reaches the guest's UART; terminal mode restored" /tmp/pty.err
+fi
+if ptytest /bin/lkvm $P/echo.flat escape 2>/tmp/pty.err; then
+	ok "Ctrl-a x quits with status 0; terminal mode restored"
+else
+	not_ok "Ctrl-a x quits with status 0; terminal mode restored" /tmp/pty.err
+fi
+
 # --- Debian's 6.12 kernel as the guest --------------------------------------
 marker=marker-$$-$(date +%s)
 lkvm_run smp2 -k $K -i $I -c 2 -m 512 -p "quiet lkvmtest.marker=$marker lkvmtest.action=poweroff"

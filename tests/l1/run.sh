@@ -28,7 +28,7 @@ fi
 # make_cpio DIR: a newc archive of DIR on stdout, owned by root.
 make_cpio() { (cd "$1" && find . -mindepth 1 | sort | cpio -o -H newc -R 0:0 --quiet); }
 
-rm -rf "$out/guest-root" "$out/l1-root"
+rm -rf "$out/guest-root" "$out/l1-root" "$out/result"
 mkdir -p "$out/guest-root/bin" "$out/l1-root/bin" "$out/l1-root/guest" "$out/l1-root/payloads"
 
 # L2: the guest's initramfs: busybox and an init that reports and acts.
@@ -47,7 +47,8 @@ cp "$top"/tests/l1/lib.sh "$top"/tests/l1/mode-*.sh "$l1/"
 cp "$image" "$l1/guest/Image"
 cp "$cache/guest/Image.gz" "$l1/guest/Image.gz"
 cp "$out/guest-initrd.cpio.gz" "$l1/guest/initrd.cpio.gz"
-cp "$top"/build/guest/*.flat "$l1/payloads/" 2>/dev/null || true
+cp "$top"/build/guest/*.flat "$l1/payloads/"
+cp "$top/build/l1/ptytest" "$l1/bin/"
 chmod 755 "$l1/init"
 make_cpio "$l1" > "$out/l1.cpio"
 
@@ -63,7 +64,7 @@ if [ "$mode" = demo ]; then
 else
 	# Show the TAP and the benchmark table as they come; keep everything.
 	timeout "$timeout_s" "${qemu[@]}" </dev/null | tee "$log" |
-		tr -d '\r' | grep --line-buffered -E '^(ok |not ok |#|1\.\.|bench|Kernel panic)'
+		sed -u 's/\r$//' | grep --line-buffered -E '^(ok |not ok |#|1\.\.|bench|Kernel panic)'
 fi
 qemu_status=${PIPESTATUS[0]}
 set -e

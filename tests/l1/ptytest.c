@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Runs `lkvm run -k echo.flat` on a pseudo-terminal, as a person at a
+ * terminal would, and checks the console path:
+ *   ptytest LKVM PAYLOAD echo     keys reach the guest; 'q' ends it, exit 0
+ *   ptytest LKVM PAYLOAD escape   Ctrl-a x ends lkvm with exit 0
+ * and in both that the terminal's mode is restored afterwards.
+ * Exits 0 when every check holds; says what failed on stderr otherwise.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+static char output[4096];
+static size_t output_len;
+
+/* Read from the master until @want appears or @ms pass. */
+static int wait_for(int master, const char *want, int ms)
+{
+	while (ms > 0) {
+		struct pollfd p = { .fd = master, .events = POLLIN };
+		ssize_t n;
+
+		output[output_len] = '\0';
+		if (strstr(output, want))
+			return 0;
+		if (poll(&p, 1, 100) == 1) {
+			n = read(master, output + output_len,
+				 sizeof(output) - 1 - output_len);
+			if (n > 0)
+				output_len += n;
+			else
+				return -1;
+		}
+		ms -= 100;
+	}
+	return -1;
+}
+
+static int fail(const char *what)
+{
+	output[output_len] = '\0';
+	fprintf(stderr, "ptytest: %s; console so far: '%s'\n", what, output);
+	return 1;
+}
+
+int main(int argc, char *argv[])
+{
+	struct termios before, after;
+	int master, slave, status;
+	const char *mode;
+	pid_t pid;
+
+	if (argc != 4)
+		return fail("usage: ptytest LKVM PAYLOAD echo|escape");
+	mode = argv[3];
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) || unlockpt(master))
+		return fail("no pseudo-terminal");
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	if (slave < 0 || tcgetattr(slave, &before))
+		return fail("cannot open the pty slave");
+
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		execl(argv[1], argv[1], "run", "-k", argv[2], "-c", "1",
+		      "-m", "64", "--loglevel", "warning", (char *)NULL);
+		_exit(127);
+	}
+	alarm(120);
+	if (wait_for(master, "ready", 60000))
+		return fail("the guest never said ready");
+	if (!strcmp(mode, "echo")) {
+		if (write(master, "hello\r", 6) != 6)
+			return fail("cannot type");
+		if (wait_for(master, "hello\r", 30000))
+			return fail("typed keys did not come back from the guest");
+		if (write(master, "q", 1) != 1)
+			return fail("cannot type");
+	} else {
+		if (write(master, "\x01x", 2) != 2)
+			return fail("cannot type");
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return fail("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return fail("lkvm did not exit with status 0");
+	if (!strcmp(mode, "escape") && strchr(output + 5, 'x'))
+		return fail("the escape sequence reached the guest");
+	if (tcgetattr(slave, &after))
+		return fail("tcgetattr after");
+	if (after.c_lflag != before.c_lflag || after.c_iflag != before.c_iflag ||
+	    after.c_oflag != before.c_oflag)
+		return fail("the terminal mode was not restored");
+	return 0;
+}
