@@ -82,7 +82,9 @@ deps:
 	@if [ "$$(id -u)" = 0 ]; then scripts/setup-deps.sh; \
 	 else echo "make deps: not root, assuming the packages in scripts/setup-deps.sh are installed"; fi
 	@scripts/fetch-arm64.sh
-	@mkdir -p $(SYSROOT) && touch $(SYSROOT)/.ready
+ifneq ($(SYSROOT),)
+	@touch $(SYSROOT)/.ready
+endif
 
 GUEST_PAYLOADS := $(patsubst tests/guest/%.S,$(BUILD)/guest/%.flat,$(wildcard tests/guest/*.S))
 
@@ -92,9 +94,11 @@ $(BUILD)/guest/%.flat: tests/guest/%.S tests/guest/flat.lds tests/guest/uart.inc
 	$(CROSS_COMPILE)objcopy -O binary $(BUILD)/guest/$*.elf $@
 
 # Test helpers that run inside the emulated host.
-L1_HELPERS := $(BUILD)/l1/ptytest
+L1_HELPERS := $(BUILD)/l1/ptytest $(BUILD)/l1/startup-bench
 
-$(BUILD)/l1/%: tests/l1/%.c
+$(BUILD)/l1/ptytest: tests/l1/ptytest.c
+$(BUILD)/l1/startup-bench: bench/startup.c
+$(L1_HELPERS):
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
@@ -108,12 +112,12 @@ check: deps
 	@tests/check.sh $(UNIT_TESTS)
 
 demo: deps
-	@$(MAKE) --no-print-directory lkvm
+	@$(MAKE) --no-print-directory lkvm payloads
 	@tests/l1/run.sh demo
 
 bench: deps
-	@$(MAKE) --no-print-directory lkvm
-	@bench/run.sh
+	@$(MAKE) --no-print-directory lkvm payloads
+	@tests/l1/run.sh bench
 
 clean:
 	rm -rf $(BUILD) lkvm

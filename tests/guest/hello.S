@@ -1,6 +1,7 @@
 /*
  * Prints a greeting, checks that x0 points at a device tree (booting.rst:
- * x0 = DTB address), prints the verdict and powers off.
+ * x0 = DTB address) and that a read where no device lives returns 0,
+ * prints the verdicts and powers off.
  */
 #include "uart.inc"
 
@@ -14,7 +15,12 @@ _start:
 	cmp	w4, w5
 	b.ne	bad
 	puts	dtb_ok
-	psci	PSCI_SYSTEM_OFF
+	ldr	x6, =0x0a000000		/* no device here */
+	mov	w7, #0x5a5a
+	ldr	w7, [x6]
+	cbnz	w7, 3f
+	puts	mmio_zero
+3:	psci	PSCI_SYSTEM_OFF
 	b	.
 bad:
 	puts	dtb_bad
@@ -25,3 +31,4 @@ bad:
 greeting:	.asciz	"hello from a flat binary\n"
 dtb_ok:		.asciz	"x0 points at a device tree\n"
 dtb_bad:	.asciz	"x0 does not point at a device tree\n"
+mmio_zero:	.asciz	"unmapped MMIO reads as zero\n"

@@ -1,10 +1,11 @@
-# The integration suite, run by the emulated host's init. Prints TAP.
-. /lib.sh
+# The integration suite, run by the emulated host's init (or natively on
+# an arm64 KVM host, with everything under $ROOT). Prints TAP.
+. "$ROOT/lib.sh"
 
-K=/guest/Image
-KZ=/guest/Image.gz
-I=/guest/initrd.cpio.gz
-P=/payloads
+K=$ROOT/guest/Image
+KZ=$ROOT/guest/Image.gz
+I=$ROOT/guest/initrd.cpio.gz
+P=$ROOT/payloads
 
 echo "# host: $(uname -r), $(nproc) CPUs, /dev/kvm $(test -c /dev/kvm && echo present || echo MISSING)"
 
@@ -28,9 +29,9 @@ dd if=/dev/zero of=/tmp/big.flat bs=1M seek=80 count=0 2>/dev/null
 dd if=/dev/zero of=/tmp/big.initrd bs=1M seek=40 count=0 2>/dev/null
 
 bad "missing kernel" '^Fatal: Unable to open kernel /nonexistent/Image$' -k /nonexistent/Image
-bad "unreadable kernel (a directory)" '^Fatal: Unable to open kernel /guest$|is not an arm64 Image' -k /guest
+bad "unreadable kernel (a directory)" "^Fatal: Unable to open kernel $ROOT/guest\$|is not an arm64 Image" -k "$ROOT/guest"
 bad "empty kernel file" '^lkvm: kernel /tmp/empty is not an arm64 Image nor a flat binary: is empty$' -k /tmp/empty
-bad "ELF file as kernel" 'kernel /bin/busybox is not an arm64 Image nor a flat binary: an ELF file' -k /bin/busybox
+bad "ELF file as kernel" "kernel $ROOT/bin/busybox is not an arm64 Image nor a flat binary: an ELF file" -k "$ROOT/bin/busybox"
 bad "cpio archive as kernel" 'is not an arm64 Image nor a flat binary: a cpio archive' -k /tmp/initramfs.cpio
 bad "gzip file that is not an Image" 'gzip-compressed file is not an arm64 Image' -k $I -m 128
 bad "kernel larger than RAM" '^lkvm: kernel /tmp/big.flat: kernel needs 81 MiB of guest RAM but only 62 MiB' -k /tmp/big.flat -m 64
@@ -52,6 +53,8 @@ else
 	echo "#   exit status $status"
 	not_ok "flat binary runs, x0 = DTB, PSCI SYSTEM_OFF exits 0" /tmp/hello.out /tmp/hello.err
 fi
+has hello '^unmapped MMIO reads as zero$' && ok "an unhandled MMIO read returns 0 and the guest goes on" ||
+	not_ok "an unhandled MMIO read returns 0 and the guest goes on" /tmp/hello.out
 
 lkvm_run dtb -k $P/hello.flat -c 2 -m 64 --nodefaults -p 'verbatim params' --dump-dtb /tmp/guest.dtb
 magic=$(hexdump -n 4 -e '4/1 "%02x"' /tmp/guest.dtb 2>/dev/null)
@@ -80,12 +83,12 @@ else
 fi
 
 # --- the console on a terminal: raw mode, keys to the guest, Ctrl-a x ------
-if ptytest /bin/lkvm $P/echo.flat echo 2>/tmp/pty.err; then
+if ptytest "$ROOT/bin/lkvm" $P/echo.flat echo 2>/tmp/pty.err; then
 	ok "terminal stdin reaches the guest's UART; terminal mode restored"
 else
 	not_ok "terminal stdin reaches the guest's UART; terminal mode restored" /tmp/pty.err
 fi
-if ptytest /bin/lkvm $P/echo.flat escape 2>/tmp/pty.err; then
+if ptytest "$ROOT/bin/lkvm" $P/echo.flat escape 2>/tmp/pty.err; then
 	ok "Ctrl-a x quits with status 0; terminal mode restored"
 else
 	not_ok "Ctrl-a x quits with status 0; terminal mode restored" /tmp/pty.err

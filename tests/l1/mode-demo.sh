@@ -1,5 +1,5 @@
 # make demo: boot Debian's arm64 kernel under lkvm and show the guest.
-echo "L1: $(uname -sr) with /dev/kvm; starting: lkvm run -k Image -i initrd -c 2 -m 512"
-lkvm run -k /guest/Image -i /guest/initrd.cpio.gz -c 2 -m 512 \
+echo "host: $(uname -sr) with /dev/kvm; starting: lkvm run -k Image -i initrd -c 2 -m 512"
+lkvm run -k "$ROOT/guest/Image" -i "$ROOT/guest/initrd.cpio.gz" -c 2 -m 512 \
 	-p "quiet lkvmtest.action=demo" </dev/null
-echo "L1: lkvm exited with status $?"
+echo "host: lkvm exited with status $?"

@@ -3,7 +3,8 @@
 #   check   the integration suite; prints its TAP and "l1: N passed, N failed"
 #   demo    boot a Debian guest under lkvm and show it running
 #   bench   the start-up benchmark
-# On an arm64 host with /dev/kvm, demo and bench run natively instead.
+# On an arm64 host with /dev/kvm the same scripts run natively instead
+# (LKVM_EMULATE=1 forces the emulated host).
 set -euo pipefail
 
 mode=${1:?usage: run.sh check|demo|bench}
@@ -48,7 +49,7 @@ cp "$image" "$l1/guest/Image"
 cp "$cache/guest/Image.gz" "$l1/guest/Image.gz"
 cp "$out/guest-initrd.cpio.gz" "$l1/guest/initrd.cpio.gz"
 cp "$top"/build/guest/*.flat "$l1/payloads/"
-cp "$top/build/l1/ptytest" "$l1/bin/"
+cp "$top/build/l1/ptytest" "$top/build/l1/startup-bench" "$l1/bin/"
 chmod 755 "$l1/init"
 make_cpio "$l1" > "$out/l1.cpio"
 
@@ -57,21 +58,33 @@ qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max
       -kernel "$image" -initrd "$out/l1.cpio"
       -append "console=ttyAMA0 quiet panic=-1 lkvm.mode=$mode")
 
-echo "l1: booting the emulated arm64 host for '$mode' (console log: $log)"
+native=0
+if [ "$(uname -m)" = aarch64 ] && [ -c /dev/kvm ] && [ -z "${LKVM_EMULATE:-}" ]; then
+	native=1
+fi
+shown='^(ok |not ok |#|1\.\.|bench|Kernel panic)'
+
 set +e
-if [ "$mode" = demo ]; then
+if [ $native = 1 ]; then
+	echo "l1: arm64 KVM host: running '$mode' natively (log: $log)"
+	(cd "$l1" && ROOT=$l1 PATH="$l1/bin:$PATH" timeout "$timeout_s" sh "./mode-$mode.sh" </dev/null
+	 echo L1-DONE) 2>&1 | tee "$log" |
+		if [ "$mode" = demo ]; then cat; else grep --line-buffered -E "$shown"; fi
+elif [ "$mode" = demo ]; then
+	echo "l1: booting the emulated arm64 host for '$mode' (console log: $log)"
 	timeout "$timeout_s" "${qemu[@]}" </dev/null | tee "$log"
 else
+	echo "l1: booting the emulated arm64 host for '$mode' (console log: $log)"
 	# Show the TAP and the benchmark table as they come; keep everything.
 	timeout "$timeout_s" "${qemu[@]}" </dev/null | tee "$log" |
-		sed -u 's/\r$//' | grep --line-buffered -E '^(ok |not ok |#|1\.\.|bench|Kernel panic)'
+		sed -u 's/\r$//' | grep --line-buffered -E "$shown"
 fi
 qemu_status=${PIPESTATUS[0]}
 set -e
 tr -d '\r' < "$log" > "$log.txt"
 
 if [ "$qemu_status" = 124 ]; then
-	echo "l1: the emulated host did not finish within ${timeout_s}s" >&2
+	echo "l1: '$mode' did not finish within ${timeout_s}s" >&2
 fi
 
 if [ "$mode" != check ]; then

@@ -1,0 +1,10 @@
+# make bench: lkvm's start-up, measured inside the emulated host.
+echo "bench: host $(uname -r), $(nproc) CPUs; THP $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)"
+echo "bench: [1] Debian 6.12 guest, 1 vCPU, 256 MiB, busybox initramfs, 'quiet': lkvm start to the guest's init"
+startup-bench 5 L2-INIT-REACHED "$ROOT/bin/lkvm" -k $ROOT/guest/Image -i $ROOT/guest/initrd.cpio.gz \
+	-c 1 -m 256 -p "quiet lkvmtest.action=poweroff"
+echo "bench: [2] the same kernel gzip-compressed"
+startup-bench 3 L2-INIT-REACHED "$ROOT/bin/lkvm" -k $ROOT/guest/Image.gz -i $ROOT/guest/initrd.cpio.gz \
+	-c 1 -m 256 -p "quiet lkvmtest.action=poweroff"
+echo "bench: [3] bare-metal payload (prints, powers off): the VMM's own cost"
+startup-bench 5 "hello from" "$ROOT/bin/lkvm" -k $ROOT/payloads/hello.flat -c 1 -m 64
