@@ -24,6 +24,15 @@ CC_TARGET := $(CROSS_COMPILE)gcc
 WARNINGS := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS_COMMON := -std=gnu11 -O2 -g $(WARNINGS) -Werror -I. -D_GNU_SOURCE
 
+# Quiet by default, kernel style; `make V=1` shows the commands.
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+endif
+
 BUILD := build
 TARGET_OBJDIR := $(BUILD)/arm64
 HOST_OBJDIR := $(BUILD)/host
@@ -41,11 +50,13 @@ all: lkvm
 TARGET_OBJS := $(LKVM_SRCS:%.c=$(TARGET_OBJDIR)/%.o)
 
 lkvm: $(TARGET_OBJS)
-	$(CC_TARGET) -static -o $@ $^ $(TARGET_LIBS_FLAGS) -lfdt -lz -lpthread
+	$(quiet) LD $@
+	$(Q)$(CC_TARGET) -static -o $@ $^ $(TARGET_LIBS_FLAGS) -lfdt -lz -lpthread
 
 $(TARGET_OBJDIR)/%.o: %.c $(if $(SYSROOT),$(SYSROOT)/.ready) Makefile
 	@mkdir -p $(dir $@)
-	$(CC_TARGET) $(CFLAGS_COMMON) $(TARGET_LIBS_FLAGS) -MMD -MP \
+	$(quiet) CC $<
+	$(Q)$(CC_TARGET) $(CFLAGS_COMMON) $(TARGET_LIBS_FLAGS) -MMD -MP \
 		-DLKVM_VERSION='"$(LKVM_VERSION)"' -c -o $@ $<
 
 # The arm64 libfdt/zlib come unpacked from Debian's packages (see scripts/).
@@ -64,11 +75,13 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(HOST_OBJDIR)/tests/%,$(wildcard tests/
 
 $(HOST_OBJDIR)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
+	$(quiet) HOSTCC $<
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(HOST_OBJDIR)/tests/%: tests/unit/%.c $(HOST_OBJS) tests/unit/helpers.h
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_OBJS) -lcmocka -lfdt -lz -lpthread
+	$(quiet) HOSTLD $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_OBJS) -lcmocka -lfdt -lz -lpthread
 
 -include $(HOST_OBJS:.o=.d)
 
@@ -90,8 +103,9 @@ GUEST_PAYLOADS := $(patsubst tests/guest/%.S,$(BUILD)/guest/%.flat,$(wildcard te
 
 $(BUILD)/guest/%.flat: tests/guest/%.S tests/guest/flat.lds tests/guest/uart.inc
 	@mkdir -p $(dir $@)
-	$(CC_TARGET) -nostdlib -static -Wl,--build-id=none -Wl,-T,tests/guest/flat.lds -o $(BUILD)/guest/$*.elf $<
-	$(CROSS_COMPILE)objcopy -O binary $(BUILD)/guest/$*.elf $@
+	$(quiet) AS $<
+	$(Q)$(CC_TARGET) -nostdlib -static -Wl,--build-id=none -Wl,-T,tests/guest/flat.lds -o $(BUILD)/guest/$*.elf $<
+	$(Q)$(CROSS_COMPILE)objcopy -O binary $(BUILD)/guest/$*.elf $@
 
 # Test helpers that run inside the emulated host.
 L1_HELPERS := $(BUILD)/l1/ptytest $(BUILD)/l1/startup-bench
@@ -100,7 +114,8 @@ $(BUILD)/l1/ptytest: tests/l1/ptytest.c
 $(BUILD)/l1/startup-bench: bench/startup.c
 $(L1_HELPERS):
 	@mkdir -p $(dir $@)
-	$(CC_TARGET) -static -O2 -Wall -Wextra -Werror -o $@ $<
+	$(quiet) CC $<
+	$(Q)$(CC_TARGET) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
 payloads: $(GUEST_PAYLOADS) $(L1_HELPERS)
 

@@ -142,7 +142,7 @@ static void summary(const char *what, double *v, int n, const char *unit,
 		    double scale)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
-	printf("bench   %-28s median %8.2f %s   min %8.2f   max %8.2f\n", what,
+	printf("bench   %-28s median %9.2f %s   min %9.2f   max %9.2f\n", what,
 	       v[n / 2] * scale, unit, v[0] * scale, v[n - 1] * scale);
 }
 
@@ -170,9 +170,12 @@ int main(int argc, char *argv[])
 		struct run *r = &runs[i];
 
 		one_run(lkvm_argv, argv[2], r);
-		printf("bench run %d: to '%s' %.2f s, guest uptime %.2f s, whole run %.2f s, peak RSS %ld kB, exit %d\n",
-		       i + 1, argv[2], r->to_marker, r->uptime, r->total,
-		       r->maxrss_kb, WIFEXITED(r->status) ? WEXITSTATUS(r->status) : -1);
+		printf("bench run %d: to '%s' %.2f s, whole run %.2f s, peak RSS %ld kB, exit %d",
+		       i + 1, argv[2], r->to_marker, r->total, r->maxrss_kb,
+		       WIFEXITED(r->status) ? WEXITSTATUS(r->status) : -1);
+		if (r->uptime >= 0)
+			printf(", guest uptime %.2f s", r->uptime);
+		printf("\n");
 		printf("bench run %d: lkvm start-up: %s\n", i + 1, r->startup);
 		fflush(stdout);
 		if (r->to_marker < 0 || !WIFEXITED(r->status) || WEXITSTATUS(r->status))
@@ -186,6 +189,6 @@ int main(int argc, char *argv[])
 	if (uptime[0] >= 0)
 		summary("guest uptime at marker (s)", uptime, nr, "s ", 1);
 	summary("whole run (s)", total, nr, "s ", 1);
-	summary("peak RSS (MB)", rss, nr, "MB", 1024 / 1e6);
+	summary("peak RSS (kB)", rss, nr, "kB", 1);
 	return bad ? 1 : 0;
 }

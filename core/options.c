@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,16 @@ struct run_option {
 	const char *long_name;
 	const char *arg_name;		/* NULL: a flag without a value */
 	const char *help;
+	/*
+	 * Checks and stores the value. NULL: the option is a plain file name
+	 * (a `const char *` at @field, not empty) or a flag (a `bool` there).
+	 */
 	int (*apply)(struct vm_config *cfg, const char *arg, char *err,
 		     size_t err_len);
+	size_t field;
 };
+
+#define FIELD(name) NULL, offsetof(struct vm_config, name)
 
 static int fail(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -71,24 +79,6 @@ int parse_size(const char *str, uint64_t default_unit, uint64_t *out)
 	if (*end != '\0' || (value && unit > UINT64_MAX / value))
 		return -EINVAL;
 	*out = value * unit;
-	return 0;
-}
-
-static int set_kernel(struct vm_config *cfg, const char *arg, char *err,
-		      size_t len)
-{
-	if (!*arg)
-		return fail(err, len, "--kernel: needs a file name");
-	cfg->kernel_path = arg;
-	return 0;
-}
-
-static int set_initrd(struct vm_config *cfg, const char *arg, char *err,
-		      size_t len)
-{
-	if (!*arg)
-		return fail(err, len, "--initrd: needs a file name");
-	cfg->initrd_path = arg;
 	return 0;
 }
 
@@ -152,14 +142,6 @@ static int set_console(struct vm_config *cfg, const char *arg, char *err,
 		return fail(err, len,
 			    "--console %s: only 'serial' is supported", arg);
 	cfg->console = CONSOLE_SERIAL;
-	return 0;
-}
-
-static int set_nodefaults(struct vm_config *cfg, const char *arg, char *err,
-			  size_t len)
-{
-	(void)arg, (void)err, (void)len;
-	cfg->nodefaults = true;
 	return 0;
 }
 
@@ -230,77 +212,43 @@ static int set_irqchip(struct vm_config *cfg, const char *arg, char *err,
 	return 0;
 }
 
-static int set_pmu(struct vm_config *cfg, const char *arg, char *err,
-		   size_t len)
-{
-	(void)arg, (void)err, (void)len;
-	cfg->pmu = true;
-	return 0;
-}
-
-static int set_dump_dtb(struct vm_config *cfg, const char *arg, char *err,
-			size_t len)
-{
-	if (!*arg)
-		return fail(err, len, "--dump-dtb: needs a file name");
-	cfg->dump_dtb_path = arg;
-	return 0;
-}
-
-static int set_dev(struct vm_config *cfg, const char *arg, char *err,
-		   size_t len)
-{
-	if (!*arg)
-		return fail(err, len, "--dev: needs a device path");
-	cfg->kvm_dev_path = arg;
-	return 0;
-}
-
-static int set_help(struct vm_config *cfg, const char *arg, char *err,
-		    size_t len)
-{
-	(void)arg, (void)err, (void)len;
-	cfg->show_help = true;
-	return 0;
-}
-
 struct option_group {
 	const char *title;
 	const struct run_option *options;
 };
 
 static const struct run_option basic_options[] = {
-	{ 0, "name", "guest name", "name of the VM (default guest-<pid>)", set_name },
-	{ 'c', "cpus", "n", "number of vCPUs (default: one per host CPU)", set_cpus },
-	{ 'm', "mem", "size", "guest RAM: MiB, or with a K/M/G/T suffix (default 64 MiB per vCPU + 192 MiB)", set_mem },
-	{ 0, "console", "serial", "console device (16550 UART at 0x1000000)", set_console },
-	{ 0, "dev", "device_file", "KVM device file (default /dev/kvm)", set_dev },
-	{ 0, "nodefaults", NULL, "pass -p to the kernel verbatim, add no console= to it", set_nodefaults },
-	{ 0, "loglevel", "level", "error, warning, info (default) or debug", set_loglevel },
+	{ 0, "name", "guest name", "name of the VM (default guest-<pid>)", set_name, 0 },
+	{ 'c', "cpus", "n", "number of vCPUs (default: one per host CPU)", set_cpus, 0 },
+	{ 'm', "mem", "size", "guest RAM: MiB, or with a K/M/G/T suffix (default 64 MiB per vCPU + 192 MiB)", set_mem, 0 },
+	{ 0, "console", "serial", "console device (16550 UART at 0x1000000)", set_console, 0 },
+	{ 0, "dev", "device_file", "KVM device file (default /dev/kvm)", FIELD(kvm_dev_path) },
+	{ 0, "nodefaults", NULL, "pass -p to the kernel verbatim, add no console= to it", FIELD(nodefaults) },
+	{ 0, "loglevel", "level", "error, warning, info (default) or debug", set_loglevel, 0 },
 	{ 0 }
 };
 
 static const struct run_option kernel_options[] = {
-	{ 'k', "kernel", "kernel", "arm64 Image, gzip-compressed Image, or flat binary", set_kernel },
-	{ 'i', "initrd", "initrd", "initial RAM disk", set_initrd },
-	{ 'p', "params", "params", "kernel command line", set_params },
+	{ 'k', "kernel", "kernel", "arm64 Image, gzip-compressed Image, or flat binary", FIELD(kernel_path) },
+	{ 'i', "initrd", "initrd", "initial RAM disk", FIELD(initrd_path) },
+	{ 'p', "params", "params", "kernel command line", set_params, 0 },
 	{ 0 }
 };
 
 static const struct run_option network_options[] = {
-	{ 'n', "network", "mode=none", "network device parameters (only mode=none is available)", set_network },
+	{ 'n', "network", "mode=none", "network device parameters (only mode=none is available)", set_network, 0 },
 	{ 0 }
 };
 
 static const struct run_option arch_options[] = {
-	{ 0, "irqchip", "auto|gicv2|gicv3", "interrupt controller (default auto: gicv3, else gicv2)", set_irqchip },
-	{ 0, "pmu", NULL, "give the guest a PMUv3", set_pmu },
-	{ 0, "dump-dtb", "file", "write the generated device tree blob to a file", set_dump_dtb },
+	{ 0, "irqchip", "auto|gicv2|gicv3", "interrupt controller (default auto: gicv3, else gicv2)", set_irqchip, 0 },
+	{ 0, "pmu", NULL, "give the guest a PMUv3", FIELD(pmu) },
+	{ 0, "dump-dtb", "file", "write the generated device tree blob to a file", FIELD(dump_dtb_path) },
 	{ 0 }
 };
 
 static const struct run_option misc_options[] = {
-	{ 'h', "help", NULL, "show this help", set_help },
+	{ 'h', "help", NULL, "show this help", FIELD(show_help) },
 	{ 0 }
 };
 
@@ -355,6 +303,24 @@ static const struct run_option *find_short(char c)
 			if (o->short_name == c)
 				return o;
 	return NULL;
+}
+
+static int apply(const struct run_option *opt, struct vm_config *cfg,
+		 const char *value, char *err, size_t err_len)
+{
+	char *field = (char *)cfg + opt->field;
+
+	if (opt->apply)
+		return opt->apply(cfg, value, err, err_len);
+	if (!opt->arg_name) {
+		*(bool *)field = true;
+		return 0;
+	}
+	if (!*value)
+		return fail(err, err_len, "--%s: needs a value (<%s>)",
+			    opt->long_name, opt->arg_name);
+	*(const char **)field = value;
+	return 0;
 }
 
 int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
@@ -413,7 +379,7 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 					    opt->long_name, opt->arg_name);
 			value = argv[++i];
 		}
-		ret = opt->apply(cfg, value, err, err_len);
+		ret = apply(opt, cfg, value, err, err_len);
 		if (ret)
 			return ret;
 	}

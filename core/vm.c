@@ -61,38 +61,40 @@ static void startup_report(struct vm *vm)
 		 (t->last_ns - t->start_ns) / 1e6);
 }
 
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 /* Boot files are checked before KVM is touched: bad input fails the same
  * way on any host. kvm-unit-tests matches the kernel message verbatim. */
-static int open_boot_files(const struct vm_config *cfg, int *kernel_fd,
-			   int *initrd_fd)
+static int open_boot_files(struct vm *vm)
 {
+	const struct vm_config *cfg = vm->cfg;
 	uint8_t head[ARM64_IMAGE_HEADER_SIZE];
 	enum kernel_format fmt;
 	const char *why;
-	ssize_t n;
+	ssize_t n = -1;
 
-	*kernel_fd = open(cfg->kernel_path, O_RDONLY | O_CLOEXEC);
-	if (*kernel_fd < 0) {
-		fprintf(stderr, "Fatal: Unable to open kernel %s\n",
-			cfg->kernel_path);
-		return -ENOENT;
-	}
-	n = pread(*kernel_fd, head, sizeof(head), 0);
+	vm->kernel_fd = open(cfg->kernel_path, O_RDONLY | O_CLOEXEC);
+	if (vm->kernel_fd >= 0)
+		n = pread(vm->kernel_fd, head, sizeof(head), 0);
 	if (n < 0) {
 		fprintf(stderr, "Fatal: Unable to open kernel %s\n",
 			cfg->kernel_path);
-		return -EIO;
+		return -ENOENT;
 	}
 	if (kernel_identify(head, n, &fmt, &why)) {
 		pr_err("kernel %s is not an arm64 Image nor a flat binary: %s",
 		       cfg->kernel_path, why);
 		return -ENOEXEC;
 	}
-	*initrd_fd = -1;
 	if (!cfg->initrd_path)
 		return 0;
-	*initrd_fd = open(cfg->initrd_path, O_RDONLY | O_CLOEXEC);
-	if (*initrd_fd < 0) {
+	vm->initrd_fd = open(cfg->initrd_path, O_RDONLY | O_CLOEXEC);
+	if (vm->initrd_fd < 0) {
 		pr_err("initrd %s: cannot open: %s", cfg->initrd_path,
 		       strerror(errno));
 		return -ENOENT;
@@ -323,14 +325,59 @@ static int build_cmdline(struct vm *vm)
 	return n < 0 ? -ENOMEM : 0;
 }
 
+static int load_images(struct vm *vm)
+{
+	return arm64_load_images(vm, vm->kernel_fd, vm->initrd_fd);
+}
+
+static int init_pmus(struct vm *vm)
+{
+	int ret = 0;
+
+	for (unsigned int i = 0; vm->cfg->pmu && i < vm->nr_cpus && !ret; i++)
+		ret = arm64_pmu_init(vm, &vm->vcpus[i]);
+	return ret;
+}
+
+static int set_boot_regs(struct vm *vm)
+{
+	return arm64_set_boot_regs(&vm->vcpus[0], vm->layout.kernel_start,
+				   vm->layout.dtb_start);
+}
+
+/*
+ * The build order. Boot files come first so bad input fails the same way on
+ * any host; the vGIC exists before the vCPUs and is initialised after them;
+ * the device tree is written last, when every device and MPIDR is known.
+ */
+static const struct init_step {
+	const char *name;
+	int (*fn)(struct vm *vm);
+} init_steps[] = {
+	{ "boot files", open_boot_files },
+	{ "kvm", kvm_open },
+	{ "sizing", size_vm },
+	{ "vm", create_vm },
+	{ "ram", setup_ram },
+	{ "cmdline", build_cmdline },
+	{ "images", load_images },
+	{ "gic", arm64_gic_create },
+	{ "vcpus", create_vcpus },
+	{ "gic init", arm64_gic_finalize },
+	{ "pmu", init_pmus },
+	{ "devices", setup_devices },
+	{ "fdt", arm64_setup_fdt },
+	{ "boot regs", set_boot_regs },
+};
+
 int vm_init(struct vm *vm, const struct vm_config *cfg)
 {
-	int kernel_fd = -1, initrd_fd = -1;
-	int ret;
+	int ret = 0;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
 	vm->kvm_fd = vm->vm_fd = vm->gic_fd = -1;
+	vm->kernel_fd = vm->initrd_fd = -1;
 	vm->stop_fd = vm->uart_space_fd = vm->signal_fd = -1;
 	vm->loop.epoll_fd = -1;
 	pthread_mutex_init(&vm->stop_lock, NULL);
@@ -340,61 +387,16 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	else
 		snprintf(vm->name, sizeof(vm->name), "guest-%d", getpid());
 
-	ret = open_boot_files(cfg, &kernel_fd, &initrd_fd);
-	if (ret)
-		goto out;
-	ret = kvm_open(vm);
-	if (ret)
-		goto out;
-	ret = size_vm(vm);
-	if (ret)
-		goto out;
-	ret = create_vm(vm);
-	if (ret)
-		goto out;
-	startup_mark(vm, "kvm");
-	ret = setup_ram(vm);
-	if (ret)
-		goto out;
-	startup_mark(vm, "ram");
-	ret = build_cmdline(vm);
-	if (ret)
-		goto out;
-	ret = arm64_load_images(vm, kernel_fd, initrd_fd);
-	if (ret)
-		goto out;
-	startup_mark(vm, "images");
-	ret = arm64_gic_create(vm);
-	if (ret)
-		goto out;
-	ret = create_vcpus(vm);
-	if (ret)
-		goto out;
-	ret = arm64_gic_finalize(vm);
-	if (ret)
-		goto out;
-	for (unsigned int i = 0; cfg->pmu && i < vm->nr_cpus && !ret; i++)
-		ret = arm64_pmu_init(vm, &vm->vcpus[i]);
-	if (ret)
-		goto out;
-	startup_mark(vm, "vcpus+gic");
-	ret = setup_devices(vm);
-	if (ret)
-		goto out;
-	ret = arm64_setup_fdt(vm);
-	if (ret)
-		goto out;
-	startup_mark(vm, "fdt");
-	ret = arm64_set_boot_regs(&vm->vcpus[0], vm->layout.kernel_start,
-				  vm->layout.dtb_start);
-	pr_info("run -k %s -m %llu -c %u --name %s", cfg->kernel_path,
-		(unsigned long long)(vm->ram_size / MiB), vm->nr_cpus,
-		vm->name);
-out:
-	if (kernel_fd >= 0)
-		close(kernel_fd);
-	if (initrd_fd >= 0)
-		close(initrd_fd);
+	for (size_t i = 0; i < sizeof(init_steps) / sizeof(init_steps[0]) && !ret; i++) {
+		ret = init_steps[i].fn(vm);
+		startup_mark(vm, init_steps[i].name);
+	}
+	close_fd(&vm->kernel_fd);
+	close_fd(&vm->initrd_fd);
+	if (!ret)
+		pr_info("run -k %s -m %llu -c %u --name %s", cfg->kernel_path,
+			(unsigned long long)(vm->ram_size / MiB), vm->nr_cpus,
+			vm->name);
 	return ret;
 }
 
@@ -540,13 +542,6 @@ int vm_run(struct vm *vm)
 	vcpus_stop(vm);
 	term_restore(&vm->term);
 	return vm->exit_status;
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
 }
 
 void vm_destroy(struct vm *vm)

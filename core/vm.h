@@ -37,7 +37,7 @@ struct guest_ram {
 };
 
 /* Start-up steps timed for `--loglevel debug` and the benchmark. */
-#define STARTUP_MAX_STEPS 12
+#define STARTUP_MAX_STEPS 16
 
 struct startup_timer {
 	uint64_t start_ns;
@@ -53,6 +53,8 @@ struct vm {
 	unsigned int nr_cpus;
 	uint64_t ram_size;
 
+	int kernel_fd;		/* open while the VM is built */
+	int initrd_fd;
 	int kvm_fd;
 	int vm_fd;
 	int gic_fd;

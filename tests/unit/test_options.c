@@ -149,6 +149,8 @@ static const struct bad_case bad_cases[] = {
 	{ { "-k", "I", "--name", "a/b" }, "--name 'a/b': must be 1 to 64 characters without '/'" },
 	{ { "-k", "I", "Other" }, "unexpected argument 'Other' (the kernel is already I)" },
 	{ { "-c", "1" }, "no kernel given (use -k/--kernel FILE)" },
+	{ { "-k", "" }, "--kernel: needs a value (<kernel>)" },
+	{ { "-k", "I", "--initrd=" }, "--initrd: needs a value (<initrd>)" },
 };
 
 static void test_every_bad_input_message(void **state)
