@@ -9,8 +9,8 @@
 /* KVM_CREATE_VM's type for a guest whose address space ends at @ipa_end. */
 int arm64_vm_type(int kvm_fd, uint64_t ipa_end, unsigned long *type);
 
-/* Most vCPUs this host and lkvm's memory map allow. */
-unsigned int arm64_max_cpus(struct vm *vm);
+/* Most vCPUs this host's KVM allows in one VM. */
+unsigned int arm64_kvm_max_cpus(struct vm *vm);
 
 /* vGIC: created before the vCPUs, initialised after them. */
 int arm64_gic_create(struct vm *vm);

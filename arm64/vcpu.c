@@ -42,14 +42,14 @@ int arm64_vm_type(int kvm_fd, uint64_t ipa_end, unsigned long *type)
 	return 0;
 }
 
-unsigned int arm64_max_cpus(struct vm *vm)
+unsigned int arm64_kvm_max_cpus(struct vm *vm)
 {
-	int kvm_max = check_cap(vm->kvm_fd, KVM_CAP_MAX_VCPUS);
-	unsigned int max = GICV3_MAX_CPUS;
+	int max = check_cap(vm->kvm_fd, KVM_CAP_MAX_VCPUS);
 
-	if (kvm_max > 0 && (unsigned int)kvm_max < max)
-		max = kvm_max;
-	return max;
+	/* api.rst: without the capability, KVM_CAP_NR_VCPUS is the maximum. */
+	if (max <= 0)
+		max = check_cap(vm->kvm_fd, KVM_CAP_NR_VCPUS);
+	return max > 0 ? max : 1;
 }
 
 static int get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val)

@@ -151,11 +151,17 @@ static int create_vm(struct vm *vm)
 static int size_vm(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
-	unsigned int max = arm64_max_cpus(vm);
+	unsigned int kvm_max = arm64_kvm_max_cpus(vm);
+	unsigned int max = kvm_max < GICV3_MAX_CPUS ? kvm_max : GICV3_MAX_CPUS;
 	struct sysinfo si;
 
-	if (cfg->nr_cpus > max) {
+	if (cfg->nr_cpus > kvm_max) {
 		pr_err("--cpus %u: above this host's limit of %u vCPUs",
+		       cfg->nr_cpus, kvm_max);
+		return -EINVAL;
+	}
+	if (cfg->nr_cpus > max) {
+		pr_err("--cpus %u: lkvm's memory map has GICv3 redistributors for at most %u vCPUs",
 		       cfg->nr_cpus, max);
 		return -EINVAL;
 	}

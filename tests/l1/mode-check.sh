@@ -53,6 +53,7 @@ bad "initrd that does not fit" '^lkvm: initrd of 40 MiB does not fit in guest RA
 bad "missing initrd" '^lkvm: initrd /nonexistent: cannot open: No such file' -k $K -i /nonexistent
 bad "--cpus 0" '^lkvm: --cpus 0: must be at least 1$' -k $K -c 0
 bad "--cpus above the KVM limit" "^lkvm: --cpus 4096: above this host's limit of [0-9]+ vCPUs$" -k $K -c 4096
+bad "--cpus above lkvm's GICv3 layout" "^lkvm: --cpus 200: lkvm's memory map has GICv3 redistributors for at most 123 vCPUs$" -k $K -c 200
 bad "--mem below 64 MiB" '^lkvm: --mem 32: must be at least 64 MiB$' -k $K -m 32
 bad "--mem not a number" '^lkvm: --mem lots: not a size' -k $K --mem lots
 bad "unknown option" "^lkvm: unknown option '--frobnicate'" -k $K --frobnicate
