@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SDEI ABI and event delivery. Facts: ../shared/docs/sdei-facts.md.
+ * Where sources conflict, this follows TF-A's dispatcher
+ * (services/std_svc/sdei), Arm's reference, and says so.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sdei/sdei.h"
+
+#define PSTATE_MODE_EL1H	0x5ULL
+#define PSTATE_DAIF		(0xfULL << 6)
+#define PSTATE_SSBS		(1ULL << 12)
+#define PSTATE_PAN		(1ULL << 22)
+#define PSTATE_DIT		(1ULL << 24)
+#define PSTATE_NZCV		(0xfULL << 28)
+#define SCTLR_SPAN		(1ULL << 23)
+#define SCTLR_DSSBS		(1ULL << 44)
+
+/* MPIDR_EL1 affinity fields Aff3 and Aff2..Aff0; the rest is ignored. */
+#define MPIDR_AFFINITY		0xff00ffffffULL
+
+#define REG_EN			(SDEI_ST_REGISTERED | SDEI_ST_ENABLED)
+
+#define GIC_FIRST_PPI		16
+#define GIC_LAST_SPI		1019
+
+static const struct sdei_event_desc *desc_of(unsigned int ev)
+{
+	return &sdei_catalogue[ev];
+}
+
+static struct sdei_registration *reg_of(struct sdei *sdei, unsigned int vcpu,
+					unsigned int ev)
+{
+	return desc_of(ev)->shared ? &sdei->shared[ev] :
+				     &sdei->vcpus[vcpu].priv[ev];
+}
+
+static int vcpu_by_mpidr(const struct sdei *sdei, uint64_t mpidr)
+{
+	for (unsigned int i = 0; i < sdei->nr_vcpus; i++)
+		if ((sdei->mpidrs[i] & MPIDR_AFFINITY) == (mpidr & MPIDR_AFFINITY))
+			return i;
+	return -1;
+}
+
+/* x1 carries the event number: 32 bits, the rest must be clear. */
+static const struct sdei_event_desc *event_arg(uint64_t x1, unsigned int *ev)
+{
+	return x1 > UINT32_MAX ? NULL : sdei_find_event(x1, ev);
+}
+
+int sdei_init(struct sdei *sdei, unsigned int nr_vcpus, const uint64_t *mpidrs,
+	      const struct sdei_ops *ops, void *opaque)
+{
+	memset(sdei, 0, sizeof(*sdei));
+	sdei->nr_vcpus = nr_vcpus;
+	sdei->mpidrs = mpidrs;
+	sdei->ops = ops;
+	sdei->opaque = opaque;
+	sdei->vcpus = calloc(nr_vcpus, sizeof(*sdei->vcpus));
+	sdei->shared = calloc(sdei_catalogue_size, sizeof(*sdei->shared));
+	if (!sdei->vcpus || !sdei->shared)
+		goto nomem;
+	for (unsigned int v = 0; v < nr_vcpus; v++) {
+		sdei->vcpus[v].priv = calloc(sdei_catalogue_size,
+					     sizeof(*sdei->vcpus[v].priv));
+		if (!sdei->vcpus[v].priv)
+			goto nomem;
+		/* Every PE comes out of reset masked (spec 6.5.1). */
+		sdei->vcpus[v].masked = true;
+	}
+	for (unsigned int ev = 0; ev < sdei_catalogue_size; ev++)
+		sdei->shared[ev].running_on = -1;
+	pthread_mutex_init(&sdei->lock, NULL);
+	return 0;
+nomem:
+	sdei_destroy(sdei);
+	return -ENOMEM;
+}
+
+void sdei_destroy(struct sdei *sdei)
+{
+	for (unsigned int v = 0; sdei->vcpus && v < sdei->nr_vcpus; v++)
+		free(sdei->vcpus[v].priv);
+	free(sdei->vcpus);
+	free(sdei->shared);
+	sdei->vcpus = NULL;
+	sdei->shared = NULL;
+}
+
+unsigned int sdei_nr_args(uint32_t fid)
+{
+	switch (fid) {
+	case SDEI_EVENT_REGISTER:
+		return 5;
+	case SDEI_EVENT_ROUTING_SET:
+		return 3;
+	case SDEI_EVENT_GET_INFO:
+	case SDEI_EVENT_SIGNAL:
+		return 2;
+	case SDEI_EVENT_ENABLE:
+	case SDEI_EVENT_DISABLE:
+	case SDEI_EVENT_CONTEXT:
+	case SDEI_EVENT_COMPLETE:
+	case SDEI_EVENT_COMPLETE_AND_RESUME:
+	case SDEI_EVENT_UNREGISTER:
+	case SDEI_EVENT_STATUS:
+	case SDEI_INTERRUPT_BIND:
+	case SDEI_INTERRUPT_RELEASE:
+	case SDEI_FEATURES:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The event @vcpu should take now, or -1. Dispatch needs: signalled,
+ * registered and enabled, not already running, this PE a target, the PE
+ * unmasked, and the priority rule: a critical event may preempt a normal
+ * handler, nothing preempts a critical one, never same over same (spec
+ * 4.3.2.1). Guest PSTATE.DAIF plays no part.
+ */
+static int pick_event(struct sdei *sdei, unsigned int vcpu)
+{
+	const struct sdei_vcpu *cpu = &sdei->vcpus[vcpu];
+	bool need_critical = false;
+	int best = -1;
+
+	if (cpu->masked || cpu->depth == SDEI_MAX_DEPTH)
+		return -1;
+	if (cpu->depth == 1) {
+		if (desc_of(cpu->stack[0].event)->critical)
+			return -1;
+		need_critical = true;
+	}
+	for (unsigned int ev = 0; ev < sdei_catalogue_size; ev++) {
+		const struct sdei_event_desc *desc = desc_of(ev);
+		const struct sdei_registration *reg = reg_of(sdei, vcpu, ev);
+
+		if (!reg->pending || reg->state != REG_EN)
+			continue;
+		if (need_critical && !desc->critical)
+			continue;
+		if (desc->shared && reg->route_mode == SDEI_RM_PE &&
+		    (reg->route_mpidr & MPIDR_AFFINITY) !=
+		    (sdei->mpidrs[vcpu] & MPIDR_AFFINITY))
+			continue;
+		if (best < 0 || (desc->critical && !desc_of(best)->critical))
+			best = ev;
+	}
+	return best;
+}
+
+/*
+ * The PSTATE a handler starts with: EL1h, DAIF masked, and the rest as a
+ * synchronous exception to EL1 would leave it (DEN0054C; TF-A create_spsr):
+ * NZCV, DIT and PAN kept, PAN set when SCTLR_EL1.SPAN is 0, SSBS from
+ * SCTLR_EL1.DSSBS.
+ */
+static uint64_t handler_pstate(uint64_t interrupted, uint64_t sctlr)
+{
+	uint64_t p = interrupted & (PSTATE_NZCV | PSTATE_DIT | PSTATE_PAN);
+
+	if (!(sctlr & SCTLR_SPAN))
+		p |= PSTATE_PAN;
+	if (sctlr & SCTLR_DSSBS)
+		p |= PSTATE_SSBS;
+	return p | PSTATE_DAIF | PSTATE_MODE_EL1H;
+}
+
+/*
+ * Dispatch what @vcpu can take, on its own thread. @known, if set, is the
+ * vCPU's current context, which spares reading it back.
+ */
+static void deliver_locked(struct sdei *sdei, unsigned int vcpu,
+			   const struct sdei_context *known)
+{
+	const struct sdei_ops *ops = sdei->ops;
+	struct sdei_vcpu *cpu = &sdei->vcpus[vcpu];
+	struct sdei_context entered;
+	int ev;
+
+	while ((ev = pick_event(sdei, vcpu)) >= 0) {
+		struct sdei_registration *reg = reg_of(sdei, vcpu, ev);
+		struct sdei_frame *frame = &cpu->stack[cpu->depth];
+		uint64_t sctlr = 0, pstate, x[4];
+
+		/* An event never brings an off PE online (spec 6.5.2.1). */
+		if (!ops->online(sdei->opaque, vcpu))
+			return;
+		if (known)
+			frame->ctx = *known;
+		else if (ops->save_context(sdei->opaque, vcpu, &frame->ctx))
+			return;
+		if (ops->get_sctlr(sdei->opaque, vcpu, &sctlr))
+			return;
+		pstate = handler_pstate(frame->ctx.pstate, sctlr);
+		x[0] = desc_of(ev)->number;
+		x[1] = reg->arg;
+		x[2] = frame->ctx.pc;
+		x[3] = frame->ctx.pstate;
+		if (ops->enter(sdei->opaque, vcpu, x, reg->entry, pstate))
+			return;
+		frame->event = ev;
+		cpu->depth++;
+		reg->state |= SDEI_ST_RUNNING;
+		reg->pending = false;
+		reg->dispatched++;
+		if (desc_of(ev)->shared)
+			reg->running_on = vcpu;
+
+		/* A critical event may preempt this handler before it starts. */
+		entered = frame->ctx;
+		memcpy(entered.x, x, sizeof(x));
+		entered.pc = reg->entry;
+		entered.pstate = pstate;
+		known = &entered;
+	}
+	__atomic_store_n(&cpu->maybe_pending, false, __ATOMIC_RELEASE);
+}
+
+/* Wake the other vCPUs that have an event to take now. */
+static void notify_others(struct sdei *sdei, int self)
+{
+	for (unsigned int v = 0; v < sdei->nr_vcpus; v++) {
+		if ((int)v == self || pick_event(sdei, v) < 0)
+			continue;
+		__atomic_store_n(&sdei->vcpus[v].maybe_pending, true,
+				 __ATOMIC_RELEASE);
+		sdei->ops->kick(sdei->opaque, v);
+	}
+}
+
+static int64_t call_register(struct sdei *sdei, unsigned int vcpu,
+			     const uint64_t *a)
+{
+	uint64_t entry = a[1], arg = a[2], flags = a[3], mpidr = a[4];
+	const struct sdei_event_desc *desc;
+	struct sdei_registration *reg;
+	unsigned int ev;
+
+	if (!entry || !sdei->ops->valid_address(sdei->opaque, vcpu, entry))
+		return SDEI_INVALID_PARAMETERS;
+	desc = event_arg(a[0], &ev);
+	if (!desc)
+		return SDEI_INVALID_PARAMETERS;
+	/* Bit 0 is the routing mode; relative mode (bit 1, v1.1) is not
+	 * offered (FEATURES(1) says 0); the rest is reserved. */
+	if (flags & ~1ULL)
+		return SDEI_INVALID_PARAMETERS;
+	/* Private events ignore routing: Linux passes 0 and 0 (TF-A d39db2695). */
+	if (desc->shared && flags == SDEI_RM_PE && vcpu_by_mpidr(sdei, mpidr) < 0)
+		return SDEI_INVALID_PARAMETERS;
+	reg = reg_of(sdei, vcpu, ev);
+	if (reg->state)
+		return SDEI_DENIED;
+	reg->entry = entry;
+	reg->arg = arg;
+	reg->state = SDEI_ST_REGISTERED;
+	reg->pending = false;
+	reg->route_mode = desc->shared ? flags : SDEI_RM_PE;
+	reg->route_mpidr = desc->shared ? mpidr & MPIDR_AFFINITY :
+			   sdei->mpidrs[vcpu] & MPIDR_AFFINITY;
+	return SDEI_SUCCESS;
+}
+
+/* ENABLE and DISABLE: allowed once registered, even while running. */
+static int64_t call_enable(struct sdei *sdei, unsigned int vcpu, uint64_t x1,
+			   bool enable)
+{
+	struct sdei_registration *reg;
+	unsigned int ev;
+
+	if (!event_arg(x1, &ev))
+		return SDEI_INVALID_PARAMETERS;
+	reg = reg_of(sdei, vcpu, ev);
+	if (!(reg->state & SDEI_ST_REGISTERED))
+		return SDEI_DENIED;
+	if (enable)
+		reg->state |= SDEI_ST_ENABLED;
+	else
+		reg->state &= ~SDEI_ST_ENABLED;
+	return SDEI_SUCCESS;
+}
+
+/* Unregister; a running event stays running, unregistered at completion. */
+static int64_t unregister(struct sdei_registration *reg)
+{
+	if (reg->state & SDEI_ST_RUNNING) {
+		reg->state = SDEI_ST_RUNNING;
+		return SDEI_PENDING;
+	}
+	if (!(reg->state & SDEI_ST_REGISTERED))
+		return SDEI_DENIED;
+	reg->state = 0;
+	reg->pending = false;
+	return SDEI_SUCCESS;
+}
+
+static int64_t call_unregister(struct sdei *sdei, unsigned int vcpu, uint64_t x1)
+{
+	unsigned int ev;
+
+	if (!event_arg(x1, &ev))
+		return SDEI_INVALID_PARAMETERS;
+	return unregister(reg_of(sdei, vcpu, ev));
+}
+
+static int64_t call_status(struct sdei *sdei, unsigned int vcpu, uint64_t x1)
+{
+	unsigned int ev;
+
+	if (!event_arg(x1, &ev))
+		return SDEI_INVALID_PARAMETERS;
+	return reg_of(sdei, vcpu, ev)->state;
+}
+
+static int64_t call_get_info(struct sdei *sdei, unsigned int vcpu,
+			     const uint64_t *a)
+{
+	const struct sdei_event_desc *desc;
+	const struct sdei_registration *reg;
+	unsigned int ev;
+
+	desc = event_arg(a[0], &ev);
+	if (!desc)
+		return SDEI_INVALID_PARAMETERS;
+	reg = reg_of(sdei, vcpu, ev);
+	switch (a[1]) {
+	case 0:		/* EV_TYPE */
+		return desc->shared;
+	case 1:
+		/*
+		 * Conflict: Linux names this EV_SIGNALED and earlier virtual
+		 * dispatchers answer 1 for event 0; TF-A answers
+		 * !signalable ("EV_NOT_SIGNALED") and Arm's ACS accepts 0 as
+		 * "can be signalled". We follow TF-A.
+		 */
+		return !desc->signalable;
+	case 2:		/* EV_PRIORITY */
+		return desc->critical;
+	case 3:		/* EV_ROUTING_MODE */
+	case 4:		/* EV_ROUTING_AFF */
+		if (!desc->shared)
+			return SDEI_INVALID_PARAMETERS;
+		if (!(reg->state & SDEI_ST_REGISTERED))
+			return SDEI_DENIED;
+		if (a[1] == 3)
+			return reg->route_mode;
+		if (reg->route_mode == SDEI_RM_ANY)
+			return SDEI_INVALID_PARAMETERS;
+		return reg->route_mpidr;
+	default:
+		return SDEI_INVALID_PARAMETERS;
+	}
+}
+
+static int64_t call_routing_set(struct sdei *sdei, const uint64_t *a)
+{
+	const struct sdei_event_desc *desc;
+	struct sdei_registration *reg;
+	unsigned int ev;
+
+	desc = event_arg(a[0], &ev);
+	if (!desc || !desc->shared || a[1] > SDEI_RM_PE)
+		return SDEI_INVALID_PARAMETERS;
+	if (a[1] == SDEI_RM_PE && vcpu_by_mpidr(sdei, a[2]) < 0)
+		return SDEI_INVALID_PARAMETERS;
+	reg = &sdei->shared[ev];
+	/* Only registered, disabled and not running (spec 5.1.11). */
+	if (reg->state != SDEI_ST_REGISTERED)
+		return SDEI_DENIED;
+	reg->route_mode = a[1];
+	reg->route_mpidr = a[1] == SDEI_RM_PE ? a[2] & MPIDR_AFFINITY : 0;
+	return SDEI_SUCCESS;
+}
+
+static int64_t call_context(struct sdei *sdei, unsigned int vcpu, uint64_t n)
+{
+	const struct sdei_vcpu *cpu = &sdei->vcpus[vcpu];
+
+	if (n >= SDEI_SAVED_GPRS)
+		return SDEI_INVALID_PARAMETERS;
+	if (!cpu->depth)
+		return SDEI_DENIED;
+	return cpu->stack[cpu->depth - 1].ctx.x[n];
+}
+
+/* Pop the running handler's frame into @frame. */
+static void pop_frame(struct sdei *sdei, unsigned int vcpu,
+		      struct sdei_frame *frame)
+{
+	struct sdei_vcpu *cpu = &sdei->vcpus[vcpu];
+	struct sdei_registration *reg;
+
+	*frame = cpu->stack[--cpu->depth];
+	reg = reg_of(sdei, vcpu, frame->event);
+	reg->state &= ~SDEI_ST_RUNNING;
+	/* An unregister that was pending takes effect now. */
+	if (!(reg->state & SDEI_ST_REGISTERED)) {
+		reg->state = 0;
+		reg->pending = false;
+	}
+	reg->running_on = -1;
+}
+
+static int64_t signal_event0(struct sdei *sdei, const uint64_t *a)
+{
+	struct sdei_registration *reg;
+	int target;
+
+	if (a[0] != 0)
+		return SDEI_INVALID_PARAMETERS;
+	target = vcpu_by_mpidr(sdei, a[1]);
+	if (target < 0)
+		return SDEI_INVALID_PARAMETERS;
+	/* TF-A b142ede74: a masked target, or one without event 0
+	 * registered and enabled, is refused rather than left pending. */
+	reg = &sdei->vcpus[target].priv[0];
+	if (sdei->vcpus[target].masked || (reg->state & REG_EN) != REG_EN)
+		return SDEI_INVALID_PARAMETERS;
+	reg->pending = true;
+	__atomic_store_n(&sdei->vcpus[target].maybe_pending, true,
+			 __ATOMIC_RELEASE);
+	return SDEI_SUCCESS;
+}
+
+/* PRIVATE_RESET and SHARED_RESET: DENIED (not PENDING) if any was running,
+ * the running ones then unregistered at completion (TF-A ad55b97ac). */
+static int64_t reset_events(struct sdei *sdei, unsigned int vcpu, bool shared)
+{
+	int64_t ret = SDEI_SUCCESS;
+
+	for (unsigned int ev = 0; ev < sdei_catalogue_size; ev++) {
+		if (desc_of(ev)->shared != shared)
+			continue;
+		if (unregister(reg_of(sdei, vcpu, ev)) == SDEI_PENDING)
+			ret = SDEI_DENIED;
+	}
+	return ret;
+}
+
+static int64_t call_interrupt_bind(uint64_t intid)
+{
+	if (intid < GIC_FIRST_PPI || intid > GIC_LAST_SPI)
+		return SDEI_INVALID_PARAMETERS;
+	/* The in-kernel vGIC owns every guest interrupt: no bind slots. */
+	return SDEI_OUT_OF_RESOURCE;
+}
+
+static int64_t call_features(uint64_t feature)
+{
+	switch (feature) {
+	case 0:		/* BIND_SLOTS: 0 private, 0 shared */
+	case 1:		/* RELATIVE_MODE: not supported */
+		return 0;
+	default:
+		return SDEI_INVALID_PARAMETERS;
+	}
+}
+
+void sdei_handle_call(struct sdei *sdei, unsigned int vcpu, uint32_t fid,
+		      const uint64_t args[5])
+{
+	const struct sdei_ops *ops = sdei->ops;
+	struct sdei_vcpu *cpu = &sdei->vcpus[vcpu];
+	struct sdei_context resumed, *known = NULL;
+	struct sdei_frame frame;
+	int64_t ret = SDEI_SUCCESS;
+
+	pthread_mutex_lock(&sdei->lock);
+	switch (fid) {
+	case SDEI_VERSION:
+		ret = (int64_t)SDEI_VERSION_MAJOR << 48 |
+		      (int64_t)SDEI_VERSION_MINOR << 32 | SDEI_VENDOR_ID;
+		break;
+	case SDEI_EVENT_REGISTER:
+		ret = call_register(sdei, vcpu, args);
+		break;
+	case SDEI_EVENT_ENABLE:
+	case SDEI_EVENT_DISABLE:
+		ret = call_enable(sdei, vcpu, args[0], fid == SDEI_EVENT_ENABLE);
+		break;
+	case SDEI_EVENT_CONTEXT:
+		ret = call_context(sdei, vcpu, args[0]);
+		break;
+	case SDEI_EVENT_COMPLETE:
+		/* The status in x1 changes nothing (as in TF-A). */
+		if (!cpu->depth) {
+			ret = SDEI_DENIED;
+			break;
+		}
+		pop_frame(sdei, vcpu, &frame);
+		ops->restore_context(sdei->opaque, vcpu, &frame.ctx);
+		resumed = frame.ctx;
+		known = &resumed;
+		break;
+	case SDEI_EVENT_COMPLETE_AND_RESUME:
+		/* A bad resume address is DENIED, as TF-A answers it. */
+		if (!cpu->depth ||
+		    !ops->valid_address(sdei->opaque, vcpu, args[0])) {
+			ret = SDEI_DENIED;
+			break;
+		}
+		pop_frame(sdei, vcpu, &frame);
+		/* As if a synchronous exception were taken at the resume
+		 * address: EL1h, all of DAIF masked (spec 5.2.2.2). */
+		resumed = frame.ctx;
+		resumed.pc = args[0];
+		resumed.pstate = PSTATE_MODE_EL1H | PSTATE_DAIF;
+		ops->resume_at(sdei->opaque, vcpu, &frame.ctx, resumed.pc,
+			       resumed.pstate);
+		known = &resumed;
+		break;
+	case SDEI_EVENT_UNREGISTER:
+		ret = call_unregister(sdei, vcpu, args[0]);
+		break;
+	case SDEI_EVENT_STATUS:
+		ret = call_status(sdei, vcpu, args[0]);
+		break;
+	case SDEI_EVENT_GET_INFO:
+		ret = call_get_info(sdei, vcpu, args);
+		break;
+	case SDEI_EVENT_ROUTING_SET:
+		ret = call_routing_set(sdei, args);
+		break;
+	case SDEI_PE_MASK:
+		ret = !cpu->masked;
+		cpu->masked = true;
+		break;
+	case SDEI_PE_UNMASK:
+		cpu->masked = false;
+		ret = SDEI_SUCCESS;
+		break;
+	case SDEI_INTERRUPT_BIND:
+		ret = call_interrupt_bind(args[0]);
+		break;
+	case SDEI_INTERRUPT_RELEASE:
+		/* Nothing can be bound, so no event is a bound one. */
+		ret = SDEI_INVALID_PARAMETERS;
+		break;
+	case SDEI_EVENT_SIGNAL:
+		ret = signal_event0(sdei, args);
+		break;
+	case SDEI_FEATURES:
+		ret = call_features(args[0]);
+		break;
+	case SDEI_PRIVATE_RESET:
+		ret = reset_events(sdei, vcpu, false);
+		break;
+	case SDEI_SHARED_RESET:
+		ret = reset_events(sdei, vcpu, true);
+		break;
+	default:
+		ret = SDEI_NOT_SUPPORTED;
+		break;
+	}
+	/* The result is written before any dispatch saves the context, so an
+	 * interrupted caller sees it when the handler completes. */
+	if (!known)
+		ops->set_result(sdei->opaque, vcpu, ret);
+	deliver_locked(sdei, vcpu, known);
+	notify_others(sdei, vcpu);
+	pthread_mutex_unlock(&sdei->lock);
+}
+
+void sdei_deliver(struct sdei *sdei, unsigned int vcpu)
+{
+	pthread_mutex_lock(&sdei->lock);
+	deliver_locked(sdei, vcpu, NULL);
+	pthread_mutex_unlock(&sdei->lock);
+}
+
+int sdei_inject(struct sdei *sdei, uint32_t number, int vcpu)
+{
+	const struct sdei_event_desc *desc;
+	unsigned int ev;
+	int ret = -ENOTCONN;
+
+	desc = sdei_find_event(number, &ev);
+	if (!desc)
+		return -ENOENT;
+	if (vcpu >= (int)sdei->nr_vcpus || vcpu < -1 || (desc->shared && vcpu >= 0))
+		return -EINVAL;
+	pthread_mutex_lock(&sdei->lock);
+	for (unsigned int v = 0; v < sdei->nr_vcpus; v++) {
+		struct sdei_registration *reg = reg_of(sdei, v, ev);
+
+		if ((vcpu >= 0 && (int)v != vcpu) ||
+		    !(reg->state & SDEI_ST_REGISTERED))
+			continue;
+		/* A disabled event stays pending until it is enabled. */
+		reg->pending = true;
+		ret = 0;
+		if (desc->shared)
+			break;
+	}
+	notify_others(sdei, -1);
+	pthread_mutex_unlock(&sdei->lock);
+	return ret;
+}
+
+void sdei_vcpu_reset(struct sdei *sdei, unsigned int vcpu)
+{
+	struct sdei_vcpu *cpu = &sdei->vcpus[vcpu];
+
+	pthread_mutex_lock(&sdei->lock);
+	/* A shared event this PE was handling ends with it. */
+	while (cpu->depth) {
+		struct sdei_frame frame;
+
+		pop_frame(sdei, vcpu, &frame);
+	}
+	memset(cpu->priv, 0, sdei_catalogue_size * sizeof(*cpu->priv));
+	for (unsigned int ev = 0; ev < sdei_catalogue_size; ev++)
+		cpu->priv[ev].running_on = -1;
+	cpu->masked = true;
+	notify_others(sdei, vcpu);
+	pthread_mutex_unlock(&sdei->lock);
+}
