@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/options.h"
 #include "core/vm.h"
+#include "sdei/sdei.h"
 
 int cmd_run(int argc, char *argv[])
 {
@@ -20,6 +21,8 @@ int cmd_run(int argc, char *argv[])
 	}
 	if (cfg.show_help) {
 		run_options_usage(stdout);
+		if (cfg.sdei)
+			sdei_print_catalogue(stdout);
 		return 0;
 	}
 	log_set_level(cfg.log_level);

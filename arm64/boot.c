@@ -97,6 +97,7 @@ int arm64_setup_fdt(struct vm *vm)
 		.nr_cpus = vm->nr_cpus,
 		.gic = vm->gic,
 		.pmu = vm->cfg->pmu,
+		.sdei = vm->sdei_on,
 		.bootargs = vm->cmdline,
 		.initrd_start = vm->layout.initrd_start,
 		.initrd_size = vm->layout.initrd_size,

@@ -185,6 +185,17 @@ static int add_uart(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/* Documentation/devicetree/bindings/arm/firmware/sdei.txt */
+static int add_sdei(void *fdt)
+{
+	TRY(fdt_begin_node(fdt, "firmware"));
+	TRY(fdt_begin_node(fdt, "sdei"));
+	TRY(fdt_property_string(fdt, "compatible", "arm,sdei-1.0"));
+	TRY(fdt_property_string(fdt, "method", "hvc"));
+	TRY(fdt_end_node(fdt));
+	return fdt_end_node(fdt);
+}
+
 static int add_aliases(void *fdt)
 {
 	char path[64];
@@ -217,6 +228,8 @@ int fdt_build(const struct fdt_platform *plat, void *buf, size_t size)
 	if (plat->pmu)
 		TRY(add_pmu(fdt, plat));
 	TRY(add_uart(fdt));
+	if (plat->sdei)
+		TRY(add_sdei(fdt));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
 	TRY(fdt_open_into(fdt, fdt, size));

@@ -19,6 +19,7 @@ struct fdt_platform {
 	const uint64_t *mpidrs;		/* MPIDR_EL1 of each vCPU */
 	enum gic_version gic;
 	bool pmu;
+	bool sdei;			/* /firmware/sdei: lkvm dispatches SDEI */
 	const char *bootargs;		/* NULL: no bootargs property */
 	uint64_t initrd_start;
 	uint64_t initrd_size;		/* 0: no initrd */

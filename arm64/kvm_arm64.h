@@ -23,6 +23,11 @@ int arm64_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0);
 /* The vCPU's PC, for messages; 0 if it cannot be read. */
 uint64_t arm64_vcpu_pc(struct vcpu *vcpu);
 
+/* --sdei: forward the SDEI range to lkvm, set up the dispatcher. */
+int arm64_sdei_init(struct vm *vm);
+/* A KVM_EXIT_HYPERCALL: true if it was an SDEI call, now handled. */
+bool arm64_sdei_hypercall(struct vcpu *vcpu);
+
 /* Kernel and initrd into guest RAM; fills vm->layout. */
 int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd);
 /* The device tree into guest RAM (and to --dump-dtb). */

@@ -244,6 +244,7 @@ static const struct run_option arch_options[] = {
 	{ 0, "irqchip", "auto|gicv2|gicv3", "interrupt controller (default auto: gicv3, else gicv2)", set_irqchip, 0 },
 	{ 0, "pmu", NULL, "give the guest a PMUv3", FIELD(pmu) },
 	{ 0, "dump-dtb", "file", "write the generated device tree blob to a file", FIELD(dump_dtb_path) },
+	{ 0, "sdei", NULL, "be the guest's SDEI dispatcher (--sdei --help lists the events)", FIELD(sdei) },
 	{ 0 }
 };
 

@@ -38,6 +38,7 @@ struct vm_config {
 	enum log_level log_level;
 	bool nodefaults;
 	bool pmu;
+	bool sdei;
 	bool show_help;
 };
 

@@ -119,6 +119,12 @@ static bool handle_exit(struct vcpu *vcpu)
 		return handle_system_event(vcpu);
 	case KVM_EXIT_INTR:
 		return true;
+	case KVM_EXIT_HYPERCALL:
+		if (arm64_sdei_hypercall(vcpu))
+			return true;
+		vcpu_fail(vcpu, "unexpected hypercall 0x%llx forwarded by KVM",
+			  run->hypercall.nr);
+		return false;
 	case KVM_EXIT_FAIL_ENTRY:
 		vcpu_fail(vcpu, "KVM could not enter the guest (reason 0x%llx)",
 			  run->fail_entry.hardware_entry_failure_reason);
@@ -180,6 +186,8 @@ static void *vcpu_thread(void *arg)
 		return NULL;
 	}
 	while (!vm_stopping(vm)) {
+		if (vm->sdei_on && sdei_maybe_pending(&vm->sdei, vcpu->id))
+			sdei_deliver(&vm->sdei, vcpu->id);
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				consume_kick();
@@ -228,11 +236,16 @@ int vcpus_start(struct vm *vm)
 	return 0;
 }
 
+void vcpu_kick(struct vcpu *vcpu)
+{
+	if (vcpu->started)
+		pthread_kill(vcpu->thread, SIG_KICK);
+}
+
 void vcpus_stop(struct vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nr_cpus; i++)
-		if (vm->vcpus[i].started)
-			pthread_kill(vm->vcpus[i].thread, SIG_KICK);
+		vcpu_kick(&vm->vcpus[i]);
 	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
 		if (vm->vcpus[i].started)
 			pthread_join(vm->vcpus[i].thread, NULL);

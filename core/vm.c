@@ -230,7 +230,8 @@ static int create_vcpus(struct vm *vm)
 		return -EINVAL;
 	}
 	vm->vcpus = calloc(vm->nr_cpus, sizeof(*vm->vcpus));
-	if (!vm->vcpus)
+	vm->mpidrs = calloc(vm->nr_cpus, sizeof(*vm->mpidrs));
+	if (!vm->vcpus || !vm->mpidrs)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
 		struct vcpu *vcpu = &vm->vcpus[i];
@@ -256,6 +257,7 @@ static int create_vcpus(struct vm *vm)
 		ret = arm64_vcpu_init(vm, vcpu);
 		if (ret)
 			return ret;
+		vm->mpidrs[i] = vcpu->mpidr;
 	}
 	return 0;
 }
@@ -371,6 +373,7 @@ static const struct init_step {
 	{ "vcpus", create_vcpus },
 	{ "gic init", arm64_gic_finalize },
 	{ "pmu", init_pmus },
+	{ "sdei", arm64_sdei_init },
 	{ "devices", setup_devices },
 	{ "fdt", arm64_setup_fdt },
 	{ "boot regs", set_boot_regs },
@@ -559,7 +562,10 @@ void vm_destroy(struct vm *vm)
 			close_fd(&vm->vcpus[i].fd);
 	}
 	free(vm->vcpus);
+	free(vm->mpidrs);
 	free(vm->cmdline);
+	if (vm->sdei_on)
+		sdei_destroy(&vm->sdei);
 	ioloop_destroy(&vm->loop);
 	if (vm->ram.mapping)
 		munmap(vm->ram.mapping, vm->ram.mapping_size);

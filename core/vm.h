@@ -13,6 +13,7 @@
 #include "core/options.h"
 #include "core/term.h"
 #include "hw/uart16550.h"
+#include "sdei/sdei.h"
 
 struct kvm_run;
 
@@ -61,10 +62,13 @@ struct vm {
 	enum gic_version gic;
 	struct guest_ram ram;
 	struct vcpu *vcpus;
+	uint64_t *mpidrs;	/* MPIDR_EL1 of each vCPU */
 	struct mmio_bus mmio;
 	struct uart16550 uart;
 	struct boot_layout layout;
 	char *cmdline;
+	struct sdei sdei;
+	bool sdei_on;
 
 	/* the I/O thread: console input and stop requests */
 	struct ioloop loop;
@@ -97,5 +101,7 @@ void startup_mark(struct vm *vm, const char *name);
 /* core/vcpu.c */
 int vcpus_start(struct vm *vm);
 void vcpus_stop(struct vm *vm);
+/* Make @vcpu's thread leave KVM_RUN and look at its requests (any thread). */
+void vcpu_kick(struct vcpu *vcpu);
 
 #endif

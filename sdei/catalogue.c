@@ -4,6 +4,8 @@
  * and told to the guest out of band (there is no discovery call): this
  * table, `lkvm run --sdei --help` and the README are where they are told.
  */
+#include <stdio.h>
+
 #include "sdei/sdei.h"
 
 const struct sdei_event_desc sdei_catalogue[] = {
@@ -17,6 +19,37 @@ const struct sdei_event_desc sdei_catalogue[] = {
 
 const unsigned int sdei_catalogue_size =
 	sizeof(sdei_catalogue) / sizeof(sdei_catalogue[0]);
+
+void sdei_print_catalogue(FILE *out)
+{
+	fprintf(out, "SDEI events (lkvm run --sdei):\n"
+		"    %-7s %-8s %-9s %s\n", "event", "type", "priority", "use");
+	for (unsigned int i = 0; i < sdei_catalogue_size; i++) {
+		const struct sdei_event_desc *e = &sdei_catalogue[i];
+
+		fprintf(out, "    %-7u %-8s %-9s %s\n", e->number,
+			e->shared ? "shared" : "private",
+			e->critical ? "critical" : "normal", e->purpose);
+	}
+	fprintf(out, "\n");
+}
+
+static const char *const call_names[] = {
+	"VERSION", "EVENT_REGISTER", "EVENT_ENABLE", "EVENT_DISABLE",
+	"EVENT_CONTEXT", "EVENT_COMPLETE", "EVENT_COMPLETE_AND_RESUME",
+	"EVENT_UNREGISTER", "EVENT_STATUS", "EVENT_GET_INFO",
+	"EVENT_ROUTING_SET", "PE_MASK", "PE_UNMASK", "INTERRUPT_BIND",
+	"INTERRUPT_RELEASE", "EVENT_SIGNAL", "FEATURES", "PRIVATE_RESET",
+	"SHARED_RESET",
+};
+
+const char *sdei_call_name(uint32_t fid)
+{
+	uint32_t i = fid - SDEI_FID_BASE;
+
+	return i < sizeof(call_names) / sizeof(call_names[0]) ?
+	       call_names[i] : "unknown";
+}
 
 const struct sdei_event_desc *sdei_find_event(uint32_t number,
 					       unsigned int *index)

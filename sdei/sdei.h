@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Function IDs: SMC64 fast calls, Standard Secure Service range. */
 #define SDEI_FID_BASE			0xC4000020u
@@ -182,5 +183,9 @@ void sdei_vcpu_reset(struct sdei *sdei, unsigned int vcpu);
 
 const struct sdei_event_desc *sdei_find_event(uint32_t number,
 					       unsigned int *index);
+/* The catalogue as a table, for --help. */
+void sdei_print_catalogue(FILE *out);
+/* "PE_MASK" for 0xC400002B; "unknown" outside the defined calls. */
+const char *sdei_call_name(uint32_t fid);
 
 #endif

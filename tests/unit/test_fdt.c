@@ -14,8 +14,8 @@
 static const uint64_t mpidrs[] = { 0x80000000, 0x80000001, 0x80000002 };
 static const uint8_t seed[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 
-static void *build(enum gic_version gic, unsigned int nr_cpus, bool pmu,
-		   const char *bootargs, uint64_t initrd_size)
+static void *build_sdei(enum gic_version gic, unsigned int nr_cpus, bool pmu,
+			const char *bootargs, uint64_t initrd_size, bool sdei)
 {
 	struct fdt_platform plat = {
 		.ram_base = RAM_BASE,
@@ -24,6 +24,7 @@ static void *build(enum gic_version gic, unsigned int nr_cpus, bool pmu,
 		.mpidrs = mpidrs,
 		.gic = gic,
 		.pmu = pmu,
+		.sdei = sdei,
 		.bootargs = bootargs,
 		.initrd_start = 0x5f000000,
 		.initrd_size = initrd_size,
@@ -38,6 +39,12 @@ static void *build(enum gic_version gic, unsigned int nr_cpus, bool pmu,
 	/* Packed: no slack left for the guest to trip over. */
 	assert_true(fdt_totalsize(fdt) < 4096);
 	return fdt;
+}
+
+static void *build(enum gic_version gic, unsigned int nr_cpus, bool pmu,
+		   const char *bootargs, uint64_t initrd_size)
+{
+	return build_sdei(gic, nr_cpus, pmu, bootargs, initrd_size, false);
 }
 
 static int node(const void *fdt, const char *path)
@@ -211,6 +218,21 @@ static void test_gicv2(void **state)
 	free(fdt);
 }
 
+static void test_sdei_node(void **state)
+{
+	void *with = build_sdei(GIC_V3, 1, false, "x", 0, true);
+	void *without = build(GIC_V3, 1, false, "x", 0);
+	int len;
+
+	(void)state;
+	assert_int_equal(fdt_node_check_compatible(with, node(with, "/firmware/sdei"),
+						   "arm,sdei-1.0"), 0);
+	assert_string_equal(prop(with, "/firmware/sdei", "method", &len), "hvc");
+	assert_true(fdt_path_offset(without, "/firmware") < 0);
+	free(with);
+	free(without);
+}
+
 static void test_too_small_buffer(void **state)
 {
 	struct fdt_platform plat = {
@@ -231,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_cpus_and_psci),
 		cmocka_unit_test(test_gicv3_timer_uart),
 		cmocka_unit_test(test_gicv2),
+		cmocka_unit_test(test_sdei_node),
 		cmocka_unit_test(test_too_small_buffer),
 	};
 

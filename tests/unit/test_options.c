@@ -114,7 +114,7 @@ static void test_help(void **state)
 		"-k, --kernel", "-i, --initrd", "-p, --params", "-c, --cpus",
 		"-m, --mem", "--name", "--console", "--nodefaults",
 		"-n, --network", "--loglevel", "--irqchip", "--pmu",
-		"--dump-dtb", "--help",
+		"--dump-dtb", "--sdei", "--help",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(documented); i++)
 		assert_non_null(strstr(text, documented[i]));

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_ARM64_KVM_UAPI_H
+#define LKVM_ARM64_KVM_UAPI_H
+
+/*
+ * KVM UAPI numbers newer than the headers lkvm may be built against (Debian
+ * 12 ships 6.1's). Values from Linux's include/uapi and
+ * Documentation/virt/kvm/devices/vm.rst; each guarded so newer headers win.
+ */
+#include <linux/kvm.h>
+#include <stdint.h>
+
+/* Linux 6.4: route SMCCC function ranges (vm.rst, KVM_ARM_VM_SMCCC_CTRL). */
+#ifndef KVM_ARM_VM_SMCCC_CTRL
+#define KVM_ARM_VM_SMCCC_CTRL		0
+#endif
+#ifndef KVM_ARM_VM_SMCCC_FILTER
+#define KVM_ARM_VM_SMCCC_FILTER		0
+#endif
+#ifndef KVM_SMCCC_FILTER_FWD_TO_USER
+#define KVM_SMCCC_FILTER_FWD_TO_USER	2
+#endif
+
+/* struct kvm_smccc_filter, under our own name so both header ages build. */
+struct lkvm_smccc_filter {
+	uint32_t base;
+	uint32_t nr_functions;
+	uint8_t action;
+	uint8_t pad[15];
+};
+
+#endif

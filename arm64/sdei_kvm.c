@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SDEI dispatcher's KVM edge: SDEI calls reach lkvm through the SMCCC
+ * filter (FWD_TO_USER) as KVM_EXIT_HYPERCALL; the dispatcher's register
+ * operations become ONE_REG accesses on the calling vCPU's own thread.
+ * Each operation touches only the registers it must, one ioctl each.
+ */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "arm64/kvm_arm64.h"
+#include "arm64/kvm_uapi.h"
+#include "core/log.h"
+
+#define CORE_REG(field) \
+	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+	 (offsetof(struct kvm_regs, field) / sizeof(uint32_t)))
+#define REG_X(n)	CORE_REG(regs.regs[n])
+#define REG_PC		CORE_REG(regs.pc)
+#define REG_PSTATE	CORE_REG(regs.pstate)
+#define REG_ELR_EL1	CORE_REG(elr_el1)
+#define REG_SPSR_EL1	CORE_REG(spsr[KVM_SPSR_EL1])
+#define REG_SCTLR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 0)
+
+#define SCTLR_M		(1ULL << 0)
+
+static struct vcpu *vcpu_of(void *opaque, unsigned int index)
+{
+	return &((struct vm *)opaque)->vcpus[index];
+}
+
+static int get(struct vcpu *vcpu, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
+
+	if (ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg)) {
+		pr_warn("vCPU %u: sdei: KVM_GET_ONE_REG 0x%llx: %s", vcpu->id,
+			(unsigned long long)id, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int set(struct vcpu *vcpu, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	if (ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg)) {
+		pr_warn("vCPU %u: sdei: KVM_SET_ONE_REG 0x%llx: %s", vcpu->id,
+			(unsigned long long)id, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int get_args(void *opaque, unsigned int index, uint64_t *args,
+		    unsigned int count)
+{
+	struct vcpu *vcpu = vcpu_of(opaque, index);
+	int ret = 0;
+
+	for (unsigned int i = 0; i < count && !ret; i++)
+		ret = get(vcpu, REG_X(i + 1), &args[i]);
+	return ret;
+}
+
+static int set_result(void *opaque, unsigned int index, int64_t x0)
+{
+	return set(vcpu_of(opaque, index), REG_X(0), (uint64_t)x0);
+}
+
+static int save_context(void *opaque, unsigned int index,
+			struct sdei_context *ctx)
+{
+	struct vcpu *vcpu = vcpu_of(opaque, index);
+	int ret = 0;
+
+	for (int i = 0; i < SDEI_SAVED_GPRS && !ret; i++)
+		ret = get(vcpu, REG_X(i), &ctx->x[i]);
+	ret = ret ?: get(vcpu, REG_PC, &ctx->pc);
+	return ret ?: get(vcpu, REG_PSTATE, &ctx->pstate);
+}
+
+static int enter(void *opaque, unsigned int index, const uint64_t x[4],
+		 uint64_t pc, uint64_t pstate)
+{
+	struct vcpu *vcpu = vcpu_of(opaque, index);
+	int ret = 0;
+
+	for (int i = 0; i < 4 && !ret; i++)
+		ret = set(vcpu, REG_X(i), x[i]);
+	ret = ret ?: set(vcpu, REG_PSTATE, pstate);
+	return ret ?: set(vcpu, REG_PC, pc);
+}
+
+static int set_gprs(struct vcpu *vcpu, const struct sdei_context *ctx)
+{
+	int ret = 0;
+
+	for (int i = 0; i < SDEI_SAVED_GPRS && !ret; i++)
+		ret = set(vcpu, REG_X(i), ctx->x[i]);
+	return ret;
+}
+
+static int restore_context(void *opaque, unsigned int index,
+			   const struct sdei_context *ctx)
+{
+	struct vcpu *vcpu = vcpu_of(opaque, index);
+	int ret = set_gprs(vcpu, ctx);
+
+	ret = ret ?: set(vcpu, REG_PSTATE, ctx->pstate);
+	return ret ?: set(vcpu, REG_PC, ctx->pc);
+}
+
+static int resume_at(void *opaque, unsigned int index,
+		     const struct sdei_context *ctx, uint64_t pc,
+		     uint64_t pstate)
+{
+	struct vcpu *vcpu = vcpu_of(opaque, index);
+	int ret = set_gprs(vcpu, ctx);
+
+	ret = ret ?: set(vcpu, REG_ELR_EL1, ctx->pc);
+	ret = ret ?: set(vcpu, REG_SPSR_EL1, ctx->pstate);
+	ret = ret ?: set(vcpu, REG_PSTATE, pstate);
+	return ret ?: set(vcpu, REG_PC, pc);
+}
+
+static int get_sctlr(void *opaque, unsigned int index, uint64_t *sctlr)
+{
+	return get(vcpu_of(opaque, index), REG_SCTLR_EL1, sctlr);
+}
+
+/*
+ * With the MMU off an entry point is a physical address and must lie in
+ * guest RAM. With it on, it is a virtual address the guest maps; checking
+ * it would need a walk of the guest's page tables, so only 0 is refused.
+ */
+static bool valid_address(void *opaque, unsigned int index, uint64_t addr)
+{
+	struct vm *vm = opaque;
+	uint64_t sctlr;
+
+	if (get_sctlr(opaque, index, &sctlr))
+		return false;
+	if (sctlr & SCTLR_M)
+		return addr != 0;
+	return addr >= vm->ram.gpa && addr - vm->ram.gpa < vm->ram.size;
+}
+
+static bool online(void *opaque, unsigned int index)
+{
+	struct kvm_mp_state mp;
+
+	if (ioctl(vcpu_of(opaque, index)->fd, KVM_GET_MP_STATE, &mp))
+		return false;
+	return mp.mp_state != KVM_MP_STATE_STOPPED;
+}
+
+static void kick(void *opaque, unsigned int index)
+{
+	vcpu_kick(vcpu_of(opaque, index));
+}
+
+static const struct sdei_ops sdei_kvm_ops = {
+	.get_args = get_args,
+	.set_result = set_result,
+	.save_context = save_context,
+	.enter = enter,
+	.restore_context = restore_context,
+	.resume_at = resume_at,
+	.get_sctlr = get_sctlr,
+	.valid_address = valid_address,
+	.online = online,
+	.kick = kick,
+};
+
+int arm64_sdei_init(struct vm *vm)
+{
+	struct lkvm_smccc_filter filter = {
+		.base = SDEI_FID_BASE,
+		.nr_functions = SDEI_FID_COUNT,
+		.action = KVM_SMCCC_FILTER_FWD_TO_USER,
+	};
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+		.addr = (uintptr_t)&filter,
+	};
+	int ret;
+
+	if (!vm->cfg->sdei)
+		return 0;
+	if (ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &attr)) {
+		pr_err("--sdei: this host's KVM cannot forward SDEI calls to lkvm (no KVM_ARM_VM_SMCCC_FILTER, Linux 6.4 or later)");
+		return -ENOTSUP;
+	}
+	/* Before any vCPU runs: KVM refuses filter changes after (EBUSY). */
+	if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr)) {
+		pr_err("--sdei: installing the SMCCC filter for 0x%x-0x%x failed: %s",
+		       SDEI_FID_BASE, SDEI_FID_BASE + SDEI_FID_COUNT - 1,
+		       strerror(errno));
+		return -errno;
+	}
+	ret = sdei_init(&vm->sdei, vm->nr_cpus, vm->mpidrs, &sdei_kvm_ops, vm);
+	if (!ret)
+		vm->sdei_on = true;
+	return ret;
+}
+
+bool arm64_sdei_hypercall(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	uint64_t fid = vcpu->run->hypercall.nr, args[5] = { 0 };
+
+	if (!vm->sdei_on || fid < SDEI_FID_BASE ||
+	    fid >= SDEI_FID_BASE + SDEI_FID_COUNT)
+		return false;
+	/* Both conduits arrive here; HVC or SMC makes no difference. */
+	if (get_args(vm, vcpu->id, args, sdei_nr_args(fid)))
+		return false;
+	sdei_handle_call(&vm->sdei, vcpu->id, fid, args);
+	pr_debug("vCPU %u: SDEI %s(0x%llx, 0x%llx, ...)", vcpu->id,
+		 sdei_call_name(fid), (unsigned long long)args[0],
+		 (unsigned long long)args[1]);
+	return true;
+}
