@@ -100,12 +100,25 @@ ifneq ($(SYSROOT),)
 	@touch $(SYSROOT)/.ready
 endif
 
-GUEST_PAYLOADS := $(patsubst tests/guest/%.S,$(BUILD)/guest/%.flat,$(wildcard tests/guest/*.S))
+# Bare-metal payloads: one .S, or one .c (with its optional _asm.S) on
+# the runtime in tests/guest/rt.
+GUEST_RT := tests/guest/rt/crt.S tests/guest/rt/rt.c
+GUEST_CFLAGS := -O2 -ffreestanding -fno-builtin -nostdlib -static -mstrict-align \
+	-mgeneral-regs-only -fno-stack-protector -fno-pic -no-pie -Wall -Wextra -Werror \
+	-Wl,--build-id=none -Wl,-T,tests/guest/flat.lds
+GUEST_PAYLOADS := $(patsubst tests/guest/%.S,$(BUILD)/guest/%.flat,$(filter-out %_asm.S,$(wildcard tests/guest/*.S))) \
+		  $(patsubst tests/guest/%.c,$(BUILD)/guest/%.flat,$(wildcard tests/guest/*.c))
 
 $(BUILD)/guest/%.flat: tests/guest/%.S tests/guest/flat.lds tests/guest/uart.inc
 	@mkdir -p $(dir $@)
 	$(quiet) AS $<
 	$(Q)$(CC_TARGET) -nostdlib -static -Wl,--build-id=none -Wl,-T,tests/guest/flat.lds -o $(BUILD)/guest/$*.elf $<
+	$(Q)$(CROSS_COMPILE)objcopy -O binary $(BUILD)/guest/$*.elf $@
+
+$(BUILD)/guest/%.flat: tests/guest/%.c $(GUEST_RT) tests/guest/rt/rt.h tests/guest/flat.lds
+	@mkdir -p $(dir $@)
+	$(quiet) CC $<
+	$(Q)$(CC_TARGET) $(GUEST_CFLAGS) -o $(BUILD)/guest/$*.elf $(GUEST_RT) $< $(wildcard tests/guest/$*_asm.S)
 	$(Q)$(CROSS_COMPILE)objcopy -O binary $(BUILD)/guest/$*.elf $@
 
 # Test helpers that run inside the emulated host.

@@ -17,6 +17,20 @@ not_ok() {
 	done
 }
 
+# guest_checks NAME PREFIX: turn a payload's "PASS x"/"FAIL x" console lines
+# into TAP lines "PREFIX: x"; fails one more if the payload never said DONE.
+guest_checks() {
+	tr -d '\r' < /tmp/$1.out > /tmp/$1.lines
+	while read -r verdict what; do
+		case "$verdict" in
+		PASS) ok "$2: $what" ;;
+		FAIL) not_ok "$2: $what" ;;
+		"#") echo "#   $what" ;;
+		esac
+	done < /tmp/$1.lines
+	grep -q '^DONE' /tmp/$1.lines || not_ok "$2: the payload finished (exit status $status)" /tmp/$1.out /tmp/$1.err
+}
+
 tap_done() {
 	echo "1..$tap_count"
 }

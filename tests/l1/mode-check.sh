@@ -113,6 +113,19 @@ else
 	not_ok "Ctrl-a x quits with status 0; terminal mode restored" /tmp/pty.err
 fi
 
+# --- SDEI: the dispatcher from inside a bare-metal guest, 2 vCPUs -----------
+lkvm_run sdei -k $P/sdei.flat -c 2 -m 64 --sdei
+guest_checks sdei "sdei payload"
+[ "$status" = 0 ] && ok "sdei payload: lkvm exits 0" || not_ok "sdei payload: lkvm exits 0 (got $status)" /tmp/sdei.err
+
+lkvm_run nosdei -k $P/sdei.flat -c 1 -m 64 --dump-dtb /tmp/nosdei.dtb
+if has nosdei '^FAIL VERSION major is 1$' && has nosdei '^PASS an unknown call is NOT_SUPPORTED$' &&
+   ! grep -q 'arm,sdei-1.0' /tmp/nosdei.dtb; then
+	ok "without --sdei: no /firmware/sdei node, calls get KVM's NOT_SUPPORTED"
+else
+	not_ok "without --sdei: no /firmware/sdei node, calls get KVM's NOT_SUPPORTED" /tmp/nosdei.out
+fi
+
 # --- Debian's 6.12 kernel as the guest --------------------------------------
 marker=marker-$$-$(date +%s)
 lkvm_run smp2 -k $K -i $I -c 2 -m 512 -p "quiet lkvmtest.marker=$marker lkvmtest.action=poweroff"
@@ -137,6 +150,23 @@ case "$cmdline" in
 "console=ttyS0 quiet lkvmtest.marker=$marker "*) ok "the -p marker is in the guest's /proc/cmdline" ;;
 *) not_ok "the -p marker is in the guest's /proc/cmdline (saw '$cmdline')" ;;
 esac
+
+lkvm_run sdeilinux -k $K -i $I -c 2 -m 256 --sdei --loglevel debug -p "quiet lkvmtest.action=hotplug"
+sdei_line=$(tr -d '\r' < /tmp/sdeilinux.out | grep 'L2-DMESG.*sdei: SDEIv1\.1 (0x4c4b564d) detected in firmware\.')
+if [ "$status" = 0 ] && [ -n "$sdei_line" ] && ! grep -qi 'sdei.*fail' /tmp/sdeilinux.out; then
+	ok "Linux guest with --sdei: 'sdei: SDEIv1.1 (0x4c4b564d) detected in firmware.', no failure"
+else
+	echo "#   exit status $status"
+	not_ok "Linux guest with --sdei: 'sdei: SDEIv1.1 (0x4c4b564d) detected in firmware.', no failure" /tmp/sdeilinux.out /tmp/sdeilinux.err
+fi
+if [ "$(value sdeilinux L2-NPROC-AFTER)" = 2 ] && has sdeilinux '^L2-CPU1-OFFLINE' &&
+   grep -q 'vCPU 1: SDEI PE_MASK' /tmp/sdeilinux.err &&
+   [ "$(grep -c 'vCPU 1: SDEI PE_UNMASK' /tmp/sdeilinux.err)" -ge 2 ]; then
+	ok "CPU 1 offline and online again: the guest runs on, lkvm saw PE_MASK and PE_UNMASK"
+else
+	not_ok "CPU 1 offline and online again: the guest runs on, lkvm saw PE_MASK and PE_UNMASK" /tmp/sdeilinux.out
+	grep 'SDEI' /tmp/sdeilinux.err | tail -n 12 | sed 's/^/#   /'
+fi
 
 lkvm_run gz -k $KZ -i $I -c 1 -m 256 -p "quiet lkvmtest.action=reboot"
 if [ "$status" = 0 ] && has gz '^L2-INIT-REACHED' && [ "$(value gz L2-NPROC)" = 1 ]; then

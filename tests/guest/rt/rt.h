@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_GUEST_RT_H
+#define LKVM_GUEST_RT_H
+
+/*
+ * A minimal runtime for bare-metal test payloads in C: MMU off, EL1, up to
+ * four CPUs with their own stacks, output on the 16550 at 0x0100_0000.
+ * Memory is Device with the MMU off: the code is built -mstrict-align and
+ * shares data between CPUs only through volatile words.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PSCI_CPU_ON		0xC4000003u
+#define PSCI_SYSTEM_OFF		0x84000008u
+
+int64_t hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+	    uint64_t a5);
+int64_t smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+	    uint64_t a5);
+
+void puts(const char *s);
+void put_hex(uint64_t v);
+
+/* PASS/FAIL lines the harness turns into TAP; returns @ok. */
+bool check(bool ok, const char *what);
+/* Same, printing the value seen when it is not the one wanted. */
+bool check_eq(int64_t got, int64_t want, const char *what);
+unsigned int failures(void);
+
+uint64_t read_mpidr(void);
+unsigned int this_cpu(void);
+
+/* Start CPU @cpu at secondary_main(@cpu) through PSCI. */
+int64_t start_cpu(unsigned int cpu);
+/* Spin until *@flag is non-zero or about a few seconds pass. */
+bool wait_for(volatile int *flag);
+
+/* Provided by the payload. */
+void main(void);
+void secondary_main(unsigned int cpu);
+
+#endif

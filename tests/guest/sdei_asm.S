@@ -1,0 +1,108 @@
+/* Assembly halves of the SDEI test (sdei.c). */
+#define SDEI_EVENT_COMPLETE		0xC4000025
+#define SDEI_EVENT_COMPLETE_AND_RESUME	0xC4000026
+#define SDEI_EVENT_SIGNAL		0xC400002F
+
+	.text
+/*
+ * The registered entry point. The dispatcher preserves x0-x17 for the
+ * interrupted code; x18-x30 and SP are the handler's to keep, so x18 and
+ * LR are saved around the C handler. x2-x17 are then trashed on purpose:
+ * COMPLETE must bring the interrupted values back. sdei_handler() returns
+ * 0 for COMPLETE or an address for COMPLETE_AND_RESUME.
+ */
+	.global sdei_entry
+sdei_entry:
+	stp	x18, x30, [sp, #-16]!
+	bl	sdei_handler
+	mov	x1, x0
+	mov	x2, #0xbad
+	mov	x3, #0xbad
+	mov	x4, #0xbad
+	mov	x9, #0xbad
+	mov	x17, #0xbad
+	ldp	x18, x30, [sp], #16
+	cbnz	x1, 1f
+	ldr	x0, =SDEI_EVENT_COMPLETE
+	hvc	#0
+	b	.
+1:	ldr	x0, =SDEI_EVENT_COMPLETE_AND_RESUME
+	hvc	#0
+	b	.
+
+/*
+ * int signal_and_check(uint64_t target_mpidr): EVENT_SIGNAL(0, target)
+ * with xN = N + 10 in x4-x17 (small enough for CCMP's immediate).
+ * Returns 1 if, when control comes back after the HVC, x0 is 0 (the
+ * call's result) and x4-x17 are unchanged.
+ */
+	.global signal_and_check
+signal_and_check:
+	mov	x2, x0
+	mov	x1, #0
+	ldr	x0, =SDEI_EVENT_SIGNAL
+	mov	x4, #14
+	mov	x5, #15
+	mov	x6, #16
+	mov	x7, #17
+	mov	x8, #18
+	mov	x9, #19
+	mov	x10, #20
+	mov	x11, #21
+	mov	x12, #22
+	mov	x13, #23
+	mov	x14, #24
+	mov	x15, #25
+	mov	x16, #26
+	mov	x17, #27
+	hvc	#0
+	.global signal_hvc_ret
+signal_hvc_ret:
+	cbnz	x0, 1f
+	cmp	x4, #14
+	ccmp	x5, #15, #0, eq
+	ccmp	x6, #16, #0, eq
+	ccmp	x7, #17, #0, eq
+	ccmp	x8, #18, #0, eq
+	ccmp	x9, #19, #0, eq
+	ccmp	x10, #20, #0, eq
+	ccmp	x11, #21, #0, eq
+	ccmp	x12, #22, #0, eq
+	ccmp	x13, #23, #0, eq
+	ccmp	x14, #24, #0, eq
+	ccmp	x15, #25, #0, eq
+	ccmp	x16, #26, #0, eq
+	ccmp	x17, #27, #0, eq
+	b.ne	1f
+	mov	x0, #1
+	ret
+1:	mov	x0, #0
+	ret
+
+/*
+ * COMPLETE_AND_RESUME lands here as if an exception had been taken: record
+ * ELR_EL1 and SPSR_EL1 (the interrupted PC and PSTATE), then return to the
+ * interrupted code with ERET, leaving every register as found.
+ */
+	.global resume_point
+resume_point:
+	stp	x9, x10, [sp, #-16]!
+	adr	x10, resumed_elr
+	mrs	x9, elr_el1
+	str	x9, [x10]
+	adr	x10, resumed_spsr
+	mrs	x9, spsr_el1
+	str	x9, [x10]
+	mrs	x9, daif
+	adr	x10, resumed_daif
+	str	x9, [x10]
+	ldp	x9, x10, [sp], #16
+	eret
+
+	.ltorg
+	.data
+	.balign	8
+	.global resumed_elr, resumed_spsr, resumed_daif
+resumed_elr:	.quad	0
+resumed_spsr:	.quad	0
+resumed_daif:	.quad	0
