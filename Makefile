@@ -41,7 +41,7 @@ HOST_OBJDIR := $(BUILD)/host
 PURE_SRCS := core/log.c core/options.c core/mmio.c core/term.c core/fileio.c \
 	     arm64/image.c arm64/layout.c arm64/fdt.c hw/uart16550.c \
 	     sdei/sdei.c sdei/catalogue.c
-KVM_SRCS := main.c builtin-run.c core/vm.c core/vcpu.c core/ioloop.c \
+KVM_SRCS := main.c builtin-run.c builtin-sdei.c core/vm.c core/vcpu.c core/ioloop.c core/control.c \
 	    arm64/gic.c arm64/vcpu.c arm64/boot.c arm64/sdei_kvm.c
 LKVM_SRCS := $(PURE_SRCS) $(KVM_SRCS)
 
@@ -102,7 +102,7 @@ endif
 
 # Bare-metal payloads: one .S, or one .c (with its optional _asm.S) on
 # the runtime in tests/guest/rt.
-GUEST_RT := tests/guest/rt/crt.S tests/guest/rt/rt.c
+GUEST_RT := tests/guest/rt/crt.S tests/guest/rt/rt.c tests/guest/rt/sdei_entry.S
 GUEST_CFLAGS := -O2 -ffreestanding -fno-builtin -nostdlib -static -mstrict-align \
 	-mgeneral-regs-only -fno-stack-protector -fno-pic -no-pie -Wall -Wextra -Werror \
 	-Wl,--build-id=none -Wl,-T,tests/guest/flat.lds
@@ -122,9 +122,10 @@ $(BUILD)/guest/%.flat: tests/guest/%.c $(GUEST_RT) tests/guest/rt/rt.h tests/gue
 	$(Q)$(CROSS_COMPILE)objcopy -O binary $(BUILD)/guest/$*.elf $@
 
 # Test helpers that run inside the emulated host.
-L1_HELPERS := $(BUILD)/l1/ptytest $(BUILD)/l1/startup-bench
+L1_HELPERS := $(BUILD)/l1/ptytest $(BUILD)/l1/ctlpoke $(BUILD)/l1/startup-bench
 
 $(BUILD)/l1/ptytest: tests/l1/ptytest.c
+$(BUILD)/l1/ctlpoke: tests/l1/ctlpoke.c
 $(BUILD)/l1/startup-bench: bench/startup.c
 $(L1_HELPERS):
 	@mkdir -p $(dir $@)

@@ -2,7 +2,7 @@
 /* `lkvm run`: options -> struct vm_config -> the VM's life -> exit status. */
 #include <stdio.h>
 
-#include "builtin-run.h"
+#include "builtin.h"
 #include "core/log.h"
 #include "core/options.h"
 #include "core/vm.h"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "builtin-run.h"
+#include "builtin.h"
 #include "core/log.h"
 
 #ifndef LKVM_VERSION
@@ -27,6 +27,7 @@ static int cmd_help(int argc, char *argv[]);
 
 static const struct command commands[] = {
 	{ "run", "Start a virtual machine", cmd_run },
+	{ "sdei", "Signal an SDEI event to a running VM, or show its SDEI state", cmd_sdei },
 	{ "version", "Print the version of lkvm", cmd_version },
 	{ "help", "Print this help", cmd_help },
 	{ NULL }

@@ -7,12 +7,14 @@
 /* Linux transfers at most ~2 GiB per call; stay well below. */
 #define CHUNK (1u << 30)
 
-int pread_full(int fd, void *buf, uint64_t len, off_t off)
+/* @off < 0: read from the current position (a stream). */
+static int read_all(int fd, void *buf, uint64_t len, off_t off)
 {
 	uint8_t *p = buf;
 
 	while (len) {
-		ssize_t n = pread(fd, p, len > CHUNK ? CHUNK : len, off);
+		size_t chunk = len > CHUNK ? CHUNK : len;
+		ssize_t n = off < 0 ? read(fd, p, chunk) : pread(fd, p, chunk, off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -21,10 +23,21 @@ int pread_full(int fd, void *buf, uint64_t len, off_t off)
 		if (n == 0)
 			return -EIO;
 		p += n;
-		off += n;
+		if (off >= 0)
+			off += n;
 		len -= n;
 	}
 	return 0;
+}
+
+int pread_full(int fd, void *buf, uint64_t len, off_t off)
+{
+	return read_all(fd, buf, len, off);
+}
+
+int read_full(int fd, void *buf, uint64_t len)
+{
+	return read_all(fd, buf, len, -1);
 }
 
 int write_full(int fd, const void *buf, uint64_t len)

@@ -7,6 +7,8 @@
 
 /* Read exactly @len bytes at @off. Returns 0, -EIO at end of file, or -errno. */
 int pread_full(int fd, void *buf, uint64_t len, off_t off);
+/* Read exactly @len bytes from a stream (socket, pipe). Same returns. */
+int read_full(int fd, void *buf, uint64_t len);
 /* Write exactly @len bytes. Returns 0 or -errno. */
 int write_full(int fd, const void *buf, uint64_t len);
 

@@ -10,12 +10,24 @@ int ioloop_init(struct ioloop *loop)
 {
 	loop->done = false;
 	loop->watches = NULL;
+	loop->retired = NULL;
 	loop->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	return loop->epoll_fd < 0 ? -errno : 0;
 }
 
+static void free_retired(struct ioloop *loop)
+{
+	while (loop->retired) {
+		struct io_watch *w = loop->retired;
+
+		loop->retired = w->next;
+		free(w);
+	}
+}
+
 void ioloop_destroy(struct ioloop *loop)
 {
+	free_retired(loop);
 	while (loop->watches) {
 		struct io_watch *w = loop->watches;
 
@@ -53,6 +65,23 @@ int ioloop_watch(struct ioloop *loop, int fd, io_handler_fn handler,
 	return 0;
 }
 
+void ioloop_unwatch(struct ioloop *loop, int fd)
+{
+	for (struct io_watch **p = &loop->watches; *p; p = &(*p)->next) {
+		struct io_watch *w = *p;
+
+		if (w->fd != fd)
+			continue;
+		epoll_ctl(loop->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+		*p = w->next;
+		/* Events already fetched for it must find it gone. */
+		w->handler = NULL;
+		w->next = loop->retired;
+		loop->retired = w;
+		return;
+	}
+}
+
 int ioloop_pause(struct ioloop *loop, int fd, bool paused)
 {
 	struct io_watch *w = find_watch(loop, fd);
@@ -78,8 +107,10 @@ int ioloop_run(struct ioloop *loop)
 		for (int i = 0; i < n && !loop->done; i++) {
 			struct io_watch *w = events[i].data.ptr;
 
-			w->handler(loop, w->opaque);
+			if (w->handler)
+				w->handler(loop, w->opaque);
 		}
+		free_retired(loop);
 	}
 	return 0;
 }

@@ -20,6 +20,7 @@ struct ioloop {
 	int epoll_fd;
 	bool done;
 	struct io_watch *watches;
+	struct io_watch *retired;	/* unwatched, freed after this round */
 };
 
 int ioloop_init(struct ioloop *loop);
@@ -27,6 +28,8 @@ void ioloop_destroy(struct ioloop *loop);
 /* Call @handler whenever @fd is readable. */
 int ioloop_watch(struct ioloop *loop, int fd, io_handler_fn handler,
 		 void *opaque);
+/* Forget @fd (the caller closes it). Safe from inside its own handler. */
+void ioloop_unwatch(struct ioloop *loop, int fd);
 /* Stop or resume watching @fd (it stays registered). */
 int ioloop_pause(struct ioloop *loop, int fd, bool paused);
 /* Dispatch until a handler sets loop->done. */

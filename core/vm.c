@@ -22,6 +22,7 @@
 #include "arm64/image.h"
 #include "arm64/kvm_arm64.h"
 #include "arm64/memmap.h"
+#include "core/control.h"
 #include "core/log.h"
 #include "core/vm.h"
 
@@ -387,7 +388,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	vm->cfg = cfg;
 	vm->kvm_fd = vm->vm_fd = vm->gic_fd = -1;
 	vm->kernel_fd = vm->initrd_fd = -1;
-	vm->stop_fd = vm->uart_space_fd = vm->signal_fd = -1;
+	vm->stop_fd = vm->uart_space_fd = vm->signal_fd = vm->ctl_fd = -1;
 	vm->loop.epoll_fd = -1;
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	vm->startup.start_ns = vm->startup.last_ns = now_ns();
@@ -515,6 +516,7 @@ static int setup_io_thread(struct vm *vm, sigset_t *stop_signals)
 	ret = ret ?: ioloop_watch(&vm->loop, vm->stop_fd, on_stop, vm);
 	ret = ret ?: ioloop_watch(&vm->loop, vm->signal_fd, on_signal, vm);
 	ret = ret ?: ioloop_watch(&vm->loop, vm->uart_space_fd, on_uart_space, vm);
+	ret = ret ?: control_start(vm);
 	if (ret)
 		return ret;
 	term_init(&vm->term, STDIN_FILENO);
@@ -539,7 +541,8 @@ int vm_run(struct vm *vm)
 
 	ret = setup_io_thread(vm, &stop_signals);
 	if (ret) {
-		pr_err("cannot set up the I/O thread: %s", strerror(-ret));
+		if (ret != -EADDRINUSE && ret != -ENAMETOOLONG)
+			pr_err("cannot set up the I/O thread: %s", strerror(-ret));
 		return 1;
 	}
 	startup_report(vm);
@@ -549,6 +552,7 @@ int vm_run(struct vm *vm)
 	else if (ioloop_run(&vm->loop))
 		vm_request_stop(vm, 1);
 	vcpus_stop(vm);
+	control_stop(vm);
 	term_restore(&vm->term);
 	return vm->exit_status;
 }
@@ -575,6 +579,7 @@ void vm_destroy(struct vm *vm)
 	close_fd(&vm->stop_fd);
 	close_fd(&vm->uart_space_fd);
 	close_fd(&vm->signal_fd);
+	control_stop(vm);
 	term_restore(&vm->term);
 	uart16550_destroy(&vm->uart);
 	pthread_mutex_destroy(&vm->stop_lock);

@@ -76,6 +76,9 @@ struct vm {
 	int stop_fd;		/* eventfd: a stop was requested */
 	int uart_space_fd;	/* eventfd: the UART can take input again */
 	int signal_fd;		/* signalfd: SIGINT, SIGTERM, SIGHUP */
+	int ctl_fd;		/* the control socket, listening */
+	char ctl_path[108];
+	unsigned int ctl_connections;
 	bool input_paused;
 
 	pthread_mutex_t stop_lock;

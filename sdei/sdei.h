@@ -178,6 +178,9 @@ static inline bool sdei_maybe_pending(struct sdei *sdei, unsigned int vcpu)
  */
 int sdei_inject(struct sdei *sdei, uint32_t number, int vcpu);
 
+/* Every vCPU's and every event's state as text, for `lkvm sdei --status`. */
+void sdei_format_status(struct sdei *sdei, char *buf, size_t len);
+
 /* The PE was powered on by PSCI CPU_ON: masked, private events reset. */
 void sdei_vcpu_reset(struct sdei *sdei, unsigned int vcpu);
 

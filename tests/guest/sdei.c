@@ -31,7 +31,7 @@
 #define PENDING			(-5)
 #define OUT_OF_RESOURCE		(-10)
 
-extern char sdei_entry[], signal_hvc_ret[], resume_point[];
+extern char signal_hvc_ret[], resume_point[];
 extern volatile uint64_t resumed_elr, resumed_spsr, resumed_daif;
 int signal_and_check(uint64_t target_mpidr);
 
@@ -54,9 +54,6 @@ static volatile uint64_t seen[4];
 static volatile int64_t inside[8];
 static volatile int cpu1_ready, cpu1_handled;
 static volatile uint64_t cpu1_arg, cpu1_x0;
-
-uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc,
-		      uint64_t pstate);
 
 uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc,
 		      uint64_t pstate)

@@ -126,6 +126,67 @@ else
 	not_ok "without --sdei: no /firmware/sdei node, calls get KVM's NOT_SUPPORTED" /tmp/nosdei.out
 fi
 
+# --- SDEI: events injected by the host with lkvm sdei -----------------------
+# wait_line FILE TEXT: wait up to 120 s for a line starting with TEXT,
+# giving up at once if the VM ($vm_pid) has ended.
+wait_line() {
+	n=0
+	until tr -d '\r' < "$1" | grep -q "^$2"; do
+		n=$((n + 1))
+		{ [ $n -gt 120 ] || ! kill -0 $vm_pid 2>/dev/null; } && return 1
+		sleep 1
+	done
+}
+
+sd() { lkvm sdei --name sdeihost "$@"; }
+export HOME=/tmp/home
+mkdir -p $HOME
+lkvm run -k $P/sdei_host.flat -c 2 -m 64 --sdei --name sdeihost </dev/null >/tmp/sdeihost.out 2>/tmp/sdeihost.err &
+vm_pid=$!
+{
+	wait_line /tmp/sdeihost.out "WAIT A" && sd --signal 1 --vcpu 0
+	wait_line /tmp/sdeihost.out "WAIT B" && sd --signal 2 --vcpu 0
+	wait_line /tmp/sdeihost.out "WAIT C" && sd --signal 1 --vcpu 0 && sd --status > /tmp/sdeihost.status &&
+		sd --signal 16
+	wait_line /tmp/sdeihost.out "WAIT D"
+	# While the VM waits: bad requests, a second VM of the same name.
+	sd --signal 99 > /tmp/e1 2>&1; echo "rc=$?" >> /tmp/e1
+	sd --signal 16 --vcpu 0 > /tmp/e2 2>&1; echo "rc=$?" >> /tmp/e2
+	sd --signal 1 --vcpu 7 > /tmp/e3 2>&1; echo "rc=$?" >> /tmp/e3
+	sd --signal 2 --vcpu 1 > /tmp/e4 2>&1; echo "rc=$?" >> /tmp/e4
+	ctlpoke /tmp/home/.lkvm/sdeihost.sock > /tmp/poke 2>&1; echo "rc=$?" >> /tmp/poke
+	lkvm run -k $P/hello.flat -m 64 --name sdeihost </dev/null > /tmp/dup 2>&1; echo "rc=$?" >> /tmp/dup
+	sd --status > /tmp/sdeihost.status2
+	sd --signal 17
+} > /tmp/sdeihost.cmds 2>&1
+wait $vm_pid
+status=$?
+guest_checks sdeihost "sdei host injection"
+[ "$status" = 0 ] && ok "sdei host injection: lkvm exits 0" ||
+	not_ok "sdei host injection: lkvm exits 0 (got $status)" /tmp/sdeihost.err /tmp/sdeihost.cmds
+grep -q 'event 1 (private, normal): vCPU 0 registered, enabled, pending, dispatched 1' /tmp/sdeihost.status &&
+grep -q '^vCPU 0 (MPIDR 0x80000000): masked, running: none' /tmp/sdeihost.status &&
+grep -q 'event 16 (shared, normal): registered, enabled, routed to MPIDR 0x1' /tmp/sdeihost.status &&
+	ok "lkvm sdei --status shows the held event, the masked vCPU, the routing" ||
+	not_ok "lkvm sdei --status shows the held event, the masked vCPU, the routing" /tmp/sdeihost.status
+expect_err() { # FILE PATTERN DESC
+	if grep -q '^rc=1$' "$1" && grep -qE "$2" "$1"; then ok "$3"; else not_ok "$3" "$1"; fi
+}
+expect_err /tmp/e1 "^lkvm: no event 99 in the catalogue" "lkvm sdei --signal 99: no such event, exit 1"
+expect_err /tmp/e2 "^lkvm: event 16 is shared: the guest's routing picks the vCPU" "lkvm sdei: --vcpu refused for a shared event"
+expect_err /tmp/e3 "^lkvm: --vcpu 7: the VM has vCPUs 0 to 1" "lkvm sdei: --vcpu out of range refused"
+expect_err /tmp/e4 "^lkvm: event 2 is not registered by the guest on that vCPU" "lkvm sdei: unregistered event refused"
+expect_err /tmp/dup "^lkvm: --name sdeihost: a VM of that name is already running" "a second VM with the same name is refused"
+if grep -q '^rc=0$' /tmp/poke && grep -q '^SDEI 1.1 dispatcher, 2 vCPUs' /tmp/sdeihost.status2; then
+	ok "malformed control messages close their connection; the VM keeps answering"
+else
+	not_ok "malformed control messages close their connection; the VM keeps answering" /tmp/poke /tmp/sdeihost.status2
+fi
+lkvm sdei --name sdeihost --status > /tmp/gone 2>&1; echo "rc=$?" >> /tmp/gone
+expect_err /tmp/gone "^lkvm: --name sdeihost: no VM of that name is running" "lkvm sdei to a VM that has ended: exit 1"
+[ ! -e /tmp/home/.lkvm/sdeihost.sock ] && ok "the control socket is removed at exit" ||
+	not_ok "the control socket is removed at exit"
+
 # --- Debian's 6.12 kernel as the guest --------------------------------------
 marker=marker-$$-$(date +%s)
 lkvm_run smp2 -k $K -i $I -c 2 -m 512 -p "quiet lkvmtest.marker=$marker lkvmtest.action=poweroff"

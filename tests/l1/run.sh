@@ -49,7 +49,7 @@ cp "$image" "$l1/guest/Image"
 cp "$cache/guest/Image.gz" "$l1/guest/Image.gz"
 cp "$out/guest-initrd.cpio.gz" "$l1/guest/initrd.cpio.gz"
 cp "$top"/build/guest/*.flat "$l1/payloads/"
-cp "$top/build/l1/ptytest" "$top/build/l1/startup-bench" "$l1/bin/"
+cp "$top/build/l1/ptytest" "$top/build/l1/ctlpoke" "$top/build/l1/startup-bench" "$l1/bin/"
 chmod 755 "$l1/init"
 make_cpio "$l1" > "$out/l1.cpio"
 

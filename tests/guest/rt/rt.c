@@ -52,6 +52,13 @@ unsigned int failures(void)
 	return nr_failures;
 }
 
+__attribute__((weak)) uint64_t sdei_handler(uint64_t event, uint64_t arg,
+					    uint64_t pc, uint64_t pstate)
+{
+	(void)event, (void)arg, (void)pc, (void)pstate;
+	return 0;
+}
+
 uint64_t read_mpidr(void)
 {
 	uint64_t v;
@@ -70,10 +77,17 @@ int64_t start_cpu(unsigned int cpu)
 	return hvc(PSCI_CPU_ON, cpu, (uint64_t)secondary_entry, cpu, 0, 0);
 }
 
+/* Real time from the virtual counter: emulation makes loops unpredictable. */
 bool wait_for(volatile int *flag)
 {
-	for (unsigned long i = 0; i < 200000000UL; i++)
+	uint64_t freq, start, now;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(start));
+	do {
 		if (*flag)
 			return true;
-	return false;
+		__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(now));
+	} while (now - start < WAIT_SECONDS * freq);
+	return *flag;
 }

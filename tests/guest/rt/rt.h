@@ -33,8 +33,20 @@ unsigned int this_cpu(void);
 
 /* Start CPU @cpu at secondary_main(@cpu) through PSCI. */
 int64_t start_cpu(unsigned int cpu);
-/* Spin until *@flag is non-zero or about a few seconds pass. */
+#define WAIT_SECONDS 60
+
+/* Spin until *@flag is non-zero or WAIT_SECONDS pass; says which. */
 bool wait_for(volatile int *flag);
+
+/*
+ * SDEI: register sdei_entry as the entry point; it calls sdei_handler()
+ * (a payload's own, or a default that does nothing) with x0-x3 as the
+ * dispatcher set them, then COMPLETEs, or COMPLETE_AND_RESUMEs at the
+ * address sdei_handler() returns if that is not 0.
+ */
+extern char sdei_entry[];
+uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc,
+		      uint64_t pstate);
 
 /* Provided by the payload. */
 void main(void);

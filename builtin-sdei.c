@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `lkvm sdei --name VM --signal EVENT [--vcpu N]` and `--status`. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin.h"
+#include "core/control.h"
+#include "core/control_proto.h"
+#include "core/log.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"\n usage: lkvm sdei --name VM --signal EVENT [--vcpu N]\n"
+		"        lkvm sdei --name VM --status\n\n"
+		"    --name <name>      the VM, as given to lkvm run --name\n"
+		"    --signal <event>   trigger a catalogue event (lkvm run --sdei --help)\n"
+		"    --vcpu <n>         the vCPU for a private event (default: every vCPU)\n"
+		"    --status           every event's state and each vCPU's mask and running state\n\n");
+}
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (*s < '0' || *s > '9' || *end || errno || v > UINT32_MAX)
+		return false;
+	*out = v;
+	return true;
+}
+
+int cmd_sdei(int argc, char *argv[])
+{
+	const char *name = NULL, *signal = NULL, *vcpu = NULL;
+	struct ctl_sdei_signal req = { .vcpu = -1 };
+	bool status = false;
+	uint32_t v;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char **value = !strcmp(a, "--name") ? &name :
+				     !strcmp(a, "--signal") ? &signal :
+				     !strcmp(a, "--vcpu") ? &vcpu : NULL;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 0;
+		}
+		if (!strcmp(a, "--status")) {
+			status = true;
+			continue;
+		}
+		if (!value) {
+			pr_err("sdei: unknown option '%s' (see lkvm sdei --help)", a);
+			return 1;
+		}
+		if (i + 1 >= argc) {
+			pr_err("sdei: %s: needs a value", a);
+			return 1;
+		}
+		*value = argv[++i];
+	}
+	if (!name) {
+		pr_err("sdei: --name: which VM? (see lkvm sdei --help)");
+		return 1;
+	}
+	if (!!signal == status) {
+		pr_err("sdei: give one of --signal EVENT or --status");
+		return 1;
+	}
+	if (status) {
+		if (vcpu) {
+			pr_err("sdei: --vcpu goes with --signal");
+			return 1;
+		}
+		return control_request(name, CTL_SDEI_STATUS, NULL, 0);
+	}
+	if (!parse_u32(signal, &req.event)) {
+		pr_err("sdei: --signal %s: not an event number", signal);
+		return 1;
+	}
+	if (vcpu) {
+		if (!parse_u32(vcpu, &v) || v > INT32_MAX) {
+			pr_err("sdei: --vcpu %s: not a vCPU number", vcpu);
+			return 1;
+		}
+		req.vcpu = v;
+	}
+	return control_request(name, CTL_SDEI_SIGNAL, &req, sizeof(req));
+}

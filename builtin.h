@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_BUILTIN_H
+#define LKVM_BUILTIN_H
+
+/* The commands: each takes the arguments after its name. */
+int cmd_run(int argc, char *argv[]);
+int cmd_sdei(int argc, char *argv[]);
+
+#endif

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-VM control socket, $HOME/.lkvm/NAME.sock (mode 0600): served by
+ * the I/O thread, one request per connection. A peer is untrusted: a bad
+ * header, an oversized or short message closes its connection and nothing
+ * else; a peer that stalls holds one of a few connection slots, never the
+ * I/O thread.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "core/control.h"
+#include "core/control_proto.h"
+#include "core/fileio.h"
+#include "core/log.h"
+#include "core/vm.h"
+
+#define MAX_CONNECTIONS 16
+
+struct ctl_conn {
+	struct vm *vm;
+	int fd;
+	size_t got;
+	struct {
+		struct ctl_header hdr;
+		uint8_t payload[CTL_MAX_PAYLOAD];
+	} msg;
+};
+
+int control_socket_path(const char *name, char *buf, size_t len)
+{
+	const char *home = getenv("HOME");
+	int n;
+
+	if (!home || !*home)
+		home = "/tmp";
+	n = snprintf(buf, len, "%s/.lkvm/%s.sock", home, name);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static void conn_close(struct ioloop *loop, struct ctl_conn *conn)
+{
+	ioloop_unwatch(loop, conn->fd);
+	close(conn->fd);
+	conn->vm->ctl_connections--;
+	free(conn);
+}
+
+static int reply(struct ctl_conn *conn, int status, const char *text)
+{
+	struct ctl_header hdr = {
+		.magic = CTL_MAGIC, .type = status, .len = strlen(text),
+	};
+	/* Never let a peer that does not read stall the I/O thread. */
+	struct timeval timeout = { .tv_sec = 1 };
+	int flags = fcntl(conn->fd, F_GETFL);
+
+	fcntl(conn->fd, F_SETFL, flags & ~O_NONBLOCK);
+	setsockopt(conn->fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+	return write_full(conn->fd, &hdr, sizeof(hdr)) ?:
+	       write_full(conn->fd, text, hdr.len);
+}
+
+static int sdei_signal(struct vm *vm, const struct ctl_sdei_signal *req,
+		       char *text, size_t len)
+{
+	const struct sdei_event_desc *desc = sdei_find_event(req->event, NULL);
+	int ret = sdei_inject(&vm->sdei, req->event, req->vcpu);
+
+	switch (ret) {
+	case 0:
+		snprintf(text, len, "event %u signalled\n", req->event);
+		break;
+	case -ENOENT:
+		snprintf(text, len, "no event %u in the catalogue (lkvm run --sdei --help lists them)",
+			 req->event);
+		break;
+	case -EINVAL:
+		if (desc && desc->shared)
+			snprintf(text, len, "event %u is shared: the guest's routing picks the vCPU, --vcpu is not taken",
+				 req->event);
+		else
+			snprintf(text, len, "--vcpu %d: the VM has vCPUs 0 to %u",
+				 req->vcpu, vm->nr_cpus - 1);
+		break;
+	case -ENOTCONN:
+		snprintf(text, len, "event %u is not registered by the guest%s",
+			 req->event, req->vcpu >= 0 ? " on that vCPU" : "");
+		break;
+	}
+	return -ret;
+}
+
+static void handle_request(struct ctl_conn *conn)
+{
+	struct vm *vm = conn->vm;
+	char *text = malloc(CTL_MAX_REPLY);
+	int status = 0;
+
+	if (!text)
+		return;
+	text[0] = '\0';
+	if (!vm->sdei_on) {
+		status = ENOTSUP;
+		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --sdei", vm->name);
+	} else if (conn->msg.hdr.type == CTL_SDEI_SIGNAL) {
+		status = sdei_signal(vm, (struct ctl_sdei_signal *)conn->msg.payload,
+				     text, CTL_MAX_REPLY);
+	} else {
+		sdei_format_status(&vm->sdei, text, CTL_MAX_REPLY);
+	}
+	if (reply(conn, status, text))
+		pr_debug("control: cannot send a reply");
+	free(text);
+}
+
+/* The payload each request type must have, exactly. */
+static bool well_formed(const struct ctl_header *hdr)
+{
+	switch (hdr->type) {
+	case CTL_SDEI_SIGNAL:
+		return hdr->len == sizeof(struct ctl_sdei_signal);
+	case CTL_SDEI_STATUS:
+		return hdr->len == 0;
+	default:
+		return false;
+	}
+}
+
+static void on_conn(struct ioloop *loop, void *opaque)
+{
+	struct ctl_conn *conn = opaque;
+	size_t want = sizeof(conn->msg.hdr);
+	ssize_t n;
+
+	if (conn->got >= sizeof(conn->msg.hdr))
+		want += conn->msg.hdr.len;
+	n = read(conn->fd, (uint8_t *)&conn->msg + conn->got, want - conn->got);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		conn_close(loop, conn);
+		return;
+	}
+	conn->got += n;
+	if (conn->got == sizeof(conn->msg.hdr) &&
+	    (conn->msg.hdr.magic != CTL_MAGIC || !well_formed(&conn->msg.hdr))) {
+		pr_debug("control: malformed request (type %u, %u bytes); closing it",
+			 conn->msg.hdr.type, conn->msg.hdr.len);
+		conn_close(loop, conn);
+		return;
+	}
+	if (conn->got < sizeof(conn->msg.hdr) ||
+	    conn->got < sizeof(conn->msg.hdr) + conn->msg.hdr.len)
+		return;
+	handle_request(conn);
+	conn_close(loop, conn);
+}
+
+static void on_listen(struct ioloop *loop, void *opaque)
+{
+	struct vm *vm = opaque;
+	struct ctl_conn *conn;
+	int fd = accept4(vm->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (vm->ctl_connections >= MAX_CONNECTIONS) {
+		close(fd);
+		return;
+	}
+	conn = calloc(1, sizeof(*conn));
+	if (!conn || ioloop_watch(loop, fd, on_conn, conn)) {
+		free(conn);
+		close(fd);
+		return;
+	}
+	conn->vm = vm;
+	conn->fd = fd;
+	vm->ctl_connections++;
+}
+
+/* Is a VM answering on @addr? Tells a live socket from a dead VM's. */
+static bool socket_alive(const struct sockaddr_un *addr)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool alive;
+
+	if (fd < 0)
+		return false;
+	alive = !connect(fd, (const struct sockaddr *)addr, sizeof(*addr));
+	close(fd);
+	return alive;
+}
+
+/* The VM runs on without its socket; only the commands cannot reach it. */
+static int no_socket(struct vm *vm, const char *what, const char *path)
+{
+	pr_warn("no control socket (%s %s: %s); lkvm commands cannot reach VM '%s'",
+		what, path, strerror(errno), vm->name);
+	if (vm->ctl_fd >= 0)
+		close(vm->ctl_fd);
+	vm->ctl_fd = -1;
+	return 0;
+}
+
+int control_start(struct vm *vm)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char *slash;
+	mode_t mask;
+	int ret;
+
+	if (control_socket_path(vm->name, addr.sun_path, sizeof(addr.sun_path))) {
+		pr_err("--name %s: the control socket path is too long", vm->name);
+		return -ENAMETOOLONG;
+	}
+	slash = strrchr(addr.sun_path, '/');
+	*slash = '\0';
+	if (mkdir(addr.sun_path, 0700) && errno != EEXIST)
+		return no_socket(vm, "cannot create", addr.sun_path);
+	*slash = '/';
+	vm->ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (vm->ctl_fd < 0)
+		return no_socket(vm, "cannot open", "a socket");
+	mask = umask(0177);
+	ret = bind(vm->ctl_fd, (struct sockaddr *)&addr, sizeof(addr));
+	if (ret && errno == EADDRINUSE) {
+		if (socket_alive(&addr)) {
+			umask(mask);
+			pr_err("--name %s: a VM of that name is already running (%s)",
+			       vm->name, addr.sun_path);
+			return -EADDRINUSE;
+		}
+		unlink(addr.sun_path);
+		ret = bind(vm->ctl_fd, (struct sockaddr *)&addr, sizeof(addr));
+	}
+	umask(mask);
+	if (ret || listen(vm->ctl_fd, 8))
+		return no_socket(vm, "cannot listen on", addr.sun_path);
+	snprintf(vm->ctl_path, sizeof(vm->ctl_path), "%s", addr.sun_path);
+	return ioloop_watch(&vm->loop, vm->ctl_fd, on_listen, vm);
+}
+
+void control_stop(struct vm *vm)
+{
+	if (vm->ctl_fd < 0)
+		return;
+	if (vm->ctl_path[0])
+		unlink(vm->ctl_path);
+	close(vm->ctl_fd);
+	vm->ctl_fd = -1;
+}
+
+int control_request(const char *name, uint32_t type, const void *payload,
+		    uint32_t len)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct ctl_header hdr = { CTL_MAGIC, type, len };
+	char *text = NULL;
+	int fd, ret = 1;
+
+	if (control_socket_path(name, addr.sun_path, sizeof(addr.sun_path))) {
+		pr_err("--name %s: name too long", name);
+		return 1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		pr_err("--name %s: no VM of that name is running (%s: %s)", name,
+		       addr.sun_path, strerror(errno));
+		goto out;
+	}
+	if (write_full(fd, &hdr, sizeof(hdr)) || write_full(fd, payload, len) ||
+	    read_full(fd, &hdr, sizeof(hdr)) || hdr.magic != CTL_MAGIC ||
+	    hdr.len > CTL_MAX_REPLY || !(text = calloc(1, hdr.len + 1)) ||
+	    read_full(fd, text, hdr.len)) {
+		pr_err("--name %s: the VM did not answer", name);
+		goto out;
+	}
+	if (hdr.type) {
+		pr_err("%s", text);
+	} else {
+		fputs(text, stdout);
+		ret = 0;
+	}
+out:
+	free(text);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}

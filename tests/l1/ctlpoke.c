@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ctlpoke SOCKET: send the control socket what a broken or hostile client
+ * would, one connection each: a wrong magic, an oversized length, a
+ * header cut short, a request type that does not exist, a payload of the
+ * wrong size. Exits 0 when the server closed every one of those
+ * connections without a reply; the caller then checks the VM still answers.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+struct header {
+	uint32_t magic, type, len;
+};
+
+static int poke(const char *path, const void *msg, size_t len, const char *what)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char reply[64];
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ssize_t n;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		fprintf(stderr, "ctlpoke: %s: cannot connect\n", what);
+		return 1;
+	}
+	if (write(fd, msg, len) != (ssize_t)len) {
+		fprintf(stderr, "ctlpoke: %s: cannot send\n", what);
+		return 1;
+	}
+	shutdown(fd, SHUT_WR);
+	n = read(fd, reply, sizeof(reply));
+	/* Closed with our unread bytes still queued: a reset, also a close. */
+	if (n < 0 && errno == ECONNRESET)
+		n = 0;
+	close(fd);
+	if (n != 0) {
+		fprintf(stderr, "ctlpoke: %s: got %zd bytes instead of a close\n", what, n);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char *argv[])
+{
+	const uint32_t magic = 0x4c4b564d;
+	struct header bad_magic = { 0x12345678, 2, 0 };
+	struct header huge = { magic, 1, 0x7fffffff };
+	struct header unknown = { magic, 99, 0 };
+	struct { struct header h; uint8_t extra[3]; } wrong_size = { { magic, 1, 3 }, { 1, 2, 3 } };
+	int bad = 0;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: ctlpoke SOCKET\n");
+		return 2;
+	}
+	bad += poke(argv[1], &bad_magic, sizeof(bad_magic), "wrong magic");
+	bad += poke(argv[1], &huge, sizeof(huge), "oversized length");
+	bad += poke(argv[1], &huge, 5, "header cut short");
+	bad += poke(argv[1], &unknown, sizeof(unknown), "unknown request type");
+	bad += poke(argv[1], &wrong_size, sizeof(wrong_size), "payload of the wrong size");
+	return bad ? 1 : 0;
+}
