@@ -86,6 +86,26 @@ $(HOST_OBJDIR)/tests/%: tests/unit/%.c $(HOST_OBJS) tests/unit/helpers.h
 
 -include $(HOST_OBJS:.o=.d)
 
+# --- fuzzing (libFuzzer, clang) ------------------------------------------
+FUZZ_CC ?= clang
+FUZZ_TARGETS := $(HOST_OBJDIR)/fuzz/fuzz_sdei
+FUZZ_SECONDS ?= 20
+
+$(HOST_OBJDIR)/fuzz/fuzz_sdei: tests/fuzz/fuzz_sdei.c sdei/sdei.c sdei/catalogue.c sdei/sdei.h
+	@mkdir -p $(dir $@)
+	$(quiet) FUZZ $@
+	$(Q)$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-I. -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $(filter %.c,$^)
+
+fuzz-build: $(FUZZ_TARGETS)
+
+# A short run is part of make check; `make fuzz-long` runs ten minutes.
+fuzz: fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-long: fuzz-build
+	@tests/fuzz/run.sh 600 $(FUZZ_TARGETS)
+
 unit-build: $(UNIT_TESTS)
 
 unit: unit-build
@@ -138,7 +158,7 @@ integration: lkvm payloads
 	@tests/l1/run.sh check
 
 check: deps
-	@$(MAKE) --no-print-directory unit-build lkvm payloads
+	@$(MAKE) --no-print-directory unit-build fuzz-build lkvm payloads
 	@tests/check.sh $(UNIT_TESTS)
 
 demo: deps
@@ -154,4 +174,4 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all deps unit unit-build payloads integration check demo bench clean
+.PHONY: all deps unit unit-build fuzz fuzz-build fuzz-long payloads integration check demo bench clean
