@@ -28,6 +28,17 @@ int arm64_sdei_init(struct vm *vm);
 /* A KVM_EXIT_HYPERCALL: true if it was an SDEI call, now handled. */
 bool arm64_sdei_hypercall(struct vcpu *vcpu);
 
+/* --sdei: PSCI CPU_ON/CPU_OFF handled in lkvm (arm64/psci.c). */
+int arm64_psci_init(struct vm *vm);
+bool arm64_psci_hypercall(struct vcpu *vcpu);
+/* On @vcpu's thread: carry out a CPU_ON it was the target of. */
+void arm64_psci_power_on(struct vcpu *vcpu);
+
+/* x@first.. x@first+@count-1 of @vcpu; x0 := @value. */
+int arm64_get_xregs(struct vcpu *vcpu, unsigned int first, uint64_t *regs,
+		    unsigned int count);
+int arm64_set_x0(struct vcpu *vcpu, int64_t value);
+
 /* Kernel and initrd into guest RAM; fills vm->layout. */
 int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd);
 /* The device tree into guest RAM (and to --dump-dtb). */

@@ -98,6 +98,7 @@ int arm64_vcpu_init(struct vm *vm, struct vcpu *vcpu)
 		return -errno;
 	}
 	select_features(vm, vcpu, &init);
+	vcpu->init = init;
 	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init)) {
 		pr_err("vCPU %u: KVM_ARM_VCPU_INIT failed: %s", vcpu->id,
 		       strerror(errno));
@@ -161,4 +162,19 @@ uint64_t arm64_vcpu_pc(struct vcpu *vcpu)
 	uint64_t pc;
 
 	return get_reg(vcpu, ARM64_CORE_REG(regs.pc), &pc) ? 0 : pc;
+}
+
+int arm64_get_xregs(struct vcpu *vcpu, unsigned int first, uint64_t *regs,
+		    unsigned int count)
+{
+	int ret = 0;
+
+	for (unsigned int i = 0; i < count && !ret; i++)
+		ret = get_reg(vcpu, ARM64_CORE_REG(regs.regs[first + i]), &regs[i]);
+	return ret;
+}
+
+int arm64_set_x0(struct vcpu *vcpu, int64_t value)
+{
+	return set_reg(vcpu, ARM64_CORE_REG(regs.regs[0]), (uint64_t)value);
 }

@@ -120,7 +120,7 @@ static bool handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_INTR:
 		return true;
 	case KVM_EXIT_HYPERCALL:
-		if (arm64_sdei_hypercall(vcpu))
+		if (arm64_sdei_hypercall(vcpu) || arm64_psci_hypercall(vcpu))
 			return true;
 		vcpu_fail(vcpu, "unexpected hypercall 0x%llx forwarded by KVM",
 			  run->hypercall.nr);
@@ -186,6 +186,8 @@ static void *vcpu_thread(void *arg)
 		return NULL;
 	}
 	while (!vm_stopping(vm)) {
+		if (__atomic_load_n(&vcpu->on_pending, __ATOMIC_ACQUIRE))
+			arm64_psci_power_on(vcpu);
 		if (vm->sdei_on && sdei_maybe_pending(&vm->sdei, vcpu->id))
 			sdei_deliver(&vm->sdei, vcpu->id);
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {

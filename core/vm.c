@@ -375,6 +375,7 @@ static const struct init_step {
 	{ "gic init", arm64_gic_finalize },
 	{ "pmu", init_pmus },
 	{ "sdei", arm64_sdei_init },
+	{ "psci", arm64_psci_init },
 	{ "devices", setup_devices },
 	{ "fdt", arm64_setup_fdt },
 	{ "boot regs", set_boot_regs },

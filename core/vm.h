@@ -15,7 +15,7 @@
 #include "hw/uart16550.h"
 #include "sdei/sdei.h"
 
-struct kvm_run;
+#include <linux/kvm.h>
 
 struct vcpu {
 	struct vm *vm;
@@ -26,6 +26,12 @@ struct vcpu {
 	pthread_t thread;
 	bool started;
 	uint64_t mpidr;
+	struct kvm_vcpu_init init;	/* as created, for resets */
+	/* PSCI in lkvm (--sdei), under vm->psci_lock */
+	bool powered;
+	bool on_pending;		/* a CPU_ON waits for this vCPU's thread */
+	uint64_t on_entry;
+	uint64_t on_context;
 };
 
 /* Guest RAM: one anonymous mapping, one memslot. */
@@ -69,6 +75,7 @@ struct vm {
 	char *cmdline;
 	struct sdei sdei;
 	bool sdei_on;
+	pthread_mutex_t psci_lock;
 
 	/* the I/O thread: console input and stop requests */
 	struct ioloop loop;

@@ -607,21 +607,34 @@ int sdei_inject(struct sdei *sdei, uint32_t number, int vcpu)
 	return ret;
 }
 
+/* Handlers that were running on a PE that went down end with it. */
+static void drop_frames(struct sdei *sdei, unsigned int vcpu)
+{
+	struct sdei_frame frame;
+
+	while (sdei->vcpus[vcpu].depth)
+		pop_frame(sdei, vcpu, &frame);
+	sdei->vcpus[vcpu].masked = true;
+}
+
+void sdei_vcpu_off(struct sdei *sdei, unsigned int vcpu)
+{
+	pthread_mutex_lock(&sdei->lock);
+	drop_frames(sdei, vcpu);
+	/* A shared event it was running may go elsewhere now. */
+	notify_others(sdei, vcpu);
+	pthread_mutex_unlock(&sdei->lock);
+}
+
 void sdei_vcpu_reset(struct sdei *sdei, unsigned int vcpu)
 {
 	struct sdei_vcpu *cpu = &sdei->vcpus[vcpu];
 
 	pthread_mutex_lock(&sdei->lock);
-	/* A shared event this PE was handling ends with it. */
-	while (cpu->depth) {
-		struct sdei_frame frame;
-
-		pop_frame(sdei, vcpu, &frame);
-	}
+	drop_frames(sdei, vcpu);
 	memset(cpu->priv, 0, sdei_catalogue_size * sizeof(*cpu->priv));
 	for (unsigned int ev = 0; ev < sdei_catalogue_size; ev++)
 		cpu->priv[ev].running_on = -1;
-	cpu->masked = true;
 	notify_others(sdei, vcpu);
 	pthread_mutex_unlock(&sdei->lock);
 }

@@ -181,6 +181,9 @@ int sdei_inject(struct sdei *sdei, uint32_t number, int vcpu);
 /* Every vCPU's and every event's state as text, for `lkvm sdei --status`. */
 void sdei_format_status(struct sdei *sdei, char *buf, size_t len);
 
+/* PSCI CPU_OFF: the PE's running handlers end with it, and it is masked. */
+void sdei_vcpu_off(struct sdei *sdei, unsigned int vcpu);
+
 /* The PE was powered on by PSCI CPU_ON: masked, private events reset. */
 void sdei_vcpu_reset(struct sdei *sdei, unsigned int vcpu);
 

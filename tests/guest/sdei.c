@@ -52,8 +52,13 @@ static volatile int mode;
 static volatile int handled;
 static volatile uint64_t seen[4];
 static volatile int64_t inside[8];
-static volatile int cpu1_ready, cpu1_handled;
+static volatile int cpu1_ready, cpu1_handled, cpu1_boots, cpu1_off_request;
+static volatile int cpu1_reboot_ready;
+static volatile int64_t cpu1_mask_after_on, cpu1_status_after_on;
 static volatile uint64_t cpu1_arg, cpu1_x0;
+
+#define PSCI_CPU_OFF		0x84000002u
+#define PSCI_AFFINITY_INFO	0xC4000004u
 
 uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc,
 		      uint64_t pstate)
@@ -180,12 +185,46 @@ static void check_complete_and_resume(void)
 void secondary_main(unsigned int cpu)
 {
 	(void)cpu;
+	if (cpu1_boots++) {
+		/* Powered on again: masked, its private events reset. */
+		cpu1_mask_after_on = sdei(PE_MASK, 0, 0);
+		cpu1_status_after_on = sdei(EVENT_STATUS, 0, 0);
+		cpu1_reboot_ready = 1;
+		for (;;)
+			;
+	}
 	sdei_register(0, (uint64_t)sdei_entry, 0x5555, 0, 0);
 	sdei(EVENT_ENABLE, 0, 0);
 	sdei(PE_UNMASK, 0, 0);
 	cpu1_ready = 1;
+	while (!cpu1_off_request)
+		;
+	hvc(PSCI_CPU_OFF, 0, 0, 0, 0, 0);
+	puts("# CPU_OFF returned\n");
 	for (;;)
 		;
+}
+
+static void check_power_cycle(void)
+{
+	extern char secondary_entry[];
+	int off = 0;
+
+	check_eq(start_cpu(1), -4, "CPU_ON of a running vCPU: ALREADY_ON");
+	check_eq(hvc(0xC4000003u, 5, (uint64_t)secondary_entry, 1, 0, 0), -2,
+		 "CPU_ON of an unknown MPIDR: INVALID_PARAMETERS");
+	cpu1_off_request = 1;
+	for (int i = 0; i < 1000000 && !off; i++)
+		off = hvc(PSCI_AFFINITY_INFO, 1, 0, 0, 0, 0) == 1;
+	check(off, "vCPU 1's CPU_OFF: AFFINITY_INFO says off");
+	check_eq(hvc(0xC4000003u, 1, 0x1000, 1, 0, 0), -9,
+		 "CPU_ON with an entry outside RAM: INVALID_ADDRESS");
+	check_eq(start_cpu(1), 0, "CPU_ON of vCPU 1 again");
+	check(wait_for(&cpu1_reboot_ready), "vCPU 1 came back");
+	check_eq(cpu1_mask_after_on, 0, "a PE powered on by CPU_ON starts masked");
+	check_eq(cpu1_status_after_on, 0, "CPU_ON reset the PE's private events");
+	check_eq(sdei(EVENT_SIGNAL, 0, 1), INVALID_PARAMETERS,
+		 "event 0 is no longer registered on vCPU 1");
 }
 
 static void check_other_vcpu(void)
@@ -208,6 +247,8 @@ void main(void)
 	check_calls_inside_handler();
 	check_complete_and_resume();
 	check_other_vcpu();
+	if (cpu1_ready)
+		check_power_cycle();
 	check_eq(sdei(SHARED_RESET, 0, 0), 0, "SHARED_RESET");
 	check_eq(sdei(PRIVATE_RESET, 0, 0), 0, "PRIVATE_RESET");
 	check_eq(sdei(EVENT_STATUS, 0, 0), 0, "PRIVATE_RESET unregistered event 0");

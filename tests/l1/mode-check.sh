@@ -222,11 +222,13 @@ else
 fi
 if [ "$(value sdeilinux L2-NPROC-AFTER)" = 2 ] && has sdeilinux '^L2-CPU1-OFFLINE' &&
    grep -q 'vCPU 1: SDEI PE_MASK' /tmp/sdeilinux.err &&
-   [ "$(grep -c 'vCPU 1: SDEI PE_UNMASK' /tmp/sdeilinux.err)" -ge 2 ]; then
-	ok "CPU 1 offline and online again: the guest runs on, lkvm saw PE_MASK and PE_UNMASK"
+   [ "$(grep -c 'vCPU 1: SDEI PE_UNMASK' /tmp/sdeilinux.err)" -ge 2 ] &&
+   grep -q 'vCPU 1: PSCI CPU_OFF' /tmp/sdeilinux.err &&
+   [ "$(grep -c 'vCPU 1: powered on' /tmp/sdeilinux.err)" -ge 2 ]; then
+	ok "CPU 1 offline and online again: the guest runs on, lkvm saw PE_MASK, CPU_OFF, CPU_ON, PE_UNMASK"
 else
-	not_ok "CPU 1 offline and online again: the guest runs on, lkvm saw PE_MASK and PE_UNMASK" /tmp/sdeilinux.out
-	grep 'SDEI' /tmp/sdeilinux.err | tail -n 12 | sed 's/^/#   /'
+	not_ok "CPU 1 offline and online again: the guest runs on, lkvm saw PE_MASK, CPU_OFF, CPU_ON, PE_UNMASK" /tmp/sdeilinux.out
+	grep -E 'SDEI|PSCI|powered' /tmp/sdeilinux.err | tail -n 12 | sed 's/^/#   /'
 fi
 
 lkvm_run gz -k $KZ -i $I -c 1 -m 256 -p "quiet lkvmtest.action=reboot"

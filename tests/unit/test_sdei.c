@@ -760,6 +760,29 @@ static void test_vcpu_reset(void **state)
 	assert_int_equal(CALL1(f, 1, SDEI_EVENT_STATUS, EV_SHARED), 1);
 }
 
+static void test_vcpu_off(void **state)
+{
+	struct fixture *f = *state;
+
+	for (unsigned int v = 0; v < 2; v++)
+		CALL0(f, v, SDEI_PE_UNMASK);
+	assert_int_equal(reg_ev(f, 0, EV_SHARED, HANDLER, 0), 0);
+	CALL1(f, 0, SDEI_EVENT_ENABLE, EV_SHARED);
+	assert_int_equal(call(f, 0, SDEI_EVENT_ROUTING_SET, EV_SHARED, SDEI_RM_ANY, 0, 0, 0), SDEI_DENIED);
+	sdei_inject(&f->sdei, EV_SHARED, -1);
+	sdei_deliver(&f->sdei, 1);
+	assert_int_equal(f->cpu[1].pc, HANDLER);
+	/* CPU_OFF inside the handler: it ends with the PE, which is masked;
+	 * the shared event can run elsewhere again. */
+	sdei_vcpu_off(&f->sdei, 1);
+	assert_int_equal(CALL1(f, 0, SDEI_EVENT_STATUS, EV_SHARED), 3);
+	assert_int_equal(CALL1(f, 1, SDEI_EVENT_CONTEXT, 0), SDEI_DENIED);
+	assert_int_equal(CALL0(f, 1, SDEI_PE_MASK), 0);
+	sdei_inject(&f->sdei, EV_SHARED, -1);
+	sdei_deliver(&f->sdei, 0);
+	assert_int_equal(f->cpu[0].pc, HANDLER);
+}
+
 static void test_nr_args(void **state)
 {
 	(void)state;
@@ -795,6 +818,7 @@ int main(void)
 		T(test_interrupt_bind_release),
 		T(test_inject_errors_and_offline),
 		T(test_vcpu_reset),
+		T(test_vcpu_off),
 		T(test_nr_args),
 	};
 

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PSCI CPU_ON and CPU_OFF in lkvm (with --sdei), so the SDEI dispatcher
+ * sees PEs power up and down: a PE comes out of CPU_ON masked with its
+ * private events reset, and CPU_OFF ends any handler it was running (SDEI
+ * spec 6.5). Everything else in PSCI stays in KVM; AFFINITY_INFO agrees
+ * with us because lkvm keeps KVM's MP state in step. Function numbers and
+ * results: Arm DEN0022 (PSCI) 5.1, 5.2.
+ */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "arm64/kvm_arm64.h"
+#include "arm64/kvm_uapi.h"
+#include "core/log.h"
+
+#define PSCI_CPU_OFF		0x84000002u
+#define PSCI_CPU_ON_32		0x84000003u
+#define PSCI_CPU_ON_64		0xC4000003u
+
+#define PSCI_SUCCESS		0
+#define PSCI_INVALID_PARAMS	(-2)
+#define PSCI_ALREADY_ON		(-4)
+#define PSCI_ON_PENDING		(-5)
+#define PSCI_INTERNAL_FAILURE	(-6)
+#define PSCI_INVALID_ADDRESS	(-9)
+
+#define MPIDR_AFFINITY		0xff00ffffffULL
+
+static int forward(struct vm *vm, uint32_t base, uint32_t count)
+{
+	struct lkvm_smccc_filter filter = {
+		.base = base, .nr_functions = count,
+		.action = KVM_SMCCC_FILTER_FWD_TO_USER,
+	};
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+		.addr = (uintptr_t)&filter,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr)) {
+		pr_err("--sdei: forwarding PSCI 0x%x to lkvm failed: %s", base,
+		       strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int arm64_psci_init(struct vm *vm)
+{
+	int ret;
+
+	if (!vm->sdei_on)
+		return 0;
+	pthread_mutex_init(&vm->psci_lock, NULL);
+	vm->vcpus[0].powered = true;
+	ret = forward(vm, PSCI_CPU_OFF, 2);	/* CPU_OFF, CPU_ON (SMC32) */
+	return ret ?: forward(vm, PSCI_CPU_ON_64, 1);
+}
+
+static int set_mp_state(struct vcpu *vcpu, uint32_t state)
+{
+	struct kvm_mp_state mp = { .mp_state = state };
+
+	return ioctl(vcpu->fd, KVM_SET_MP_STATE, &mp) ? -errno : 0;
+}
+
+static int64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry,
+		      uint64_t context)
+{
+	struct vm *vm = caller->vm;
+	struct vcpu *target = NULL;
+	int64_t ret = PSCI_SUCCESS;
+
+	for (unsigned int i = 0; i < vm->nr_cpus; i++)
+		if ((vm->vcpus[i].mpidr & MPIDR_AFFINITY) == (mpidr & MPIDR_AFFINITY))
+			target = &vm->vcpus[i];
+	if (!target)
+		return PSCI_INVALID_PARAMS;
+	pthread_mutex_lock(&vm->psci_lock);
+	if (target->on_pending)
+		ret = PSCI_ON_PENDING;
+	else if (target->powered)
+		ret = PSCI_ALREADY_ON;
+	/* The target starts with its MMU off: a physical address in RAM. */
+	else if (entry < vm->ram.gpa || entry - vm->ram.gpa >= vm->ram.size)
+		ret = PSCI_INVALID_ADDRESS;
+	else {
+		target->on_pending = true;
+		target->on_entry = entry;
+		target->on_context = context;
+	}
+	pthread_mutex_unlock(&vm->psci_lock);
+	pr_debug("vCPU %u: PSCI CPU_ON of MPIDR 0x%llx at 0x%llx: %lld", caller->id,
+		 (unsigned long long)mpidr, (unsigned long long)entry,
+		 (long long)ret);
+	if (ret == PSCI_SUCCESS)
+		vcpu_kick(target);
+	return ret;
+}
+
+/* CPU_OFF does not return: the vCPU stops until a CPU_ON. */
+static void cpu_off(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	pr_debug("vCPU %u: PSCI CPU_OFF", vcpu->id);
+	sdei_vcpu_off(&vm->sdei, vcpu->id);
+	pthread_mutex_lock(&vm->psci_lock);
+	vcpu->powered = false;
+	pthread_mutex_unlock(&vm->psci_lock);
+	if (set_mp_state(vcpu, KVM_MP_STATE_STOPPED))
+		pr_warn("vCPU %u: PSCI CPU_OFF: KVM_SET_MP_STATE failed", vcpu->id);
+}
+
+bool arm64_psci_hypercall(struct vcpu *vcpu)
+{
+	uint32_t fid = vcpu->run->hypercall.nr;
+	uint64_t args[3];
+	int64_t ret;
+
+	if (!vcpu->vm->sdei_on)
+		return false;
+	if (fid == PSCI_CPU_OFF) {
+		cpu_off(vcpu);
+		return true;
+	}
+	if (fid != PSCI_CPU_ON_32 && fid != PSCI_CPU_ON_64)
+		return false;
+	ret = arm64_get_xregs(vcpu, 1, args, 3) ? PSCI_INTERNAL_FAILURE : 0;
+	if (!ret && fid == PSCI_CPU_ON_32)
+		for (int i = 0; i < 3; i++)
+			args[i] = (uint32_t)args[i];
+	if (!ret)
+		ret = cpu_on(vcpu, args[0], args[1], args[2]);
+	arm64_set_x0(vcpu, ret);
+	return true;
+}
+
+void arm64_psci_power_on(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct kvm_vcpu_init init = vcpu->init;
+	uint64_t entry, context;
+	int ret;
+
+	pthread_mutex_lock(&vm->psci_lock);
+	entry = vcpu->on_entry;
+	context = vcpu->on_context;
+	pthread_mutex_unlock(&vm->psci_lock);
+
+	/* A second VCPU_INIT resets the vCPU, as KVM's own CPU_ON does. */
+	init.features[0] &= ~(1u << KVM_ARM_VCPU_POWER_OFF);
+	ret = ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init) ? -errno : 0;
+	ret = ret ?: arm64_set_boot_regs(vcpu, entry, context);
+	ret = ret ?: set_mp_state(vcpu, KVM_MP_STATE_RUNNABLE);
+	if (ret) {
+		pr_err("vCPU %u: PSCI CPU_ON: cannot reset the vCPU: %s", vcpu->id,
+		       strerror(-ret));
+		vm_request_stop(vm, 1);
+	}
+	sdei_vcpu_reset(&vm->sdei, vcpu->id);
+	pthread_mutex_lock(&vm->psci_lock);
+	vcpu->powered = !ret;
+	vcpu->on_pending = false;
+	pthread_mutex_unlock(&vm->psci_lock);
+	pr_debug("vCPU %u: powered on at 0x%llx", vcpu->id, (unsigned long long)entry);
+}
