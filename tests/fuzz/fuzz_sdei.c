@@ -37,8 +37,9 @@ struct world {
 	struct sdei sdei;
 	struct fake_cpu cpu[NR_VCPUS];
 	uint64_t mpidr[NR_VCPUS];
-	/* Triggers counted per (vCPU, event) instance: false->true of pending. */
+	/* Triggers per (vCPU, event) instance, counted where they are made. */
 	uint64_t triggers[NR_VCPUS][32];
+	int64_t last_result[NR_VCPUS];
 };
 
 static struct world *W;
@@ -54,6 +55,7 @@ static int set_result(void *o, unsigned int v, int64_t x0)
 {
 	(void)o;
 	W->cpu[v].x[0] = x0;
+	W->last_result[v] = x0;
 	return 0;
 }
 
@@ -140,33 +142,34 @@ static const struct sdei_ops ops = {
 	valid, online, kick,
 };
 
-/* Pending flags before a step, to count triggers after it. */
-static bool pending_before[NR_VCPUS][32];
-
 static struct sdei_registration *reg_of(unsigned int v, unsigned int ev)
 {
 	return sdei_catalogue[ev].shared ? &W->sdei.shared[ev] :
 					   &W->sdei.vcpus[v].priv[ev];
 }
 
-static void note_pending(void)
+/* A successful sdei_inject() reached every registered instance it named. */
+static void count_inject(uint32_t number, int target)
 {
-	for (unsigned int v = 0; v < NR_VCPUS; v++)
-		for (unsigned int ev = 0; ev < sdei_catalogue_size; ev++)
-			pending_before[v][ev] = reg_of(v, ev)->pending;
+	unsigned int ev;
+	const struct sdei_event_desc *desc = sdei_find_event(number, &ev);
+
+	for (unsigned int v = 0; v < NR_VCPUS; v++) {
+		if ((desc->shared && v) || (target >= 0 && (int)v != target))
+			continue;
+		if (reg_of(v, ev)->state & SDEI_ST_REGISTERED)
+			W->triggers[v][ev]++;
+	}
 }
 
-static void count_triggers(void)
+/* A successful EVENT_SIGNAL triggered event 0 on its target. */
+static void count_signal(unsigned int caller, uint64_t mpidr)
 {
+	if (W->last_result[caller] != 0)
+		return;
 	for (unsigned int v = 0; v < NR_VCPUS; v++)
-		for (unsigned int ev = 0; ev < sdei_catalogue_size; ev++) {
-			bool shared = sdei_catalogue[ev].shared;
-
-			if (shared && v)
-				continue;
-			if (reg_of(v, ev)->pending && !pending_before[v][ev])
-				W->triggers[v][ev]++;
-		}
+		if ((W->mpidr[v] & 0xff00ffffffULL) == (mpidr & 0xff00ffffffULL))
+			W->triggers[v][0]++;
 }
 
 static void check_invariants(void)
@@ -298,19 +301,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned int v = (op >> 4) % NR_VCPUS;
 		uint64_t a[5];
 
-		note_pending();
 		switch (op & 0xf) {
-		case 0 ... 10:
+		case 0 ... 10: {
+			uint32_t fid;
+
 			for (int i = 0; i < 5; i++)
 				a[i] = arg(&p, end);
-			guest_call(v, SDEI_FID_BASE + pick(&p, end) % 20, a);
+			fid = SDEI_FID_BASE + pick(&p, end) % 20;
+			world.last_result[v] = 1;
+			guest_call(v, fid, a);
+			if (fid == SDEI_EVENT_SIGNAL)
+				count_signal(v, a[1]);
 			break;
+		}
 		case 11:
 		case 12: {
 			uint32_t ev = event_numbers[pick(&p, end) % 7];
 			int target = (int)(pick(&p, end) % (NR_VCPUS + 1)) - 1;
 
-			sdei_inject(&world.sdei, ev, target);
+			if (sdei_inject(&world.sdei, ev, target) == 0)
+				count_inject(ev, target);
 			break;
 		}
 		case 13:
@@ -318,16 +328,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sdei_deliver(&world.sdei, v);
 			break;
 		default:
-			/* PSCI CPU_ON of an off vCPU: nothing may be running. */
-			sdei_vcpu_reset(&world.sdei, v);
+			/* PSCI: a vCPU powers down, or comes up again. */
+			if (op & 0x80)
+				sdei_vcpu_off(&world.sdei, v);
+			else
+				sdei_vcpu_reset(&world.sdei, v);
 			break;
 		}
-		count_triggers();
 		check_invariants();
 	}
-	note_pending();
 	settle();
-	count_triggers();
 	check_invariants();
 	sdei_destroy(&world.sdei);
 	return 0;

@@ -13,8 +13,11 @@ for target in "$@"; do
 	corpus=$top/build/fuzz-corpus/$name
 	mkdir -p "$corpus" "$top/build/fuzz-artifacts"
 	log=$top/build/host/$name.log
+	# New inputs go to the build corpus; tests/fuzz/corpus holds seeds
+	# that once found something, replayed on every run.
 	"$target" -max_total_time="$seconds" -print_final_stats=1 \
-		-artifact_prefix="$top/build/fuzz-artifacts/" "$corpus" > "$log" 2>&1
+		-artifact_prefix="$top/build/fuzz-artifacts/" "$corpus" \
+		"$top/tests/fuzz/corpus" > "$log" 2>&1
 	status=$?
 	runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log")
 	if [ "$status" = 0 ] && [ -n "$runs" ]; then
