@@ -33,10 +33,17 @@ static struct vcpu *vcpu_of(void *opaque, unsigned int index)
 	return &((struct vm *)opaque)->vcpus[index];
 }
 
+/* Register ioctls are most of what an SDEI delivery costs: count them. */
+static void count_access(struct vcpu *vcpu)
+{
+	__atomic_add_fetch(&vcpu->vm->sdei_reg_ioctls, 1, __ATOMIC_RELAXED);
+}
+
 static int get(struct vcpu *vcpu, uint64_t id, uint64_t *val)
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
 
+	count_access(vcpu);
 	if (ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg)) {
 		pr_warn("vCPU %u: sdei: KVM_GET_ONE_REG 0x%llx: %s", vcpu->id,
 			(unsigned long long)id, strerror(errno));
@@ -49,6 +56,7 @@ static int set(struct vcpu *vcpu, uint64_t id, uint64_t val)
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
 
+	count_access(vcpu);
 	if (ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg)) {
 		pr_warn("vCPU %u: sdei: KVM_SET_ONE_REG 0x%llx: %s", vcpu->id,
 			(unsigned long long)id, strerror(errno));
@@ -74,12 +82,12 @@ static int set_result(void *opaque, unsigned int index, int64_t x0)
 }
 
 static int save_context(void *opaque, unsigned int index,
-			struct sdei_context *ctx)
+			struct sdei_context *ctx, unsigned int from)
 {
 	struct vcpu *vcpu = vcpu_of(opaque, index);
 	int ret = 0;
 
-	for (int i = 0; i < SDEI_SAVED_GPRS && !ret; i++)
+	for (unsigned int i = from; i < SDEI_SAVED_GPRS && !ret; i++)
 		ret = get(vcpu, REG_X(i), &ctx->x[i]);
 	ret = ret ?: get(vcpu, REG_PC, &ctx->pc);
 	return ret ?: get(vcpu, REG_PSTATE, &ctx->pstate);
@@ -155,6 +163,7 @@ static bool online(void *opaque, unsigned int index)
 {
 	struct kvm_mp_state mp;
 
+	count_access(vcpu_of(opaque, index));
 	if (ioctl(vcpu_of(opaque, index)->fd, KVM_GET_MP_STATE, &mp))
 		return false;
 	return mp.mp_state != KVM_MP_STATE_STOPPED;
@@ -219,6 +228,7 @@ bool arm64_sdei_hypercall(struct vcpu *vcpu)
 	if (!vm->sdei_on || fid < SDEI_FID_BASE ||
 	    fid >= SDEI_FID_BASE + SDEI_FID_COUNT)
 		return false;
+	__atomic_add_fetch(&vm->sdei_calls, 1, __ATOMIC_RELAXED);
 	/* Both conduits arrive here; HVC or SMC makes no difference. */
 	if (get_args(vm, vcpu->id, args, sdei_nr_args(fid)))
 		return false;

@@ -555,6 +555,10 @@ int vm_run(struct vm *vm)
 	vcpus_stop(vm);
 	control_stop(vm);
 	term_restore(&vm->term);
+	if (vm->sdei_on)
+		pr_debug("sdei: %llu calls, %llu vCPU register ioctls",
+			 (unsigned long long)vm->sdei_calls,
+			 (unsigned long long)vm->sdei_reg_ioctls);
 	return vm->exit_status;
 }
 

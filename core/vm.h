@@ -75,6 +75,8 @@ struct vm {
 	char *cmdline;
 	struct sdei sdei;
 	bool sdei_on;
+	uint64_t sdei_calls;		/* SDEI calls handled */
+	uint64_t sdei_reg_ioctls;	/* vCPU register ioctls they cost */
 	pthread_mutex_t psci_lock;
 
 	/* the I/O thread: console input and stop requests */

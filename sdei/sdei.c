@@ -107,7 +107,6 @@ unsigned int sdei_nr_args(uint32_t fid)
 	case SDEI_EVENT_ENABLE:
 	case SDEI_EVENT_DISABLE:
 	case SDEI_EVENT_CONTEXT:
-	case SDEI_EVENT_COMPLETE:
 	case SDEI_EVENT_COMPLETE_AND_RESUME:
 	case SDEI_EVENT_UNREGISTER:
 	case SDEI_EVENT_STATUS:
@@ -175,12 +174,21 @@ static uint64_t handler_pstate(uint64_t interrupted, uint64_t sctlr)
 	return p | PSTATE_DAIF | PSTATE_MODE_EL1H;
 }
 
+/* What the dispatcher already knows of a vCPU's registers. */
+struct known_regs {
+	const struct sdei_context *ctx;
+	unsigned int gprs;	/* x0.. valid in ctx; KNOWN_ALL: everything */
+	bool running;		/* it just trapped: it is powered on */
+};
+
+#define KNOWN_ALL (SDEI_SAVED_GPRS + 1)
+
 /*
- * Dispatch what @vcpu can take, on its own thread. @known, if set, is the
- * vCPU's current context, which spares reading it back.
+ * Dispatch what @vcpu can take, on its own thread. What @known says is
+ * not read back: every register is a KVM ioctl.
  */
 static void deliver_locked(struct sdei *sdei, unsigned int vcpu,
-			   const struct sdei_context *known)
+			   struct known_regs known)
 {
 	const struct sdei_ops *ops = sdei->ops;
 	struct sdei_vcpu *cpu = &sdei->vcpus[vcpu];
@@ -193,11 +201,12 @@ static void deliver_locked(struct sdei *sdei, unsigned int vcpu,
 		uint64_t sctlr = 0, pstate, x[4];
 
 		/* An event never brings an off PE online (spec 6.5.2.1). */
-		if (!ops->online(sdei->opaque, vcpu))
+		if (!known.running && !ops->online(sdei->opaque, vcpu))
 			return;
-		if (known)
-			frame->ctx = *known;
-		else if (ops->save_context(sdei->opaque, vcpu, &frame->ctx))
+		if (known.gprs)
+			frame->ctx = *known.ctx;
+		if (known.gprs < KNOWN_ALL &&
+		    ops->save_context(sdei->opaque, vcpu, &frame->ctx, known.gprs))
 			return;
 		if (ops->get_sctlr(sdei->opaque, vcpu, &sctlr))
 			return;
@@ -221,7 +230,7 @@ static void deliver_locked(struct sdei *sdei, unsigned int vcpu,
 		memcpy(entered.x, x, sizeof(x));
 		entered.pc = reg->entry;
 		entered.pstate = pstate;
-		known = &entered;
+		known = (struct known_regs) { &entered, KNOWN_ALL, true };
 	}
 	__atomic_store_n(&cpu->maybe_pending, false, __ATOMIC_RELEASE);
 }
@@ -492,7 +501,7 @@ void sdei_handle_call(struct sdei *sdei, unsigned int vcpu, uint32_t fid,
 		ret = call_context(sdei, vcpu, args[0]);
 		break;
 	case SDEI_EVENT_COMPLETE:
-		/* The status in x1 changes nothing (as in TF-A). */
+		/* The status in x1 changes nothing (as in TF-A): not even read. */
 		if (!cpu->depth) {
 			ret = SDEI_DENIED;
 			break;
@@ -562,11 +571,23 @@ void sdei_handle_call(struct sdei *sdei, unsigned int vcpu, uint32_t fid,
 		ret = SDEI_NOT_SUPPORTED;
 		break;
 	}
-	/* The result is written before any dispatch saves the context, so an
-	 * interrupted caller sees it when the handler completes. */
-	if (!known)
-		ops->set_result(sdei->opaque, vcpu, ret);
-	deliver_locked(sdei, vcpu, known);
+	/*
+	 * The caller's x0-x5 are known: the result and the arguments. If an
+	 * event is dispatched now, the result goes into the saved context
+	 * (the caller sees it when the handler completes) and the register
+	 * write is saved; otherwise it is written here.
+	 */
+	if (known) {
+		deliver_locked(sdei, vcpu, (struct known_regs) { known, KNOWN_ALL, true });
+	} else {
+		unsigned int depth = cpu->depth;
+
+		resumed.x[0] = ret;
+		memcpy(&resumed.x[1], args, 5 * sizeof(*args));
+		deliver_locked(sdei, vcpu, (struct known_regs) { &resumed, 6, true });
+		if (cpu->depth == depth)
+			ops->set_result(sdei->opaque, vcpu, ret);
+	}
 	notify_others(sdei, vcpu);
 	pthread_mutex_unlock(&sdei->lock);
 }
@@ -574,7 +595,7 @@ void sdei_handle_call(struct sdei *sdei, unsigned int vcpu, uint32_t fid,
 void sdei_deliver(struct sdei *sdei, unsigned int vcpu)
 {
 	pthread_mutex_lock(&sdei->lock);
-	deliver_locked(sdei, vcpu, NULL);
+	deliver_locked(sdei, vcpu, (struct known_regs) { NULL, 0, false });
 	pthread_mutex_unlock(&sdei->lock);
 }
 

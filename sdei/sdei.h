@@ -90,8 +90,9 @@ struct sdei_ops {
 	int (*get_args)(void *opaque, unsigned int vcpu, uint64_t *x1_x5,
 			unsigned int count);
 	int (*set_result)(void *opaque, unsigned int vcpu, int64_t x0);
+	/* x@from-x17, PC and PSTATE into @ctx (x0 up to @from are known). */
 	int (*save_context)(void *opaque, unsigned int vcpu,
-			    struct sdei_context *ctx);
+			    struct sdei_context *ctx, unsigned int from);
 	/* Enter the handler: x0-x3, PC and PSTATE; nothing else changes. */
 	int (*enter)(void *opaque, unsigned int vcpu, const uint64_t x0_x3[4],
 		     uint64_t pc, uint64_t pstate);

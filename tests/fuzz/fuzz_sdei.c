@@ -59,12 +59,17 @@ static int set_result(void *o, unsigned int v, int64_t x0)
 	return 0;
 }
 
-static int save(void *o, unsigned int v, struct sdei_context *ctx)
+static int save(void *o, unsigned int v, struct sdei_context *ctx,
+		unsigned int from)
 {
 	struct fake_cpu *c = &W->cpu[v];
 
 	(void)o;
-	memcpy(ctx->x, c->x, sizeof(ctx->x));
+	/* What the dispatcher says it knows must be what the vCPU has (but
+	 * x0, the call's result, which goes into the context instead). */
+	for (unsigned int i = 1; i < from; i++)
+		check(ctx->x[i] == c->x[i]);
+	memcpy(&ctx->x[from], &c->x[from], (SDEI_SAVED_GPRS - from) * sizeof(ctx->x[0]));
 	ctx->pc = c->pc;
 	ctx->pstate = c->pstate;
 	return 0;
@@ -77,9 +82,17 @@ static int enter(void *o, unsigned int v, const uint64_t x[4], uint64_t pc,
 	unsigned int depth = W->sdei.vcpus[v].depth;
 
 	(void)o;
-	/* The dispatcher has not pushed yet: this is the context it saved. */
+	/* The dispatcher has not pushed yet: its next frame is what it saved.
+	 * It must be the vCPU's registers; x0 too, unless the vCPU is in the
+	 * middle of a call, whose result goes into the frame instead. */
+	const struct sdei_context *frame = &W->sdei.vcpus[v].stack[depth].ctx;
+	bool in_call = c->x[0] - SDEI_FID_BASE < SDEI_FID_COUNT;
+
 	check(depth < SDEI_MAX_DEPTH);
-	save(o, v, &c->saved[depth]);
+	check(!memcmp(&frame->x[1], &c->x[1], (SDEI_SAVED_GPRS - 1) * sizeof(c->x[0])));
+	check(frame->pc == c->pc && frame->pstate == c->pstate);
+	check(in_call || frame->x[0] == c->x[0]);
+	c->saved[depth] = *frame;
 	memcpy(c->x, x, 4 * sizeof(*x));
 	c->pc = pc;
 	c->pstate = pstate;
@@ -162,10 +175,19 @@ static void count_inject(uint32_t number, int target)
 	}
 }
 
-/* A successful EVENT_SIGNAL triggered event 0 on its target. */
-static void count_signal(unsigned int caller, uint64_t mpidr)
+/*
+ * A successful EVENT_SIGNAL triggered event 0 on its target. Its result is
+ * in x0, or, if the call let an event in on the caller, in the frame that
+ * was pushed for it (@depth: the caller's depth before the call).
+ */
+static void count_signal(unsigned int caller, uint64_t mpidr,
+			 unsigned int depth)
 {
-	if (W->last_result[caller] != 0)
+	const struct sdei_vcpu *cpu = &W->sdei.vcpus[caller];
+	int64_t result = cpu->depth > depth ? (int64_t)cpu->stack[depth].ctx.x[0] :
+					      W->last_result[caller];
+
+	if (result != 0)
 		return;
 	for (unsigned int v = 0; v < NR_VCPUS; v++)
 		if ((W->mpidr[v] & 0xff00ffffffULL) == (mpidr & 0xff00ffffffULL))
@@ -303,15 +325,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		switch (op & 0xf) {
 		case 0 ... 10: {
+			unsigned int depth;
 			uint32_t fid;
 
 			for (int i = 0; i < 5; i++)
 				a[i] = arg(&p, end);
 			fid = SDEI_FID_BASE + pick(&p, end) % 20;
 			world.last_result[v] = 1;
+			depth = world.sdei.vcpus[v].depth;
 			guest_call(v, fid, a);
 			if (fid == SDEI_EVENT_SIGNAL)
-				count_signal(v, a[1]);
+				count_signal(v, a[1], depth);
 			break;
 		}
 		case 11:

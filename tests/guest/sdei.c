@@ -149,7 +149,7 @@ static void check_signal_self(void)
 	check_eq(seen[2], (uint64_t)signal_hvc_ret, "handler x2 is the interrupted PC");
 	check_eq(seen[3] & 0xf, 5, "handler x3 is the interrupted PSTATE (EL1h)");
 	check_eq(inside[7], 0x3c0, "handler runs with D, A, I and F masked");
-	check(intact, "COMPLETE resumes right after the HVC with x0 = 0 and x4-x17 intact");
+	check(intact, "COMPLETE resumes right after the HVC with x0 = 0 and x1-x17 intact");
 	check_eq(sdei(EVENT_STATUS, 0, 0), 3, "STATUS after COMPLETE: not running");
 }
 
@@ -175,7 +175,7 @@ static void check_complete_and_resume(void)
 	check_eq(sdei(EVENT_ENABLE, 0, 0), 0, "ENABLE event 0 again");
 	mode = H_RESUME;
 	check(signal_and_check(read_mpidr()),
-	      "COMPLETE_AND_RESUME then ERET: x0 = 0 and x4-x17 intact");
+	      "COMPLETE_AND_RESUME then ERET: x0 = 0 and x1-x17 intact");
 	check_eq(resumed_elr, (uint64_t)signal_hvc_ret,
 		 "COMPLETE_AND_RESUME: ELR_EL1 is the interrupted PC");
 	check_eq(resumed_spsr & 0xf, 5, "COMPLETE_AND_RESUME: SPSR_EL1 is the interrupted PSTATE");

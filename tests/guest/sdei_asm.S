@@ -6,13 +6,17 @@
  * int signal_and_check(uint64_t target_mpidr): EVENT_SIGNAL(0, target)
  * with xN = N + 10 in x4-x17 (small enough for CCMP's immediate).
  * Returns 1 if, when control comes back after the HVC, x0 is 0 (the
- * call's result) and x4-x17 are unchanged.
+ * call's result) and x1-x17 are what the caller had (x1 = 0, x2 = the
+ * target, x3 = 3).
  */
 	.global signal_and_check
 signal_and_check:
+	str	x18, [sp, #-16]!
 	mov	x2, x0
+	mov	x18, x0			/* kept by the handler, to compare x2 */
 	mov	x1, #0
 	ldr	x0, =SDEI_EVENT_SIGNAL
+	mov	x3, #3
 	mov	x4, #14
 	mov	x5, #15
 	mov	x6, #16
@@ -31,7 +35,10 @@ signal_and_check:
 	.global signal_hvc_ret
 signal_hvc_ret:
 	cbnz	x0, 1f
-	cmp	x4, #14
+	cbnz	x1, 1f
+	cmp	x2, x18
+	ccmp	x3, #3, #0, eq
+	ccmp	x4, #14, #0, eq
 	ccmp	x5, #15, #0, eq
 	ccmp	x6, #16, #0, eq
 	ccmp	x7, #17, #0, eq
@@ -47,8 +54,10 @@ signal_hvc_ret:
 	ccmp	x17, #27, #0, eq
 	b.ne	1f
 	mov	x0, #1
+	ldr	x18, [sp], #16
 	ret
 1:	mov	x0, #0
+	ldr	x18, [sp], #16
 	ret
 
 /*

@@ -25,6 +25,19 @@ void put_hex(uint64_t v)
 	puts(buf);
 }
 
+void put_dec(uint64_t v)
+{
+	char buf[21];
+	int i = sizeof(buf) - 1;
+
+	buf[i] = '\0';
+	do {
+		buf[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	puts(&buf[i]);
+}
+
 bool check(bool ok, const char *what)
 {
 	puts(ok ? "PASS " : "FAIL ");
@@ -50,6 +63,12 @@ bool check_eq(int64_t got, int64_t want, const char *what)
 unsigned int failures(void)
 {
 	return nr_failures;
+}
+
+/* A payload that starts no other CPU needs no secondary_main. */
+__attribute__((weak)) void secondary_main(unsigned int cpu)
+{
+	(void)cpu;
 }
 
 __attribute__((weak)) uint64_t sdei_handler(uint64_t event, uint64_t arg,

@@ -21,6 +21,7 @@ int64_t smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 
 void puts(const char *s);
 void put_hex(uint64_t v);
+void put_dec(uint64_t v);
 
 /* PASS/FAIL lines the harness turns into TAP; returns @ok. */
 bool check(bool ok, const char *what);
