@@ -572,7 +572,7 @@ void sdei_handle_call(struct sdei *sdei, unsigned int vcpu, uint32_t fid,
 		break;
 	}
 	/*
-	 * The caller's x0-x5 are known: the result and the arguments. If an
+	 * The caller's x0 and the arguments the call took are known. If an
 	 * event is dispatched now, the result goes into the saved context
 	 * (the caller sees it when the handler completes) and the register
 	 * write is saved; otherwise it is written here.
@@ -582,9 +582,12 @@ void sdei_handle_call(struct sdei *sdei, unsigned int vcpu, uint32_t fid,
 	} else {
 		unsigned int depth = cpu->depth;
 
+		unsigned int nr_args = sdei_nr_args(fid);
+
 		resumed.x[0] = ret;
-		memcpy(&resumed.x[1], args, 5 * sizeof(*args));
-		deliver_locked(sdei, vcpu, (struct known_regs) { &resumed, 6, true });
+		memcpy(&resumed.x[1], args, nr_args * sizeof(*args));
+		deliver_locked(sdei, vcpu,
+			       (struct known_regs) { &resumed, 1 + nr_args, true });
 		if (cpu->depth == depth)
 			ops->set_result(sdei->opaque, vcpu, ret);
 	}

@@ -157,8 +157,9 @@ void sdei_destroy(struct sdei *sdei);
 unsigned int sdei_nr_args(uint32_t fid);
 
 /*
- * An SDEI call by @vcpu with arguments x1-x5 in @args: sets its result (or
- * resumes the interrupted context), then delivers what became deliverable.
+ * An SDEI call by @vcpu with its arguments in @args (x1 on; only the first
+ * sdei_nr_args(@fid) are read): sets its result (or resumes the
+ * interrupted context), then delivers what became deliverable.
  */
 void sdei_handle_call(struct sdei *sdei, unsigned int vcpu, uint32_t fid,
 		      const uint64_t args[5]);

@@ -261,11 +261,15 @@ static uint64_t arg(const uint8_t **p, const uint8_t *end)
 static void guest_call(unsigned int v, uint32_t fid, const uint64_t *a)
 {
 	struct fake_cpu *c = &W->cpu[v];
+	uint64_t passed[5];
 
 	c->x[0] = fid;
 	memcpy(&c->x[1], a, 5 * sizeof(*a));
 	c->pc += 4;
-	sdei_handle_call(&W->sdei, v, fid, a);
+	/* Like the KVM edge, pass only the arguments the call takes. */
+	for (unsigned int i = 0; i < 5; i++)
+		passed[i] = i < sdei_nr_args(fid) ? a[i] : 0x5afe0000 + i;
+	sdei_handle_call(&W->sdei, v, fid, passed);
 }
 
 /* Complete everything, unmask everyone, deliver until quiet. */
