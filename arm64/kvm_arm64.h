@@ -2,6 +2,7 @@
 #ifndef LKVM_ARM64_KVM_ARM64_H
 #define LKVM_ARM64_KVM_ARM64_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/vm.h"
@@ -34,10 +35,14 @@ bool arm64_psci_hypercall(struct vcpu *vcpu);
 /* On @vcpu's thread: carry out a CPU_ON it was the target of. */
 void arm64_psci_power_on(struct vcpu *vcpu);
 
-/* x@first.. x@first+@count-1 of @vcpu; x0 := @value. */
-int arm64_get_xregs(struct vcpu *vcpu, unsigned int first, uint64_t *regs,
-		    unsigned int count);
-int arm64_set_x0(struct vcpu *vcpu, int64_t value);
+/* One register by its ONE_REG id; 0 or -errno. On the vCPU's thread. */
+int arm64_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val);
+int arm64_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
+
+#define ARM64_CORE_REG(field) \
+	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+	 (offsetof(struct kvm_regs, field) / sizeof(uint32_t)))
+#define ARM64_REG_X(n)	ARM64_CORE_REG(regs.regs[n])
 
 /* Kernel and initrd into guest RAM; fills vm->layout. */
 int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd);

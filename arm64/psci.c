@@ -130,13 +130,16 @@ bool arm64_psci_hypercall(struct vcpu *vcpu)
 	}
 	if (fid != PSCI_CPU_ON_32 && fid != PSCI_CPU_ON_64)
 		return false;
-	ret = arm64_get_xregs(vcpu, 1, args, 3) ? PSCI_INTERNAL_FAILURE : 0;
+	ret = 0;
+	for (int i = 0; i < 3 && !ret; i++)
+		if (arm64_get_reg(vcpu, ARM64_REG_X(i + 1), &args[i]))
+			ret = PSCI_INTERNAL_FAILURE;
 	if (!ret && fid == PSCI_CPU_ON_32)
 		for (int i = 0; i < 3; i++)
 			args[i] = (uint32_t)args[i];
 	if (!ret)
 		ret = cpu_on(vcpu, args[0], args[1], args[2]);
-	arm64_set_x0(vcpu, ret);
+	arm64_set_reg(vcpu, ARM64_REG_X(0), (uint64_t)ret);
 	return true;
 }
 

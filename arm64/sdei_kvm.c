@@ -16,14 +16,11 @@
 #include "arm64/kvm_uapi.h"
 #include "core/log.h"
 
-#define CORE_REG(field) \
-	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
-	 (offsetof(struct kvm_regs, field) / sizeof(uint32_t)))
-#define REG_X(n)	CORE_REG(regs.regs[n])
-#define REG_PC		CORE_REG(regs.pc)
-#define REG_PSTATE	CORE_REG(regs.pstate)
-#define REG_ELR_EL1	CORE_REG(elr_el1)
-#define REG_SPSR_EL1	CORE_REG(spsr[KVM_SPSR_EL1])
+#define REG_X(n)	ARM64_REG_X(n)
+#define REG_PC		ARM64_CORE_REG(regs.pc)
+#define REG_PSTATE	ARM64_CORE_REG(regs.pstate)
+#define REG_ELR_EL1	ARM64_CORE_REG(elr_el1)
+#define REG_SPSR_EL1	ARM64_CORE_REG(spsr[KVM_SPSR_EL1])
 #define REG_SCTLR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 0)
 
 #define SCTLR_M		(1ULL << 0)
@@ -41,28 +38,26 @@ static void count_access(struct vcpu *vcpu)
 
 static int get(struct vcpu *vcpu, uint64_t id, uint64_t *val)
 {
-	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
+	int ret;
 
 	count_access(vcpu);
-	if (ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg)) {
-		pr_warn("vCPU %u: sdei: KVM_GET_ONE_REG 0x%llx: %s", vcpu->id,
-			(unsigned long long)id, strerror(errno));
-		return -errno;
-	}
-	return 0;
+	ret = arm64_get_reg(vcpu, id, val);
+	if (ret)
+		pr_warn("vCPU %u: sdei: reading register 0x%llx: %s", vcpu->id,
+			(unsigned long long)id, strerror(-ret));
+	return ret;
 }
 
 static int set(struct vcpu *vcpu, uint64_t id, uint64_t val)
 {
-	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+	int ret;
 
 	count_access(vcpu);
-	if (ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg)) {
-		pr_warn("vCPU %u: sdei: KVM_SET_ONE_REG 0x%llx: %s", vcpu->id,
-			(unsigned long long)id, strerror(errno));
-		return -errno;
-	}
-	return 0;
+	ret = arm64_set_reg(vcpu, id, val);
+	if (ret)
+		pr_warn("vCPU %u: sdei: writing register 0x%llx: %s", vcpu->id,
+			(unsigned long long)id, strerror(-ret));
+	return ret;
 }
 
 static int get_args(void *opaque, unsigned int index, uint64_t *args,

@@ -10,9 +10,6 @@
 #include "arm64/memmap.h"
 #include "core/log.h"
 
-#define ARM64_CORE_REG(field) \
-	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
-	 (offsetof(struct kvm_regs, field) / sizeof(uint32_t)))
 #define SYSREG_MPIDR_EL1 ARM64_SYS_REG(3, 0, 0, 0, 5)
 
 /* EL1h with D, A, I and F masked: the state booting.rst asks for. */
@@ -52,14 +49,14 @@ unsigned int arm64_kvm_max_cpus(struct vm *vm)
 	return max > 0 ? max : 1;
 }
 
-static int get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val)
+int arm64_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val)
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
 
 	return ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg) ? -errno : 0;
 }
 
-static int set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
+int arm64_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
 
@@ -112,7 +109,7 @@ int arm64_vcpu_init(struct vm *vm, struct vcpu *vcpu)
 			return -errno;
 		}
 	}
-	ret = get_reg(vcpu, SYSREG_MPIDR_EL1, &vcpu->mpidr);
+	ret = arm64_get_reg(vcpu, SYSREG_MPIDR_EL1, &vcpu->mpidr);
 	if (ret)
 		pr_err("vCPU %u: cannot read MPIDR_EL1: %s", vcpu->id,
 		       strerror(-ret));
@@ -146,11 +143,11 @@ int arm64_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0)
 {
 	int ret;
 
-	ret = set_reg(vcpu, ARM64_CORE_REG(regs.pstate), PSTATE_EL1H_DAIF_MASKED);
-	ret = ret ?: set_reg(vcpu, ARM64_CORE_REG(regs.regs[0]), x0);
+	ret = arm64_set_reg(vcpu, ARM64_CORE_REG(regs.pstate), PSTATE_EL1H_DAIF_MASKED);
+	ret = ret ?: arm64_set_reg(vcpu, ARM64_CORE_REG(regs.regs[0]), x0);
 	for (int i = 1; i <= 3 && !ret; i++)
-		ret = set_reg(vcpu, ARM64_CORE_REG(regs.regs[i]), 0);
-	ret = ret ?: set_reg(vcpu, ARM64_CORE_REG(regs.pc), pc);
+		ret = arm64_set_reg(vcpu, ARM64_CORE_REG(regs.regs[i]), 0);
+	ret = ret ?: arm64_set_reg(vcpu, ARM64_CORE_REG(regs.pc), pc);
 	if (ret)
 		pr_err("vCPU %u: cannot set the boot registers: %s", vcpu->id,
 		       strerror(-ret));
@@ -161,20 +158,5 @@ uint64_t arm64_vcpu_pc(struct vcpu *vcpu)
 {
 	uint64_t pc;
 
-	return get_reg(vcpu, ARM64_CORE_REG(regs.pc), &pc) ? 0 : pc;
-}
-
-int arm64_get_xregs(struct vcpu *vcpu, unsigned int first, uint64_t *regs,
-		    unsigned int count)
-{
-	int ret = 0;
-
-	for (unsigned int i = 0; i < count && !ret; i++)
-		ret = get_reg(vcpu, ARM64_CORE_REG(regs.regs[first + i]), &regs[i]);
-	return ret;
-}
-
-int arm64_set_x0(struct vcpu *vcpu, int64_t value)
-{
-	return set_reg(vcpu, ARM64_CORE_REG(regs.regs[0]), (uint64_t)value);
+	return arm64_get_reg(vcpu, ARM64_CORE_REG(regs.pc), &pc) ? 0 : pc;
 }

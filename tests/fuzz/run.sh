@@ -12,7 +12,7 @@ for target in "$@"; do
 	name=$(basename "$target")
 	corpus=$top/build/fuzz-corpus/$name
 	mkdir -p "$corpus" "$top/build/fuzz-artifacts"
-	log=$top/build/host/$name.log
+	log=$top/build/host/$name-${seconds}s.log
 	# New inputs go to the build corpus; tests/fuzz/corpus holds seeds
 	# that once found something, replayed on every run.
 	"$target" -max_total_time="$seconds" -print_final_stats=1 \

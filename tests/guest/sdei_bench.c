@@ -72,26 +72,29 @@ static uint64_t measure(enum what what)
 	return median();
 }
 
+/* ", xR.RR of WHAT": @t as a multiple of @ref, two decimals. */
+static void put_ratio(uint64_t t, uint64_t ref, const char *what)
+{
+	uint64_t hundredths = t * 100 / ref;
+
+	puts(", x");
+	put_dec(hundredths / 100);
+	puts(".");
+	put_dec(hundredths % 100 / 10);
+	put_dec(hundredths % 10);
+	puts(what);
+}
+
 static void line(const char *what, uint64_t t, uint64_t psci, uint64_t mmio)
 {
 	puts("bench   ");
 	puts(what);
 	puts(" median ");
 	put_dec(t);
-	puts(" ticks, x");
-	put_dec(t * 100 / psci / 100);
-	puts(".");
-	put_dec(t * 100 / psci % 100 / 10);
-	put_dec(t * 100 / psci % 10);
-	puts(" of PSCI_VERSION");
-	if (mmio) {
-		puts(", x");
-		put_dec(t * 100 / mmio / 100);
-		puts(".");
-		put_dec(t * 100 / mmio % 100 / 10);
-		put_dec(t * 100 / mmio % 10);
-		puts(" of the MMIO exit");
-	}
+	puts(" ticks");
+	put_ratio(t, psci, " of PSCI_VERSION");
+	if (mmio)
+		put_ratio(t, mmio, " of the MMIO exit");
 	puts("\n");
 }
 
