@@ -39,7 +39,7 @@ HOST_OBJDIR := $(BUILD)/host
 
 # Pure modules: no KVM, built natively for the unit tests too.
 PURE_SRCS := core/log.c core/options.c core/mmio.c core/term.c core/fileio.c \
-	     arm64/image.c arm64/layout.c arm64/fdt.c hw/uart16550.c \
+	     arm64/image.c arm64/layout.c arm64/fdt.c arm64/s1walk.c hw/uart16550.c \
 	     sdei/sdei.c sdei/catalogue.c
 KVM_SRCS := main.c builtin-run.c builtin-sdei.c core/vm.c core/vcpu.c core/ioloop.c core/control.c \
 	    arm64/gic.c arm64/vcpu.c arm64/boot.c arm64/sdei_kvm.c arm64/psci.c

@@ -14,6 +14,7 @@
 
 #include "arm64/kvm_arm64.h"
 #include "arm64/kvm_uapi.h"
+#include "arm64/s1walk.h"
 #include "core/log.h"
 
 #define REG_X(n)	ARM64_REG_X(n)
@@ -22,6 +23,9 @@
 #define REG_ELR_EL1	ARM64_CORE_REG(elr_el1)
 #define REG_SPSR_EL1	ARM64_CORE_REG(spsr[KVM_SPSR_EL1])
 #define REG_SCTLR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 0)
+#define REG_TTBR0_EL1	ARM64_SYS_REG(3, 0, 2, 0, 0)
+#define REG_TTBR1_EL1	ARM64_SYS_REG(3, 0, 2, 0, 1)
+#define REG_TCR_EL1	ARM64_SYS_REG(3, 0, 2, 0, 2)
 
 #define SCTLR_M		(1ULL << 0)
 
@@ -137,21 +141,41 @@ static int get_sctlr(void *opaque, unsigned int index, uint64_t *sctlr)
 	return get(vcpu_of(opaque, index), REG_SCTLR_EL1, sctlr);
 }
 
+static bool in_ram(const struct vm *vm, uint64_t pa, uint64_t len)
+{
+	return pa >= vm->ram.gpa && pa - vm->ram.gpa <= vm->ram.size - len;
+}
+
+static bool read_guest_desc(void *opaque, uint64_t pa, uint64_t *desc)
+{
+	struct vm *vm = opaque;
+
+	if (pa % 8 || !in_ram(vm, pa, 8))
+		return false;
+	memcpy(desc, vm->ram.host + (pa - vm->ram.gpa), 8);
+	return true;
+}
+
 /*
- * With the MMU off an entry point is a physical address and must lie in
- * guest RAM. With it on, it is a virtual address the guest maps; checking
- * it would need a walk of the guest's page tables, so only 0 is refused.
+ * An entry point or resume address must lead to guest RAM: directly with
+ * the MMU off, through the guest's own stage-1 tables with it on.
  */
 static bool valid_address(void *opaque, unsigned int index, uint64_t addr)
 {
-	struct vm *vm = opaque;
-	uint64_t sctlr;
+	struct vcpu *vcpu = vcpu_of(opaque, index);
+	struct s1_regs regs;
+	uint64_t sctlr, pa;
 
-	if (get_sctlr(opaque, index, &sctlr))
+	if (get(vcpu, REG_SCTLR_EL1, &sctlr))
 		return false;
-	if (sctlr & SCTLR_M)
-		return addr != 0;
-	return addr >= vm->ram.gpa && addr - vm->ram.gpa < vm->ram.size;
+	if (!(sctlr & SCTLR_M))
+		return in_ram(vcpu->vm, addr, 4);
+	if (get(vcpu, REG_TCR_EL1, &regs.tcr) ||
+	    get(vcpu, REG_TTBR0_EL1, &regs.ttbr0) ||
+	    get(vcpu, REG_TTBR1_EL1, &regs.ttbr1))
+		return false;
+	return !s1_translate(&regs, addr, read_guest_desc, vcpu->vm, &pa) &&
+	       in_ram(vcpu->vm, pa, 4);
 }
 
 static bool online(void *opaque, unsigned int index)

@@ -118,6 +118,9 @@ lkvm_run sdei -k $P/sdei.flat -c 2 -m 64 --sdei
 guest_checks sdei "sdei payload"
 [ "$status" = 0 ] && ok "sdei payload: lkvm exits 0" || not_ok "sdei payload: lkvm exits 0 (got $status)" /tmp/sdei.err
 
+lkvm_run sdeimmu -k $P/sdei_mmu.flat -c 1 -m 64 --sdei
+guest_checks sdeimmu "sdei MMU on"
+
 lkvm_run nosdei -k $P/sdei.flat -c 1 -m 64 --dump-dtb /tmp/nosdei.dtb
 if has nosdei '^FAIL VERSION major is 1$' && has nosdei '^PASS an unknown call is NOT_SUPPORTED$' &&
    ! grep -q 'arm,sdei-1.0' /tmp/nosdei.dtb; then
