@@ -22,6 +22,11 @@ if lkvm --help 2>&1 | grep -q "The most commonly used" &&
 else
 	not_ok "lkvm --help and lkvm run --help say 'The most commonly used'"
 fi
+if lkvm run --sdei --help | grep -qE '^ +17 +shared +critical +host-injected'; then
+	ok "lkvm run --sdei --help prints the SDEI event catalogue"
+else
+	not_ok "lkvm run --sdei --help prints the SDEI event catalogue"
+fi
 
 # --- bad input: exit status 1 and exactly one line naming the problem ------
 bad() {
