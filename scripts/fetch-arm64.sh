@@ -9,6 +9,8 @@
 #   $cache/sysroot/usr/{include,lib/aarch64-linux-gnu}
 #   $cache/guest/Image      uncompressed arm64 Image (also the L1 kernel)
 #   $cache/guest/modules/   that kernel's modules tree
+#   $cache/guest/Image-6.1  Debian 12's own 6.1 cloud kernel: an older
+#                           emulated host, whose KVM lacks the SMCCC filter
 #   $cache/guest/busybox    static arm64 busybox
 set -euo pipefail
 
@@ -56,20 +58,30 @@ for p in libfdt-dev libfdt1 zlib1g-dev zlib1g; do
 	unpack "$(fetch $p)" "$cache/sysroot"
 done
 
-# The meta package names the versioned kernel package in its Depends.
-meta=$(fetch linux-image-6.12-cloud-arm64)
-image_pkg=$(dpkg-deb -f "$meta" Depends | tr ',|' '\n\n' |
-	    sed -n 's/^ *\(linux-image-6\.12[^ ]*-cloud-arm64\)\b.*/\1/p' | head -n1)
-[ -n "$image_pkg" ] || { echo "fetch-arm64: cannot resolve the 6.12 cloud kernel from $meta" >&2; exit 1; }
-kdeb=$(fetch "$image_pkg")
-kdir=$cache/kernel-$(basename "$kdeb" .deb)
-if [ ! -e "$kdir/.unpacked" ]; then
-	rm -rf "$kdir" && mkdir -p "$kdir"
-	dpkg-deb -x "$kdeb" "$kdir"
-	touch "$kdir/.unpacked"
-fi
+# kernel META: unpack the cloud kernel META names in its Depends (the
+# archive moves, so the version is never hard-coded); prints its directory.
+kernel() {
+	local meta image_pkg kdeb kdir
+
+	meta=$(fetch "$1")
+	image_pkg=$(dpkg-deb -f "$meta" Depends | tr ',|' '\n\n' |
+		    sed -n 's/^ *\(linux-image-[0-9][^ ]*-cloud-arm64\)\b.*/\1/p' | head -n1)
+	[ -n "$image_pkg" ] || { echo "fetch-arm64: cannot resolve a kernel from $meta" >&2; exit 1; }
+	kdeb=$(fetch "$image_pkg")
+	kdir=$cache/kernel-$(basename "$kdeb" .deb)
+	if [ ! -e "$kdir/.unpacked" ]; then
+		rm -rf "$kdir" && mkdir -p "$kdir"
+		dpkg-deb -x "$kdeb" "$kdir"
+		touch "$kdir/.unpacked"
+	fi
+	echo "$kdir"
+}
+
+kdir=$(kernel linux-image-6.12-cloud-arm64)
 ln -sfn "$(ls "$kdir"/boot/vmlinuz-*)" "$cache/guest/Image"
 ln -sfn "$(ls -d "$kdir"/lib/modules/* | head -n1)" "$cache/guest/modules"
+kdir=$(kernel linux-image-cloud-arm64)
+ln -sfn "$(ls "$kdir"/boot/vmlinuz-*)" "$cache/guest/Image-6.1"
 
 bdeb=$(fetch busybox-static)
 bdir=$cache/busybox-$(basename "$bdeb" .deb)
