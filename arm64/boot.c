@@ -19,11 +19,6 @@
 #define FDT_BUILD_SIZE (64 * 1024)
 #define RNG_SEED_SIZE 64
 
-static uint8_t *gpa_to_host(struct vm *vm, uint64_t gpa)
-{
-	return vm->ram.host + (gpa - vm->ram.gpa);
-}
-
 int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -54,7 +49,7 @@ int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd)
 		return ret;
 	}
 	if (initrd_size) {
-		ret = pread_full(initrd_fd, gpa_to_host(vm, vm->layout.initrd_start),
+		ret = pread_full(initrd_fd, guest_ram_host(&vm->ram, vm->layout.initrd_start),
 				 initrd_size, 0);
 		if (ret) {
 			pr_err("initrd %s: cannot read: %s", cfg->initrd_path,
@@ -129,7 +124,7 @@ int arm64_setup_fdt(struct vm *vm)
 		ret = -EINVAL;
 		goto out;
 	}
-	memcpy(gpa_to_host(vm, vm->layout.dtb_start), fdt, fdt_totalsize(fdt));
+	memcpy(guest_ram_host(&vm->ram, vm->layout.dtb_start), fdt, fdt_totalsize(fdt));
 	ret = vm->cfg->dump_dtb_path ? dump_dtb(vm->cfg->dump_dtb_path, fdt) : 0;
 out:
 	free(fdt);

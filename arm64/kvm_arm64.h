@@ -24,6 +24,12 @@ int arm64_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0);
 /* The vCPU's PC, for messages; 0 if it cannot be read. */
 uint64_t arm64_vcpu_pc(struct vcpu *vcpu);
 
+/*
+ * Have KVM send SMCCC calls @base..@base+@count-1 (HVC and SMC) to lkvm as
+ * KVM_EXIT_HYPERCALL. -ENOTSUP: this KVM has no SMCCC filter (before 6.4).
+ */
+int arm64_smccc_forward(struct vm *vm, uint32_t base, uint32_t count);
+
 /* --sdei: forward the SDEI range to lkvm, set up the dispatcher. */
 int arm64_sdei_init(struct vm *vm);
 /* A KVM_EXIT_HYPERCALL: true if it was an SDEI call, now handled. */

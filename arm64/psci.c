@@ -13,7 +13,6 @@
 #include <sys/ioctl.h>
 
 #include "arm64/kvm_arm64.h"
-#include "arm64/kvm_uapi.h"
 #include "core/log.h"
 
 #define PSCI_CPU_OFF		0x84000002u
@@ -31,22 +30,12 @@
 
 static int forward(struct vm *vm, uint32_t base, uint32_t count)
 {
-	struct lkvm_smccc_filter filter = {
-		.base = base, .nr_functions = count,
-		.action = KVM_SMCCC_FILTER_FWD_TO_USER,
-	};
-	struct kvm_device_attr attr = {
-		.group = KVM_ARM_VM_SMCCC_CTRL,
-		.attr = KVM_ARM_VM_SMCCC_FILTER,
-		.addr = (uintptr_t)&filter,
-	};
+	int ret = arm64_smccc_forward(vm, base, count);
 
-	if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr)) {
+	if (ret)
 		pr_err("--sdei: forwarding PSCI 0x%x to lkvm failed: %s", base,
-		       strerror(errno));
-		return -errno;
-	}
-	return 0;
+		       strerror(-ret));
+	return ret;
 }
 
 int arm64_psci_init(struct vm *vm)
@@ -86,7 +75,7 @@ static int64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry,
 	else if (target->powered)
 		ret = PSCI_ALREADY_ON;
 	/* The target starts with its MMU off: a physical address in RAM. */
-	else if (entry < vm->ram.gpa || entry - vm->ram.gpa >= vm->ram.size)
+	else if (!guest_ram_contains(&vm->ram, entry, 4))
 		ret = PSCI_INVALID_ADDRESS;
 	else {
 		target->on_pending = true;

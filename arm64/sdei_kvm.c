@@ -141,18 +141,13 @@ static int get_sctlr(void *opaque, unsigned int index, uint64_t *sctlr)
 	return get(vcpu_of(opaque, index), REG_SCTLR_EL1, sctlr);
 }
 
-static bool in_ram(const struct vm *vm, uint64_t pa, uint64_t len)
-{
-	return pa >= vm->ram.gpa && pa - vm->ram.gpa <= vm->ram.size - len;
-}
-
 static bool read_guest_desc(void *opaque, uint64_t pa, uint64_t *desc)
 {
 	struct vm *vm = opaque;
 
-	if (pa % 8 || !in_ram(vm, pa, 8))
+	if (pa % 8 || !guest_ram_contains(&vm->ram, pa, 8))
 		return false;
-	memcpy(desc, vm->ram.host + (pa - vm->ram.gpa), 8);
+	memcpy(desc, guest_ram_host(&vm->ram, pa), 8);
 	return true;
 }
 
@@ -169,13 +164,13 @@ static bool valid_address(void *opaque, unsigned int index, uint64_t addr)
 	if (get(vcpu, REG_SCTLR_EL1, &sctlr))
 		return false;
 	if (!(sctlr & SCTLR_M))
-		return in_ram(vcpu->vm, addr, 4);
+		return guest_ram_contains(&vcpu->vm->ram, addr, 4);
 	if (get(vcpu, REG_TCR_EL1, &regs.tcr) ||
 	    get(vcpu, REG_TTBR0_EL1, &regs.ttbr0) ||
 	    get(vcpu, REG_TTBR1_EL1, &regs.ttbr1))
 		return false;
 	return !s1_translate(&regs, addr, read_guest_desc, vcpu->vm, &pa) &&
-	       in_ram(vcpu->vm, pa, 4);
+	       guest_ram_contains(&vcpu->vm->ram, pa, 4);
 }
 
 static bool online(void *opaque, unsigned int index)
@@ -206,11 +201,10 @@ static const struct sdei_ops sdei_kvm_ops = {
 	.kick = kick,
 };
 
-int arm64_sdei_init(struct vm *vm)
+int arm64_smccc_forward(struct vm *vm, uint32_t base, uint32_t count)
 {
 	struct lkvm_smccc_filter filter = {
-		.base = SDEI_FID_BASE,
-		.nr_functions = SDEI_FID_COUNT,
+		.base = base, .nr_functions = count,
 		.action = KVM_SMCCC_FILTER_FWD_TO_USER,
 	};
 	struct kvm_device_attr attr = {
@@ -218,20 +212,29 @@ int arm64_sdei_init(struct vm *vm)
 		.attr = KVM_ARM_VM_SMCCC_FILTER,
 		.addr = (uintptr_t)&filter,
 	};
+
+	if (ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &attr))
+		return -ENOTSUP;
+	/* Before any vCPU runs: KVM refuses filter changes after (EBUSY). */
+	return ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr) ? -errno : 0;
+}
+
+int arm64_sdei_init(struct vm *vm)
+{
 	int ret;
 
 	if (!vm->cfg->sdei)
 		return 0;
-	if (ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &attr)) {
+	ret = arm64_smccc_forward(vm, SDEI_FID_BASE, SDEI_FID_COUNT);
+	if (ret == -ENOTSUP) {
 		pr_err("--sdei: this host's KVM cannot forward SDEI calls to lkvm (no KVM_ARM_VM_SMCCC_FILTER, Linux 6.4 or later)");
-		return -ENOTSUP;
+		return ret;
 	}
-	/* Before any vCPU runs: KVM refuses filter changes after (EBUSY). */
-	if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr)) {
+	if (ret) {
 		pr_err("--sdei: installing the SMCCC filter for 0x%x-0x%x failed: %s",
 		       SDEI_FID_BASE, SDEI_FID_BASE + SDEI_FID_COUNT - 1,
-		       strerror(errno));
-		return -errno;
+		       strerror(-ret));
+		return ret;
 	}
 	ret = sdei_init(&vm->sdei, vm->nr_cpus, vm->mpidrs, &sdei_kvm_ops, vm);
 	if (!ret)

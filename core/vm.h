@@ -43,6 +43,19 @@ struct guest_ram {
 	size_t mapping_size;
 };
 
+/* Does guest RAM hold all of [@gpa, @gpa + @len)? */
+static inline bool guest_ram_contains(const struct guest_ram *ram, uint64_t gpa,
+				      uint64_t len)
+{
+	return gpa >= ram->gpa && len <= ram->size && gpa - ram->gpa <= ram->size - len;
+}
+
+/* Host address of guest physical @gpa; check it with guest_ram_contains(). */
+static inline uint8_t *guest_ram_host(const struct guest_ram *ram, uint64_t gpa)
+{
+	return ram->host + (gpa - ram->gpa);
+}
+
 /* Start-up steps timed for `--loglevel debug` and the benchmark. */
 #define STARTUP_MAX_STEPS 16
 
