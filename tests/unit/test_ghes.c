@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The GHESv2 region layout and its ack protocol, with a guest stand-in. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ras/ghes.h"
+#include "ras/le.h"
+#include "tests/unit/helpers.h"
+
+#define GPA 0x47e00000ull
+#define NR 5
+
+struct fixture {
+	struct ghes_region r;
+	uint8_t *mem;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	f->mem = malloc(ghes_region_size(NR));
+	memset(f->mem, 0xaa, ghes_region_size(NR));
+	assert_int_equal(ghes_region_init(&f->r, f->mem, GPA, NR), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	ghes_region_destroy(&f->r);
+	free(f->mem);
+	free(f);
+	return 0;
+}
+
+static struct cper_record record(uint64_t pa, enum cper_severity sev)
+{
+	struct cper_record rec = { .nr_sections = 1 };
+
+	rec.sections[0].kind = CPER_SECTION_MEMORY;
+	rec.sections[0].severity = sev;
+	rec.sections[0].mem.valid = CPER_MEM_VALID_PA;
+	rec.sections[0].mem.pa = pa;
+	return rec;
+}
+
+/* What the guest sees, at guest addresses. */
+static uint8_t *at(struct fixture *f, uint64_t gpa)
+{
+	return f->mem + (gpa - GPA);
+}
+
+static uint64_t block_pa(struct fixture *f, unsigned int src)
+{
+	/* status block -> first entry -> memory section -> PA */
+	return get_le64(at(f, get_le64(at(f, ghes_slot_gpa(&f->r, src)))) + 20 + 72 + 16);
+}
+
+/* Linux's ghes_clear_estatus(): block_status = 0, then the read ack. */
+static void guest_consume(struct fixture *f, unsigned int src)
+{
+	uint8_t *block = at(f, get_le64(at(f, ghes_slot_gpa(&f->r, src))));
+	uint8_t *ack = at(f, ghes_ack_gpa(&f->r, src));
+
+	put_le32(block, 0);
+	put_le64(ack, (get_le64(ack) & ~1ull) | 1);
+}
+
+static void check_balance(const struct ghes_source *s)
+{
+	assert_int_equal(s->count.received,
+			 s->count.delivered + s->queued + s->count.dropped);
+}
+
+static void test_layout(void **state)
+{
+	struct fixture *f = *state;
+
+	(void)state;
+	assert_int_equal(ghes_region_size(NR), 0x10000);
+	assert_int_equal(ghes_region_size(13), 0x10000);	/* 4 KiB + 13 * 4 KiB */
+	assert_int_equal(ghes_region_size(16), 0x20000);
+	for (unsigned int i = 0; i < NR; i++) {
+		/* slot i holds block i's address; ack i reads 1; block empty */
+		assert_int_equal(ghes_slot_gpa(&f->r, i), GPA + 8 * i);
+		assert_int_equal(ghes_ack_gpa(&f->r, i), GPA + 8 * (NR + i));
+		assert_int_equal(get_le64(at(f, GPA + 8 * i)), GPA + 4096 * (i + 1));
+		assert_int_equal(get_le64(at(f, GPA + 8 * (NR + i))), 1);
+		assert_int_equal(get_le32(at(f, GPA + 4096 * (i + 1))), 0);
+	}
+	/* Too many sources for the slot page. */
+	assert_int_equal(ghes_region_init(&(struct ghes_region){ 0 }, f->mem, GPA, 257), -E2BIG);
+}
+
+static void test_deliver_then_busy_then_ack(void **state)
+{
+	struct fixture *f = *state;
+	struct ghes_source *s = &f->r.sources[2];
+	struct cper_record a = record(0x40001000, CPER_SEV_RECOVERABLE);
+	struct cper_record b = record(0x40002000, CPER_SEV_RECOVERABLE);
+	uint64_t tag = 0;
+
+	assert_int_equal(ghes_submit(&f->r, 2, &a, 11), GHES_DELIVERED);
+	assert_int_equal(get_le64(at(f, ghes_ack_gpa(&f->r, 2))), 0);
+	assert_int_equal(block_pa(f, 2), 0x40001000);
+	assert_int_equal(get_le32(ghes_block(&f->r, 2)), 0x11);
+	/* Busy until the guest acks: the next one waits, the block is kept. */
+	assert_int_equal(ghes_submit(&f->r, 2, &b, 22), GHES_QUEUED);
+	assert_false(ghes_poll(&f->r, 2, &tag));
+	assert_int_equal(block_pa(f, 2), 0x40001000);
+	assert_true(ghes_any_queued(&f->r));
+	/* Clearing block_status alone is not an ack (GHESv2). */
+	put_le32(ghes_block(&f->r, 2), 0);
+	assert_false(ghes_poll(&f->r, 2, &tag));
+	guest_consume(f, 2);
+	assert_true(ghes_poll(&f->r, 2, &tag));
+	assert_int_equal(tag, 22);
+	assert_int_equal(block_pa(f, 2), 0x40002000);
+	assert_false(ghes_any_queued(&f->r));
+	assert_int_equal(s->count.received, 2);
+	assert_int_equal(s->count.delivered, 2);
+	assert_int_equal(s->count.acked, 1);
+	check_balance(s);
+	/* Other sources are untouched. */
+	assert_int_equal(get_le32(ghes_block(&f->r, 1)), 0);
+	assert_int_equal(get_le64(at(f, ghes_ack_gpa(&f->r, 1))), 1);
+}
+
+static void test_queue_keeps_order(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t tag;
+
+	for (unsigned int i = 0; i < 4; i++) {
+		struct cper_record rec = record(0x40000000 + 4096 * i, CPER_SEV_CORRECTED);
+
+		assert_int_equal(ghes_submit(&f->r, 0, &rec, i),
+				 i ? GHES_QUEUED : GHES_DELIVERED);
+	}
+	for (unsigned int i = 1; i < 4; i++) {
+		guest_consume(f, 0);
+		/* A new error may not overtake the queued ones. */
+		if (i == 2) {
+			struct cper_record late = record(0x50000000, CPER_SEV_CORRECTED);
+
+			assert_int_equal(ghes_submit(&f->r, 0, &late, 99), GHES_QUEUED);
+		}
+		assert_true(ghes_poll(&f->r, 0, &tag));
+		assert_int_equal(tag, i);
+		assert_int_equal(block_pa(f, 0), 0x40000000 + 4096 * i);
+	}
+	guest_consume(f, 0);
+	assert_true(ghes_poll(&f->r, 0, &tag));
+	assert_int_equal(tag, 99);
+	check_balance(&f->r.sources[0]);
+}
+
+static void test_overflow_counts_and_flags(void **state)
+{
+	struct fixture *f = *state;
+	struct ghes_source *s = &f->r.sources[1];
+	struct cper_record ue = record(0x40000000, CPER_SEV_FATAL);
+	struct cper_record ce = record(0x40000000, CPER_SEV_CORRECTED);
+	uint64_t tag;
+	unsigned int n;
+
+	assert_int_equal(ghes_submit(&f->r, 1, &ce, 0), GHES_DELIVERED);
+	for (n = 0; n < GHES_QUEUE_MAX; n++)
+		assert_int_equal(ghes_submit(&f->r, 1, &ce, n), GHES_QUEUED);
+	assert_int_equal(ghes_submit(&f->r, 1, &ue, 0), GHES_DROPPED);
+	assert_int_equal(s->count.dropped, 1);
+	check_balance(s);
+	/* The next record delivered says uncorrectable errors were lost. */
+	guest_consume(f, 1);
+	assert_true(ghes_poll(&f->r, 1, &tag));
+	assert_int_equal(get_le32(ghes_block(&f->r, 1)),
+			 CPER_BLOCK_CE_VALID | CPER_BLOCK_MULTIPLE_UE | 1 << 4);
+	/* ... once. */
+	guest_consume(f, 1);
+	assert_true(ghes_poll(&f->r, 1, &tag));
+	assert_int_equal(get_le32(ghes_block(&f->r, 1)), CPER_BLOCK_CE_VALID | 1 << 4);
+	check_balance(s);
+	/* Drain; nothing is lost without a count. */
+	while (guest_consume(f, 1), ghes_poll(&f->r, 1, &tag))
+		;
+	assert_int_equal(s->count.received, GHES_QUEUE_MAX + 2);
+	assert_int_equal(s->count.delivered, GHES_QUEUE_MAX + 1);
+	assert_int_equal(s->count.acked, GHES_QUEUE_MAX + 1);
+	check_balance(s);
+}
+
+static void test_invalid_records(void **state)
+{
+	struct fixture *f = *state;
+	struct cper_record big = record(0x40000000, CPER_SEV_CORRECTED);
+
+	big.nr_sections = 0;
+	assert_int_equal(ghes_submit(&f->r, 3, &big, 0), GHES_INVALID);
+	/* 16 ARM sections with a 256-byte context each exceed 4 KiB. */
+	big.nr_sections = CPER_MAX_SECTIONS;
+	for (unsigned int i = 0; i < CPER_MAX_SECTIONS; i++) {
+		static const uint8_t regs[256];
+
+		big.sections[i].kind = CPER_SECTION_ARM;
+		big.sections[i].severity = CPER_SEV_CORRECTED;
+		big.sections[i].arm = (struct cper_arm_error){
+			.nr_err_info = 1, .ctx_size = sizeof(regs), .ctx_regs = regs,
+		};
+	}
+	assert_int_equal(ghes_submit(&f->r, 3, &big, 0), GHES_INVALID);
+	assert_int_equal(f->r.sources[3].count.received, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deliver_then_busy_then_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_keeps_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overflow_counts_and_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_records, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

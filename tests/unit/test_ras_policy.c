@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/* RAS policy: default notifications, sources, syndromes; memslot lookup. */
+#include <errno.h>
+
+#include "core/memslot.h"
+#include "ras/policy.h"
+#include "tests/unit/helpers.h"
+
+static void test_serror_syndromes(void **state)
+{
+	(void)state;
+	/* ISS values from the Arm ARM's SError ISS encoding: AET[12:10], DFSC 0x11 */
+	assert_int_equal(ras_serror_iss(CPER_SEV_CORRECTED, false), 0x1811);
+	assert_int_equal(ras_serror_iss(CPER_SEV_RECOVERABLE, false), 0x0811);
+	assert_int_equal(ras_serror_iss(CPER_SEV_RECOVERABLE, true), 0x0c11);
+	assert_int_equal(ras_serror_iss(CPER_SEV_FATAL, true), 0x0411);
+}
+
+static void test_sea_syndromes(void **state)
+{
+	(void)state;
+	/* EC 0x25/0x24, IL, FnV, DFSC 0x10: what QEMU injects too */
+	assert_int_equal(ras_sea_esr(false), 0x96000410);
+	assert_int_equal(ras_sea_esr(true), 0x92000410);
+}
+
+static void test_default_notifications(void **state)
+{
+	(void)state;
+	/* Consumed errors are always a SEA, whatever was asked. */
+	assert_int_equal(ras_notify_for(RAS_FROM_HOST_AR, CPER_SEV_RECOVERABLE,
+					RAS_NOTIFY_SDEI, true), RAS_NOTIFY_SEA);
+	assert_int_equal(ras_notify_for(RAS_FROM_KVM_SEA, CPER_SEV_RECOVERABLE,
+					RAS_NOTIFY_DEFAULT, false), RAS_NOTIFY_SEA);
+	/* Background poison: SDEI if the guest has it, else an SError. */
+	assert_int_equal(ras_notify_for(RAS_FROM_HOST_AO, CPER_SEV_RECOVERABLE,
+					RAS_NOTIFY_DEFAULT, true), RAS_NOTIFY_SDEI);
+	assert_int_equal(ras_notify_for(RAS_FROM_HOST_AO, CPER_SEV_RECOVERABLE,
+					RAS_NOTIFY_DEFAULT, false), RAS_NOTIFY_SERROR);
+	/* Injection: recoverable -> SEA, others asynchronous; --notify wins. */
+	assert_int_equal(ras_notify_for(RAS_FROM_INJECT, CPER_SEV_RECOVERABLE,
+					RAS_NOTIFY_DEFAULT, true), RAS_NOTIFY_SEA);
+	assert_int_equal(ras_notify_for(RAS_FROM_INJECT, CPER_SEV_CORRECTED,
+					RAS_NOTIFY_DEFAULT, true), RAS_NOTIFY_SDEI);
+	assert_int_equal(ras_notify_for(RAS_FROM_INJECT, CPER_SEV_FATAL,
+					RAS_NOTIFY_DEFAULT, false), RAS_NOTIFY_SERROR);
+	assert_int_equal(ras_notify_for(RAS_FROM_INJECT, CPER_SEV_CORRECTED,
+					RAS_NOTIFY_SERROR, true), RAS_NOTIFY_SERROR);
+}
+
+static void test_sources(void **state)
+{
+	(void)state;
+	assert_int_equal(ras_source_for(RAS_NOTIFY_SDEI, CPER_SEV_CORRECTED, 0), RAS_SRC_SDEI_NORMAL);
+	assert_int_equal(ras_source_for(RAS_NOTIFY_SDEI, CPER_SEV_FATAL, 0), RAS_SRC_SDEI_CRITICAL);
+	assert_int_equal(ras_source_for(RAS_NOTIFY_SERROR, CPER_SEV_FATAL, 1), RAS_SRC_SERROR);
+	assert_int_equal(ras_source_for(RAS_NOTIFY_SEA, CPER_SEV_RECOVERABLE, 2), RAS_SRC_SEA_FIRST + 2);
+}
+
+static void test_memslots(void **state)
+{
+	struct memslot_table t = { 0 };
+	uint64_t gpa;
+
+	(void)state;
+	assert_int_equal(memslot_add(&t, 0x40000000, 0x10000000, 0x7f0000000000), 0);
+	assert_int_equal(memslot_add(&t, 0x0, 0x4000000, 0x7e0000000000), 0);
+	assert_int_equal(memslot_add(&t, 0x100000000, 0x1000, 0x7d0000001000), 0);
+	/* overlaps in guest or host space are refused */
+	assert_int_equal(memslot_add(&t, 0x4fffffff, 2, 0x1000), -EEXIST);
+	assert_int_equal(memslot_add(&t, 0x200000000, 0x2000, 0x7d0000000000), -EEXIST);
+
+	assert_true(memslot_hva_to_gpa(&t, 0x7f0000000000, &gpa));
+	assert_int_equal(gpa, 0x40000000);
+	assert_true(memslot_hva_to_gpa(&t, 0x7f000fffffff, &gpa));
+	assert_int_equal(gpa, 0x4fffffff);
+	assert_false(memslot_hva_to_gpa(&t, 0x7f0010000000, &gpa));
+	assert_true(memslot_hva_to_gpa(&t, 0x7e0000123456, &gpa));
+	assert_int_equal(gpa, 0x123456);
+	assert_true(memslot_hva_to_gpa(&t, 0x7d0000001ff8, &gpa));
+	assert_int_equal(gpa, 0x100000ff8);
+	assert_false(memslot_hva_to_gpa(&t, 0x7d0000000fff, &gpa));
+	assert_false(memslot_hva_to_gpa(&t, 0, &gpa));
+	for (int i = 3; i < MEMSLOTS_MAX; i++)
+		assert_int_equal(memslot_add(&t, 0x1000000000ull * i, 0x1000,
+					     0x100000000000ull * i), 0);
+	assert_int_equal(memslot_add(&t, 0x9000000000ull, 0x1000, 0x900000000000ull), -ENOSPC);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_serror_syndromes),
+		cmocka_unit_test(test_sea_syndromes),
+		cmocka_unit_test(test_default_notifications),
+		cmocka_unit_test(test_sources),
+		cmocka_unit_test(test_memslots),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
