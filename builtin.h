@@ -5,5 +5,6 @@
 /* The commands: each takes the arguments after its name. */
 int cmd_run(int argc, char *argv[]);
 int cmd_sdei(int argc, char *argv[]);
+int cmd_ras(int argc, char *argv[]);
 
 #endif

@@ -28,6 +28,7 @@ static int cmd_help(int argc, char *argv[]);
 static const struct command commands[] = {
 	{ "run", "Start a virtual machine", cmd_run },
 	{ "sdei", "Signal an SDEI event to a running VM, or show its SDEI state", cmd_sdei },
+	{ "ras", "Inject a hardware error into a running VM, show its RAS state, decode a record", cmd_ras },
 	{ "version", "Print the version of lkvm", cmd_version },
 	{ "help", "Print this help", cmd_help },
 	{ NULL }

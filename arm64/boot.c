@@ -28,7 +28,7 @@ int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd)
 	struct stat st;
 	int ret;
 
-	ret = kernel_load(kernel_fd, vm->ram.host, boot_usable_ram(vm->ram_size),
+	ret = kernel_load(kernel_fd, vm->ram.host, boot_usable_ram(vm->ram_size, vm->ras.reserve),
 			  &kernel, err, sizeof(err));
 	if (ret) {
 		pr_err("kernel %s: %s", cfg->kernel_path, err);
@@ -42,7 +42,7 @@ int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd)
 		initrd_size = st.st_size;
 	}
 	ret = boot_layout_compute(vm->ram.gpa, vm->ram_size, kernel.offset,
-				  kernel.mem_size, initrd_size, &vm->layout,
+				  kernel.mem_size, initrd_size, vm->ras.reserve, &vm->layout,
 				  err, sizeof(err));
 	if (ret) {
 		pr_err("%s", err);
@@ -93,6 +93,8 @@ int arm64_setup_fdt(struct vm *vm)
 		.gic = vm->gic,
 		.pmu = vm->cfg->pmu,
 		.sdei = vm->sdei_on,
+		.ras_start = vm->layout.reserved_start,
+		.ras_size = vm->layout.reserved_size,
 		.bootargs = vm->cmdline,
 		.initrd_start = vm->layout.initrd_start,
 		.initrd_size = vm->layout.initrd_size,

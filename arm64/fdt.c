@@ -196,6 +196,26 @@ static int add_sdei(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/*
+ * reserved-memory.yaml: the RAS error region belongs to lkvm, never to the
+ * guest's allocator, and is kept out of its linear map.
+ */
+static int add_ras_region(void *fdt, const struct fdt_platform *plat)
+{
+	const uint64_t reg[] = { plat->ras_start, plat->ras_size };
+
+	TRY(fdt_begin_node(fdt, "reserved-memory"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(fdt_property(fdt, "ranges", NULL, 0));
+	TRY(begin_node_at(fdt, "ras-errors", plat->ras_start));
+	TRY(fdt_property_string(fdt, "compatible", "lkvm,ghes-error-region"));
+	TRY(prop_reg(fdt, reg, 1));
+	TRY(fdt_property(fdt, "no-map", NULL, 0));
+	TRY(fdt_end_node(fdt));
+	return fdt_end_node(fdt);
+}
+
 static int add_aliases(void *fdt)
 {
 	char path[64];
@@ -230,6 +250,8 @@ int fdt_build(const struct fdt_platform *plat, void *buf, size_t size)
 	TRY(add_uart(fdt));
 	if (plat->sdei)
 		TRY(add_sdei(fdt));
+	if (plat->ras_size)
+		TRY(add_ras_region(fdt, plat));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
 	TRY(fdt_open_into(fdt, fdt, size));

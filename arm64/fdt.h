@@ -20,6 +20,8 @@ struct fdt_platform {
 	enum gic_version gic;
 	bool pmu;
 	bool sdei;			/* /firmware/sdei: lkvm dispatches SDEI */
+	uint64_t ras_start;		/* the RAS error region, no-map */
+	uint64_t ras_size;		/* 0: none */
 	const char *bootargs;		/* NULL: no bootargs property */
 	uint64_t initrd_start;
 	uint64_t initrd_size;		/* 0: no initrd */

@@ -41,6 +41,16 @@ bool arm64_psci_hypercall(struct vcpu *vcpu);
 /* On @vcpu's thread: carry out a CPU_ON it was the target of. */
 void arm64_psci_power_on(struct vcpu *vcpu);
 
+/* --ras (arm64/ras_kvm.c); the inject calls run on the vCPU's thread. */
+int arm64_ras_caps(struct vm *vm, bool *sea_to_user);
+int arm64_vcpu_midr(struct vcpu *vcpu, uint64_t *midr);
+/* Pend a virtual SError with syndrome @iss; -EBUSY if one is pending. */
+int arm64_inject_serror(struct vcpu *vcpu, uint32_t iss);
+/* External data abort on the access that just trapped (FAR = its address). */
+int arm64_inject_dabt(struct vcpu *vcpu);
+/* External data abort now, at the current PC (FnV: no address). */
+int arm64_raise_sea(struct vcpu *vcpu);
+
 /* One register by its ONE_REG id; 0 or -errno. On the vCPU's thread. */
 int arm64_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val);
 int arm64_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);

@@ -21,6 +21,15 @@
 #define KVM_SMCCC_FILTER_FWD_TO_USER	2
 #endif
 
+/* Linux 6.19: external aborts host APEI does not claim exit to userspace
+ * (api.rst, KVM_EXIT_ARM_SEA; payload in ras/records.h). */
+#ifndef KVM_CAP_ARM_SEA_TO_USER
+#define KVM_CAP_ARM_SEA_TO_USER		245
+#endif
+#ifndef KVM_EXIT_ARM_SEA
+#define KVM_EXIT_ARM_SEA		41
+#endif
+
 /* struct kvm_smccc_filter, under our own name so both header ages build. */
 struct lkvm_smccc_filter {
 	uint32_t base;

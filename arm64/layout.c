@@ -6,19 +6,20 @@
 
 #define INITRD_ALIGN 4096u
 
-uint64_t boot_usable_ram(uint64_t ram_size)
+uint64_t boot_usable_ram(uint64_t ram_size, uint64_t reserved)
 {
 	uint64_t window = ram_size < BOOT_WINDOW_SIZE ? ram_size : BOOT_WINDOW_SIZE;
 
-	return window < DTB_MAX_SIZE ? 0 : window - DTB_MAX_SIZE;
+	return window < DTB_MAX_SIZE + reserved ? 0 : window - DTB_MAX_SIZE - reserved;
 }
 
 int boot_layout_compute(uint64_t ram_base, uint64_t ram_size,
 			uint64_t kernel_offset, uint64_t kernel_size,
-			uint64_t initrd_size, struct boot_layout *layout,
+			uint64_t initrd_size, uint64_t reserved,
+			struct boot_layout *layout,
 			char *err, size_t err_len)
 {
-	uint64_t usable = boot_usable_ram(ram_size);
+	uint64_t usable = boot_usable_ram(ram_size, reserved);
 	uint64_t kernel_end = kernel_offset + kernel_size;
 	uint64_t initrd_offset;
 
@@ -42,6 +43,8 @@ int boot_layout_compute(uint64_t ram_base, uint64_t ram_size,
 	layout->kernel_end = ram_base + kernel_end;
 	layout->initrd_start = initrd_size ? ram_base + initrd_offset : 0;
 	layout->initrd_size = initrd_size;
-	layout->dtb_start = ram_base + usable;
+	layout->dtb_start = ram_base + usable + reserved;
+	layout->reserved_start = reserved ? ram_base + usable : 0;
+	layout->reserved_size = reserved;
 	return 0;
 }

@@ -99,24 +99,51 @@ static int sdei_signal(struct vm *vm, const struct ctl_sdei_signal *req,
 	return -ret;
 }
 
+static int handle_sdei(struct vm *vm, struct ctl_conn *conn, char *text)
+{
+	if (!vm->sdei_on) {
+		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --sdei", vm->name);
+		return ENOTSUP;
+	}
+	if (conn->msg.hdr.type == CTL_SDEI_SIGNAL)
+		return sdei_signal(vm, (struct ctl_sdei_signal *)conn->msg.payload,
+				   text, CTL_MAX_REPLY);
+	sdei_format_status(&vm->sdei, text, CTL_MAX_REPLY);
+	return 0;
+}
+
+static int handle_ras(struct vm *vm, struct ctl_conn *conn, char *text)
+{
+	if (!vm->ras.on) {
+		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --ras", vm->name);
+		return ENOTSUP;
+	}
+	switch (conn->msg.hdr.type) {
+	case CTL_RAS_INJECT:
+		return ras_inject(vm, (struct ctl_ras_inject *)conn->msg.payload,
+				  text, CTL_MAX_REPLY);
+	case CTL_RAS_POISON:
+		return ras_hwpoison(vm, (struct ctl_ras_poison *)conn->msg.payload,
+				    text, CTL_MAX_REPLY);
+	default:
+		ras_format_status(vm, text, CTL_MAX_REPLY);
+		return 0;
+	}
+}
+
 static void handle_request(struct ctl_conn *conn)
 {
 	struct vm *vm = conn->vm;
 	char *text = malloc(CTL_MAX_REPLY);
-	int status = 0;
+	int status;
 
 	if (!text)
 		return;
 	text[0] = '\0';
-	if (!vm->sdei_on) {
-		status = ENOTSUP;
-		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --sdei", vm->name);
-	} else if (conn->msg.hdr.type == CTL_SDEI_SIGNAL) {
-		status = sdei_signal(vm, (struct ctl_sdei_signal *)conn->msg.payload,
-				     text, CTL_MAX_REPLY);
-	} else {
-		sdei_format_status(&vm->sdei, text, CTL_MAX_REPLY);
-	}
+	if (conn->msg.hdr.type == CTL_SDEI_SIGNAL || conn->msg.hdr.type == CTL_SDEI_STATUS)
+		status = handle_sdei(vm, conn, text);
+	else
+		status = handle_ras(vm, conn, text);
 	if (reply(conn, status, text))
 		pr_debug("control: cannot send a reply");
 	free(text);
@@ -129,7 +156,12 @@ static bool well_formed(const struct ctl_header *hdr)
 	case CTL_SDEI_SIGNAL:
 		return hdr->len == sizeof(struct ctl_sdei_signal);
 	case CTL_SDEI_STATUS:
+	case CTL_RAS_STATUS:
 		return hdr->len == 0;
+	case CTL_RAS_INJECT:
+		return hdr->len == sizeof(struct ctl_ras_inject);
+	case CTL_RAS_POISON:
+		return hdr->len == sizeof(struct ctl_ras_poison);
 	default:
 		return false;
 	}

@@ -17,6 +17,9 @@
 enum ctl_type {
 	CTL_SDEI_SIGNAL = 1,	/* struct ctl_sdei_signal */
 	CTL_SDEI_STATUS = 2,	/* no payload */
+	CTL_RAS_INJECT = 3,	/* struct ctl_ras_inject */
+	CTL_RAS_STATUS = 4,	/* no payload */
+	CTL_RAS_POISON = 5,	/* struct ctl_ras_poison */
 };
 
 struct ctl_header {
@@ -28,6 +31,29 @@ struct ctl_header {
 struct ctl_sdei_signal {
 	uint32_t event;
 	int32_t vcpu;		/* -1: every vCPU (private) or routing (shared) */
+};
+
+enum ctl_ras_kind {
+	CTL_RAS_MEMORY = 0,	/* platform memory error section */
+	CTL_RAS_PROCESSOR = 1,	/* ARM processor error section */
+};
+
+#define CTL_RAS_GPA_GIVEN	(1u << 0)
+#define CTL_RAS_MAX_COUNT	100000
+
+struct ctl_ras_inject {
+	uint32_t kind;		/* enum ctl_ras_kind */
+	uint32_t severity;	/* enum cper_severity, not info */
+	uint32_t notify;	/* enum ras_notify */
+	int32_t vcpu;		/* -1: the default (vCPU 0) */
+	uint64_t gpa;
+	uint32_t count;		/* the same error, this many times */
+	uint32_t flags;		/* CTL_RAS_GPA_GIVEN */
+};
+
+/* Test hook: poison the host page behind @gpa for real (MADV_HWPOISON). */
+struct ctl_ras_poison {
+	uint64_t gpa;
 };
 
 #endif

@@ -245,6 +245,7 @@ static const struct run_option arch_options[] = {
 	{ 0, "pmu", NULL, "give the guest a PMUv3", FIELD(pmu) },
 	{ 0, "dump-dtb", "file", "write the generated device tree blob to a file", FIELD(dump_dtb_path) },
 	{ 0, "sdei", NULL, "be the guest's SDEI dispatcher (--sdei --help lists the events)", FIELD(sdei) },
+	{ 0, "ras", NULL, "be the guest's firmware-first RAS handler (see lkvm ras --help)", FIELD(ras) },
 	{ 0 }
 };
 

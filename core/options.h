@@ -39,6 +39,7 @@ struct vm_config {
 	bool nodefaults;
 	bool pmu;
 	bool sdei;
+	bool ras;
 	bool show_help;
 };
 

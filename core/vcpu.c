@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 
 #include "arm64/kvm_arm64.h"
+#include "arm64/kvm_uapi.h"
 #include "core/log.h"
 #include "core/vm.h"
 
@@ -35,6 +36,7 @@ static const char *const exit_names[] = {
 	[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
 	[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
 	[KVM_EXIT_ARM_NISV] = "ARM_NISV",
+	[KVM_EXIT_ARM_SEA] = "ARM_SEA",
 };
 
 static const char *exit_name(unsigned int reason)
@@ -120,10 +122,21 @@ static bool handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_INTR:
 		return true;
 	case KVM_EXIT_HYPERCALL:
-		if (arm64_sdei_hypercall(vcpu) || arm64_psci_hypercall(vcpu))
+		if (arm64_sdei_hypercall(vcpu)) {
+			/* The handler may just have acknowledged a record. */
+			ras_poll(vcpu->vm);
+			return true;
+		}
+		if (arm64_psci_hypercall(vcpu))
 			return true;
 		vcpu_fail(vcpu, "unexpected hypercall 0x%llx forwarded by KVM",
 			  run->hypercall.nr);
+		return false;
+	case KVM_EXIT_ARM_SEA:
+		if (ras_sea_exit(vcpu))
+			return true;
+		vcpu_fail(vcpu, "external abort KVM could not handle (ESR 0x%llx)",
+			  (unsigned long long)((const uint64_t *)&run->mmio)[1]);
 		return false;
 	case KVM_EXIT_FAIL_ENTRY:
 		vcpu_fail(vcpu, "KVM could not enter the guest (reason 0x%llx)",
@@ -178,6 +191,7 @@ static void *vcpu_thread(void *arg)
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
 	char name[16];
+	int ret;
 
 	snprintf(name, sizeof(name), "lkvm-vcpu-%u", vcpu->id);
 	pthread_setname_np(pthread_self(), name);
@@ -188,11 +202,19 @@ static void *vcpu_thread(void *arg)
 	while (!vm_stopping(vm)) {
 		if (__atomic_load_n(&vcpu->on_pending, __ATOMIC_ACQUIRE))
 			arm64_psci_power_on(vcpu);
-		if (vm->sdei_on && sdei_maybe_pending(&vm->sdei, vcpu->id))
+		if (vm->sdei_on && sdei_maybe_pending(&vm->sdei, vcpu->id)) {
+			vcpu_complete_exit(vcpu);
 			sdei_deliver(&vm->sdei, vcpu->id);
-		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+		}
+		if (__atomic_load_n(&vcpu->ras_work, __ATOMIC_ACQUIRE))
+			ras_vcpu_work(vcpu);
+		ras_guest_entry();
+		ret = ioctl(vcpu->fd, KVM_RUN, 0);
+		ras_guest_exit();
+		if (ret < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				consume_kick();
+				ras_vcpu_check_poison(vcpu);
 				continue;
 			}
 			/* KVM's answer to MMIO it cannot decode (no ISV). */
@@ -206,6 +228,21 @@ static void *vcpu_thread(void *arg)
 			break;
 	}
 	return NULL;
+}
+
+void vcpu_complete_exit(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	if (run->exit_reason != KVM_EXIT_MMIO)
+		return;
+	/* KVM completes the access, then returns at once (EINTR). */
+	run->immediate_exit = 1;
+	if (ioctl(vcpu->fd, KVM_RUN, 0) < 0 && errno != EINTR)
+		pr_warn("vCPU %u: completing an MMIO access failed: %s", vcpu->id,
+			strerror(errno));
+	run->immediate_exit = 0;
+	run->exit_reason = KVM_EXIT_INTR;
 }
 
 static void ignore_signal(int sig)

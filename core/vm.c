@@ -219,7 +219,7 @@ static int setup_ram(struct vm *vm)
 		       strerror(errno));
 		return -errno;
 	}
-	return 0;
+	return memslot_add(&vm->memslots, ram->gpa, ram->size, start);
 }
 
 static int create_vcpus(struct vm *vm)
@@ -367,6 +367,7 @@ static const struct init_step {
 	{ "kvm", kvm_open },
 	{ "sizing", size_vm },
 	{ "vm", create_vm },
+	{ "ras caps", ras_setup_kvm },
 	{ "ram", setup_ram },
 	{ "cmdline", build_cmdline },
 	{ "images", load_images },
@@ -376,6 +377,7 @@ static const struct init_step {
 	{ "pmu", init_pmus },
 	{ "sdei", arm64_sdei_init },
 	{ "psci", arm64_psci_init },
+	{ "ras", ras_setup },
 	{ "devices", setup_devices },
 	{ "fdt", arm64_setup_fdt },
 	{ "boot regs", set_boot_regs },
@@ -517,6 +519,7 @@ static int setup_io_thread(struct vm *vm, sigset_t *stop_signals)
 	ret = ret ?: ioloop_watch(&vm->loop, vm->stop_fd, on_stop, vm);
 	ret = ret ?: ioloop_watch(&vm->loop, vm->signal_fd, on_signal, vm);
 	ret = ret ?: ioloop_watch(&vm->loop, vm->uart_space_fd, on_uart_space, vm);
+	ret = ret ?: ras_start_io(vm);
 	ret = ret ?: control_start(vm);
 	if (ret)
 		return ret;
@@ -575,6 +578,7 @@ void vm_destroy(struct vm *vm)
 	free(vm->cmdline);
 	if (vm->sdei_on)
 		sdei_destroy(&vm->sdei);
+	ras_destroy(vm);
 	ioloop_destroy(&vm->loop);
 	if (vm->ram.mapping)
 		munmap(vm->ram.mapping, vm->ram.mapping_size);

@@ -9,8 +9,10 @@
 #include "arm64/fdt.h"
 #include "arm64/layout.h"
 #include "core/ioloop.h"
+#include "core/memslot.h"
 #include "core/mmio.h"
 #include "core/options.h"
+#include "core/ras.h"
 #include "core/term.h"
 #include "hw/uart16550.h"
 #include "sdei/sdei.h"
@@ -32,6 +34,10 @@ struct vcpu {
 	bool on_pending;		/* a CPU_ON waits for this vCPU's thread */
 	uint64_t on_entry;
 	uint64_t on_context;
+	/* --ras: work for this vCPU's thread (RAS_VCPU_*), set by any thread */
+	uint32_t ras_work;
+	uint32_t ras_serror_iss;
+	uint64_t midr;
 };
 
 /* Guest RAM: one anonymous mapping, one memslot. */
@@ -57,7 +63,7 @@ static inline uint8_t *guest_ram_host(const struct guest_ram *ram, uint64_t gpa)
 }
 
 /* Start-up steps timed for `--loglevel debug` and the benchmark. */
-#define STARTUP_MAX_STEPS 16
+#define STARTUP_MAX_STEPS 24
 
 struct startup_timer {
 	uint64_t start_ns;
@@ -80,6 +86,7 @@ struct vm {
 	int gic_fd;
 	enum gic_version gic;
 	struct guest_ram ram;
+	struct memslot_table memslots;
 	struct vcpu *vcpus;
 	uint64_t *mpidrs;	/* MPIDR_EL1 of each vCPU */
 	struct mmio_bus mmio;
@@ -91,6 +98,7 @@ struct vm {
 	uint64_t sdei_calls;		/* SDEI calls handled */
 	uint64_t sdei_reg_ioctls;	/* vCPU register ioctls they cost */
 	pthread_mutex_t psci_lock;
+	struct vm_ras ras;
 
 	/* the I/O thread: console input and stop requests */
 	struct ioloop loop;
@@ -128,5 +136,10 @@ int vcpus_start(struct vm *vm);
 void vcpus_stop(struct vm *vm);
 /* Make @vcpu's thread leave KVM_RUN and look at its requests (any thread). */
 void vcpu_kick(struct vcpu *vcpu);
+/*
+ * On @vcpu's thread, before lkvm changes its registers: let KVM finish the
+ * MMIO access it exited for (which writes a register and moves the PC).
+ */
+void vcpu_complete_exit(struct vcpu *vcpu);
 
 #endif

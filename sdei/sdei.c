@@ -10,16 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arm64/pstate.h"
 #include "sdei/sdei.h"
-
-#define PSTATE_MODE_EL1H	0x5ULL
-#define PSTATE_DAIF		(0xfULL << 6)
-#define PSTATE_SSBS		(1ULL << 12)
-#define PSTATE_PAN		(1ULL << 22)
-#define PSTATE_DIT		(1ULL << 24)
-#define PSTATE_NZCV		(0xfULL << 28)
-#define SCTLR_SPAN		(1ULL << 23)
-#define SCTLR_DSSBS		(1ULL << 44)
 
 /* MPIDR_EL1 affinity fields Aff3 and Aff2..Aff0; the rest is ignored. */
 #define MPIDR_AFFINITY		0xff00ffffffULL
@@ -157,23 +149,6 @@ static int pick_event(struct sdei *sdei, unsigned int vcpu)
 	return best;
 }
 
-/*
- * The PSTATE a handler starts with: EL1h, DAIF masked, and the rest as a
- * synchronous exception to EL1 would leave it (DEN0054C; TF-A create_spsr):
- * NZCV, DIT and PAN kept, PAN set when SCTLR_EL1.SPAN is 0, SSBS from
- * SCTLR_EL1.DSSBS.
- */
-static uint64_t handler_pstate(uint64_t interrupted, uint64_t sctlr)
-{
-	uint64_t p = interrupted & (PSTATE_NZCV | PSTATE_DIT | PSTATE_PAN);
-
-	if (!(sctlr & SCTLR_SPAN))
-		p |= PSTATE_PAN;
-	if (sctlr & SCTLR_DSSBS)
-		p |= PSTATE_SSBS;
-	return p | PSTATE_DAIF | PSTATE_MODE_EL1H;
-}
-
 /* What the dispatcher already knows of a vCPU's registers. */
 struct known_regs {
 	const struct sdei_context *ctx;
@@ -210,7 +185,7 @@ static void deliver_locked(struct sdei *sdei, unsigned int vcpu,
 			return;
 		if (ops->get_sctlr(sdei->opaque, vcpu, &sctlr))
 			return;
-		pstate = handler_pstate(frame->ctx.pstate, sctlr);
+		pstate = el1_exception_pstate(frame->ctx.pstate, sctlr);
 		x[0] = desc_of(ev)->number;
 		x[1] = reg->arg;
 		x[2] = frame->ctx.pc;

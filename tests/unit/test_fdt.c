@@ -233,6 +233,35 @@ static void test_sdei_node(void **state)
 	free(without);
 }
 
+static void test_ras_region_is_reserved(void **state)
+{
+	struct fdt_platform plat = {
+		.ram_base = RAM_BASE, .ram_size = 512ULL << 20, .nr_cpus = 1,
+		.mpidrs = mpidrs, .gic = GIC_V3,
+		.ras_start = 0x5fa00000, .ras_size = 2 << 20,
+	};
+	const char *path = "/reserved-memory/ras-errors@5fa00000";
+	void *fdt = malloc(FDT_SIZE);
+	const fdt32_t *reg;
+	int len;
+
+	(void)state;
+	assert_int_equal(fdt_build(&plat, fdt, FDT_SIZE), 0);
+	assert_int_equal(cell(prop(fdt, "/reserved-memory", "#address-cells", &len), 0), 2);
+	assert_non_null(prop(fdt, "/reserved-memory", "ranges", &len));
+	assert_int_equal(len, 0);
+	reg = prop(fdt, path, "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(cell(reg, 1), 0x5fa00000);
+	assert_int_equal(cell(reg, 3), 2 << 20);
+	assert_non_null(prop(fdt, path, "no-map", &len));
+	free(fdt);
+	/* Without --ras there is no reservation. */
+	fdt = build(GIC_V3, 1, false, "x", 0);
+	assert_true(fdt_path_offset(fdt, "/reserved-memory") < 0);
+	free(fdt);
+}
+
 static void test_too_small_buffer(void **state)
 {
 	struct fdt_platform plat = {
@@ -254,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_gicv3_timer_uart),
 		cmocka_unit_test(test_gicv2),
 		cmocka_unit_test(test_sdei_node),
+		cmocka_unit_test(test_ras_region_is_reserved),
 		cmocka_unit_test(test_too_small_buffer),
 	};
 

@@ -4,6 +4,7 @@
 
 #include "core/memslot.h"
 #include "ras/policy.h"
+#include "ras/records.h"
 #include "tests/unit/helpers.h"
 
 static void test_serror_syndromes(void **state)
@@ -87,6 +88,58 @@ static void test_memslots(void **state)
 	assert_int_equal(memslot_add(&t, 0x9000000000ull, 0x1000, 0x900000000000ull), -ENOSPC);
 }
 
+static void test_memory_records(void **state)
+{
+	struct cper_record rec;
+
+	(void)state;
+	/* One page, exact address kept, poison status. */
+	assert_int_equal(ras_memory_record(&rec, 0x40123456, 1, CPER_SEV_RECOVERABLE, true), 1);
+	assert_int_equal(rec.nr_sections, 1);
+	assert_int_equal(rec.sections[0].mem.pa, 0x40123456);
+	assert_int_equal(rec.sections[0].mem.pa_mask, ~0xfffull);
+	assert_int_equal(rec.sections[0].mem.error_status, CPER_ERROR_STATUS_POISON);
+	assert_int_equal(rec.sections[0].flags, CPER_ENTRY_FLAG_PRIMARY);
+	/* A 64 KiB host page: sixteen 4 KiB sections, one record. */
+	assert_int_equal(ras_memory_record(&rec, 0x40010000, 0x10000, CPER_SEV_RECOVERABLE, true), 0x10000);
+	assert_int_equal(rec.nr_sections, 16);
+	assert_int_equal(rec.sections[15].mem.pa, 0x4001f000);
+	assert_int_equal(rec.sections[15].flags, 0);
+	/* A 2 MiB extent takes 32 records of 16 pages. */
+	assert_int_equal(ras_memory_record(&rec, 0x40200000, 0x200000, CPER_SEV_RECOVERABLE, true), 0x10000);
+	/* Corrected: single-bit ECC; not poison. */
+	ras_memory_record(&rec, 0x40000000, 1, CPER_SEV_CORRECTED, false);
+	assert_int_equal(rec.sections[0].mem.type, 2);
+	assert_false(rec.sections[0].mem.valid & CPER_MEM_VALID_ERROR_STATUS);
+}
+
+static void test_sea_exit_records(void **state)
+{
+	struct ras_sea_exit sea = { .flags = RAS_SEA_EXIT_GPA_VALID, .esr = 0x92000410,
+				    .gva = 0x1234, .gpa = 0x40567000 };
+	struct cper_record rec;
+
+	(void)state;
+	ras_sea_exit_record(&rec, &sea, 0x80000001, 0x410fd083);
+	assert_int_equal(rec.nr_sections, 1);
+	assert_int_equal(rec.sections[0].kind, CPER_SECTION_MEMORY);
+	assert_int_equal(rec.sections[0].mem.pa, 0x40567000);
+	assert_int_equal(rec.sections[0].severity, CPER_SEV_RECOVERABLE);
+	/* No guest address, FnV set: a bus error with no address at all. */
+	sea.flags = 0;
+	ras_sea_exit_record(&rec, &sea, 0x80000001, 0x410fd083);
+	assert_int_equal(rec.sections[0].kind, CPER_SECTION_ARM);
+	assert_int_equal(rec.sections[0].arm.mpidr, 0x80000001);
+	assert_int_equal(rec.sections[0].arm.err_info[0].type, CPER_ARM_TYPE_BUS);
+	assert_false(rec.sections[0].arm.err_info[0].valid & CPER_ARM_INFO_VALID_VA);
+	/* FnV clear: the virtual address is valid and reported. */
+	sea.esr = 0x92000010;
+	ras_sea_exit_record(&rec, &sea, 0x80000001, 0x410fd083);
+	assert_true(rec.sections[0].arm.err_info[0].valid & CPER_ARM_INFO_VALID_VA);
+	assert_int_equal(rec.sections[0].arm.err_info[0].va, 0x1234);
+	assert_true(cper_record_valid(&rec));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -95,6 +148,8 @@ int main(void)
 		cmocka_unit_test(test_default_notifications),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_memslots),
+		cmocka_unit_test(test_memory_records),
+		cmocka_unit_test(test_sea_exit_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
