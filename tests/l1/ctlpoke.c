@@ -3,7 +3,7 @@
  * ctlpoke SOCKET: send the control socket what a broken or hostile client
  * would, one connection each: a wrong magic, an oversized length, a
  * header cut short, a request type that does not exist, a payload of the
- * wrong size. Exits 0 when the server closed every one of those
+ * wrong size (an SDEI signal and a RAS injection). Exits 0 when the server closed every one of those
  * connections without a reply; the caller then checks the VM still answers.
  */
 #include <errno.h>
@@ -54,6 +54,7 @@ int main(int argc, char *argv[])
 	struct header huge = { magic, 1, 0x7fffffff };
 	struct header unknown = { magic, 99, 0 };
 	struct { struct header h; uint8_t extra[3]; } wrong_size = { { magic, 1, 3 }, { 1, 2, 3 } };
+	struct { struct header h; uint8_t extra[8]; } short_inject = { { magic, 3, 8 }, { 0 } };
 	int bad = 0;
 
 	if (argc != 2) {
@@ -65,5 +66,6 @@ int main(int argc, char *argv[])
 	bad += poke(argv[1], &huge, 5, "header cut short");
 	bad += poke(argv[1], &unknown, sizeof(unknown), "unknown request type");
 	bad += poke(argv[1], &wrong_size, sizeof(wrong_size), "payload of the wrong size");
+	bad += poke(argv[1], &short_inject, sizeof(short_inject), "RAS injection of the wrong size");
 	return bad ? 1 : 0;
 }

@@ -53,3 +53,14 @@ has() {
 value() {
 	tr -d '\r' < /tmp/$1.out | sed -n "s/^$2=//p" | head -n 1
 }
+
+# wait_line FILE PREFIX: wait (up to 2 minutes) until a line of FILE starts
+# with PREFIX, while the VM $vm_pid lives.
+wait_line() {
+	n=0
+	until tr -d '\r' < "$1" | grep -q "^$2"; do
+		n=$((n + 1))
+		{ [ $n -gt 120 ] || ! kill -0 $vm_pid 2>/dev/null; } && return 1
+		sleep 1
+	done
+}

@@ -137,15 +137,6 @@ fi
 # --- SDEI: events injected by the host with lkvm sdei -----------------------
 # wait_line FILE TEXT: wait up to 120 s for a line starting with TEXT,
 # giving up at once if the VM ($vm_pid) has ended.
-wait_line() {
-	n=0
-	until tr -d '\r' < "$1" | grep -q "^$2"; do
-		n=$((n + 1))
-		{ [ $n -gt 120 ] || ! kill -0 $vm_pid 2>/dev/null; } && return 1
-		sleep 1
-	done
-}
-
 sd() { lkvm sdei --name sdeihost "$@"; }
 export HOME=/tmp/home
 mkdir -p $HOME

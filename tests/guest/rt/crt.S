@@ -6,6 +6,8 @@
 	.section .text.start, "ax"
 	.global _start
 _start:
+	adr	x1, boot_x0
+	str	x0, [x1]
 	mov	x19, #0
 	b	common
 
@@ -36,6 +38,12 @@ smc:	smc	#0
 	ret
 
 	.ltorg
+	.data
+	.balign	8
+	.global	boot_x0
+boot_x0:
+	.quad	0
+
 	.bss
 	.balign	16
 stacks:	.skip	STACK_SIZE * MAX_CPUS

@@ -49,6 +49,9 @@ extern char sdei_entry[];
 uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc,
 		      uint64_t pstate);
 
+/* x0 as lkvm started CPU 0 with: the DTB's address. */
+extern uint64_t boot_x0;
+
 /* Provided by the payload. */
 void main(void);
 void secondary_main(unsigned int cpu);

@@ -1,0 +1,16 @@
+# On a newer emulated host (Debian trixie-backports' 7.3 kernel, whose KVM
+# has KVM_CAP_ARM_SEA_TO_USER): the RAS scenarios again, and lkvm enables
+# the capability. Prints TAP.
+. "$ROOT/lib.sh"
+. "$ROOT/ras.sh"
+P=$ROOT/payloads
+echo "# host: $(uname -r)"
+
+lkvm_run seacap -k $P/hello.flat -c 1 -m 64 --ras --loglevel debug
+if [ "$status" = 0 ] && grep -q 'ras: 4 error sources at 0x[0-9a-f]*, KVM_EXIT_ARM_SEA enabled' /tmp/seacap.err; then
+	ok "7.3 host: --ras enables KVM_CAP_ARM_SEA_TO_USER"
+else
+	not_ok "7.3 host: --ras enables KVM_CAP_ARM_SEA_TO_USER" /tmp/seacap.err
+fi
+ras_payload_checks "7.3 host: ras"
+tap_done

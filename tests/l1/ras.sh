@@ -1,0 +1,101 @@
+# RAS scenarios (lkvm run --ras), sourced by the modes that run them.
+# ras_payload_checks PREFIX: the bare-metal payload tests/guest/ras.c with
+# its host-side steps; prints TAP lines starting with PREFIX.
+
+rs() { lkvm ras --name ras "$@"; }
+
+# ras_expect FILE PATTERN DESC: FILE (a command's output) matches PATTERN.
+ras_expect() {
+	if grep -qE "$2" "$1"; then ok "$3"; else not_ok "$3" "$1"; fi
+}
+
+# The status row of source $2 in status file $1: "received delivered queued dropped acked".
+ras_counts() {
+	awk -v src="$2" '$1 == src && NF >= 9 { print $(NF-4), $(NF-3), $(NF-2), $(NF-1), $NF }' "$1"
+}
+
+ras_payload_checks() {
+	pfx=$1
+	export HOME=/tmp/home
+	mkdir -p $HOME
+	lkvm run -k $P/ras.flat -c 1 -m 64 --sdei --ras --name ras </dev/null >/tmp/ras.out 2>/tmp/ras.err &
+	vm_pid=$!
+	{
+		wait_line /tmp/ras.out "WAIT serror" &&
+			rs --inject memory --gpa 0x40123000 --severity corrected --notify serror > /tmp/ras.serror
+		wait_line /tmp/ras.out "WAIT sea" &&
+			rs --inject memory --gpa 0x40234000 --notify sea > /tmp/ras.sea
+		wait_line /tmp/ras.out "WAIT sdei" &&
+			rs --inject memory --gpa 0x40345000 --severity corrected --notify sdei > /tmp/ras.sdei1
+		wait_line /tmp/ras.out "WAIT sdei2" &&
+			rs --inject memory --gpa 0x40346000 --severity corrected --notify sdei > /tmp/ras.sdei2 &&
+			rs --status > /tmp/ras.status1 &&
+			lkvm sdei --name ras --signal 2 --vcpu 0
+		wait_line /tmp/ras.out "WAIT processor" &&
+			rs --inject processor --gpa 0x40456000 --severity corrected --notify sdei > /tmp/ras.proc
+		wait_line /tmp/ras.out "WAIT hwpoison" &&
+			rs --hwpoison --gpa 0x40800000 > /tmp/ras.poison 2>&1
+		lkvm sdei --name ras --signal 2 --vcpu 0
+		wait_line /tmp/ras.out "WAIT storm" && {
+			i=0
+			while [ $i -lt 100 ]; do
+				rs --inject memory --gpa 0x40567000 --severity corrected --notify sdei --count 100 ||
+					break
+				i=$((i + 1))
+			done > /tmp/ras.storm
+			# Let the guest drain the queue before it is told to stop.
+			n=0
+			while rs --status > /tmp/ras.status2 && [ "$(ras_counts /tmp/ras.status2 0 | cut -d' ' -f3)" != 0 ] &&
+			      [ $n -lt 60 ]; do
+				sleep 1
+				n=$((n + 1))
+			done
+			lkvm sdei --name ras --signal 2 --vcpu 0
+		}
+		wait_line /tmp/ras.out "WAIT final" && rs --status > /tmp/ras.status3
+		ctlpoke $HOME/.lkvm/ras.sock > /tmp/ras.poke 2>&1; echo "rc=$?" >> /tmp/ras.poke
+		rs --inject memory --gpa 0x40000000 --vcpu 3 > /tmp/ras.e1 2>&1; echo "rc=$?" >> /tmp/ras.e1
+		lkvm sdei --name ras --signal 2 --vcpu 0
+	} > /tmp/ras.cmds 2>&1
+	wait $vm_pid
+	status=$?
+	guest_checks ras "$pfx"
+	[ "$status" = 0 ] && ok "$pfx: lkvm exits 0 after the host poison and the storm" ||
+		not_ok "$pfx: lkvm exits 0 after the host poison and the storm (got $status)" /tmp/ras.err /tmp/ras.cmds
+	ras_expect /tmp/ras.serror '^corrected error written to source 2 \(serror\); notify serror$' \
+		"$pfx: lkvm ras --inject reports the record written and the SError"
+	ras_expect /tmp/ras.sdei2 '^corrected error queued for source 0 \(sdei event 16\)' \
+		"$pfx: a second error while the guest holds the block is queued"
+	ras_expect /tmp/ras.status1 '^0 +sdei event 16 +full +0 +2 +1 +1 +0 +0$' \
+		"$pfx: lkvm ras --status: source 0 full, not acked, 2 received, 1 delivered, 1 queued"
+	ras_expect /tmp/ras.status1 'physical_address: 0x0000000040345000' \
+		"$pfx: lkvm ras --status decodes the record the block holds"
+	ras_expect /tmp/ras.poison '^guest page 0x40800000 is poisoned in the host$' \
+		"$pfx: lkvm ras --hwpoison poisons the page (MADV_HWPOISON)"
+	grep -q 'ras: host memory error: guest page 0x40800000 (4096 bytes) is poisoned' /tmp/ras.err &&
+		ok "$pfx: lkvm caught the SIGBUS of the guest's access and named the guest page" ||
+		not_ok "$pfx: lkvm caught the SIGBUS of the guest's access and named the guest page" /tmp/ras.err
+	# Storm: counters balance, the guest handled exactly what was delivered.
+	set -- $(ras_counts /tmp/ras.status3 0)
+	handled=$(tr -d '\r' < /tmp/ras.out | sed -n 's/^STORM handled \([0-9]*\) .*/\1/p')
+	echo "#   storm: received $1 delivered $2 queued $3 dropped $4 acked $5; guest handled $handled"
+	# The storm's 10,000 come after the four SDEI records of the earlier steps.
+	if [ "$1" = 10003 ] && [ $(($2 + $3 + $4)) = "$1" ] && [ "$3" = 0 ] &&
+	   [ "$handled" = $(($2 - 3)) ] && [ "$5" = "$2" ]; then
+		ok "$pfx: storm of 10,000: received = delivered + queued + dropped, all delivered were handled and acked"
+	else
+		not_ok "$pfx: storm of 10,000: received = delivered + queued + dropped, all delivered were handled and acked" \
+			/tmp/ras.status3 /tmp/ras.storm
+	fi
+	multi=$(tr -d '\r' < /tmp/ras.out | sed -n 's/^STORM .* multiple \([0-9]*\)$/\1/p')
+	[ "$4" = 0 ] || [ "${multi:-0}" -gt 0 ] &&
+		ok "$pfx: after drops, records carry the multiple-errors bit (seen $multi times)" ||
+		not_ok "$pfx: after drops, records carry the multiple-errors bit" /tmp/ras.out
+	grep -q '^rc=0$' /tmp/ras.poke &&
+		ok "$pfx: malformed control messages close their connection only" ||
+		not_ok "$pfx: malformed control messages close their connection only" /tmp/ras.poke
+	grep -q '^rc=1$' /tmp/ras.e1 &&
+		ras_expect /tmp/ras.e1 '^lkvm: --vcpu 3: the VM has vCPUs 0 to 0$' \
+			"$pfx: then the VM still answers: --inject --vcpu 3 on a 1-vCPU VM is refused" ||
+		not_ok "$pfx: then the VM still answers: --inject --vcpu 3 on a 1-vCPU VM is refused" /tmp/ras.e1
+}
