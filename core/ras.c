@@ -220,26 +220,38 @@ static int notify_guest(struct vm *vm, unsigned int src, uint64_t tag)
 struct report {
 	enum ghes_result result;
 	unsigned int src;
+	bool notified;
 	int notify_err;
 };
 
-/* Record @rec on the source for @notify; notify unless @tag says done. */
+/*
+ * Record @rec on the source its tag names, and notify the guest unless the
+ * tag says it was already. An SEA or SError means something by itself (a
+ * synchronous error, a syndrome), so it goes at once even when the record
+ * must wait for the block; an SDEI event carries nothing, so it waits for
+ * its record.
+ */
 static struct report report(struct vm *vm, struct cper_record *rec, uint64_t tag)
 {
 	struct vm_ras *ras = &vm->ras;
+	bool at_once = TAG_NOTIFY(tag) != RAS_NOTIFY_SDEI;
 	struct report r = {
 		.src = ras_source_for(TAG_NOTIFY(tag), cper_record_severity(rec),
 				      TAG_VCPU(tag)),
+		.notified = tag & TAG_NOTIFIED,
 	};
 
 	timestamp_now(rec);
 	pthread_mutex_lock(&ras->lock);
-	r.result = ghes_submit(&ras->region, r.src, rec, tag);
+	r.result = ghes_submit(&ras->region, r.src, rec, at_once ? tag | TAG_NOTIFIED : tag);
 	if (ghes_any_queued(&ras->region))
 		arm_poll_timer(vm, true);
 	pthread_mutex_unlock(&ras->lock);
-	if (r.result == GHES_DELIVERED && !(tag & TAG_NOTIFIED))
+	if (!r.notified && (r.result == GHES_DELIVERED ||
+			    (at_once && r.result != GHES_INVALID))) {
 		r.notify_err = notify_guest(vm, r.src, tag);
+		r.notified = !r.notify_err;
+	}
 	return r;
 }
 
@@ -540,12 +552,12 @@ int ras_inject(struct vm *vm, const struct ctl_ras_inject *req, char *text, size
 	}
 	source_name(r.src, name, sizeof(name));
 	if (req->count == 1)
-		snprintf(text, len, "%s error %s source %u (%s); notify %s%s\n",
+		snprintf(text, len, "%s error %s source %u (%s); %s %s\n",
 			 cper_severity_name(sev), result_text(r.result), r.src, name,
-			 ras_notify_name(how),
-			 r.result != GHES_DELIVERED ? " when it reaches the block" :
-			 r.notify_err == -ENOTCONN ? ": the guest has not registered that event, not notified" :
-			 r.notify_err ? ": failed" : "");
+			 r.notified ? "notified by" : r.notify_err == -ENOTCONN ?
+			 "not notified: the guest has not registered the event for" :
+			 r.notify_err ? "notification failed:" : "will notify by",
+			 ras_notify_name(how));
 	else
 		snprintf(text, len, "%u %s errors for source %u (%s): %u written, %u queued, %u dropped; notify %s, %u not notified\n",
 			 req->count, cper_severity_name(sev), r.src, name,

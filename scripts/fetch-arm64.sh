@@ -11,6 +11,9 @@
 #   $cache/guest/modules/   that kernel's modules tree
 #   $cache/guest/Image-6.1  Debian 12's own 6.1 cloud kernel: an older
 #                           emulated host, whose KVM lacks the SMCCC filter
+#   $cache/guest/Image-new  Debian trixie-backports' cloud kernel (7.3 when
+#                           written): a newer emulated host, whose KVM has
+#                           KVM_CAP_ARM_SEA_TO_USER
 #   $cache/guest/busybox    static arm64 busybox
 set -euo pipefail
 
@@ -82,6 +85,35 @@ ln -sfn "$(ls "$kdir"/boot/vmlinuz-*)" "$cache/guest/Image"
 ln -sfn "$(ls -d "$kdir"/lib/modules/* | head -n1)" "$cache/guest/modules"
 kdir=$(kernel linux-image-cloud-arm64)
 ln -sfn "$(ls "$kdir"/boot/vmlinuz-*)" "$cache/guest/Image-6.1"
+
+# The newer host comes from trixie-backports through a private apt state,
+# leaving the machine's own sources alone.
+bpo=$cache/apt-bpo
+mkdir -p "$bpo/lists/partial" "$bpo/archives/partial"
+echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main" \
+	> "$bpo/sources.list"
+bpo_apt=(-o Dir::Etc::SourceList="$bpo/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	 -o Dir::State::Lists="$bpo/lists" -o Dir::Cache::Archives="$bpo/archives"
+	 -o APT::Architecture=arm64 -o APT::Architectures=arm64 -o APT::Sandbox::User=root)
+apt-get "${bpo_apt[@]}" update -q >/dev/null
+# depends_on PKG PATTERN: the first package PKG depends on matching PATTERN.
+depends_on() {
+	apt-cache "${bpo_apt[@]}" show "$1" | sed -n 's/^Depends: //p' | head -n1 |
+		tr ',|' '\n\n' | sed -n "s/^ *\($2\) .*/\1/p" | head -n1
+}
+image_pkg=$(depends_on linux-image-cloud-arm64 'linux-image-[0-9][^ ]*-cloud-arm64')
+binary_pkg=$(depends_on "$image_pkg" 'linux-binary-[0-9][^ ]*-cloud-arm64')
+[ -n "$binary_pkg" ] || { echo "fetch-arm64: no kernel in trixie-backports" >&2; exit 1; }
+ndir=$cache/kernel-$binary_pkg
+if [ ! -e "$ndir/.unpacked" ]; then
+	(cd "$bpo/archives" && rm -f ./*.deb &&
+	 apt-get "${bpo_apt[@]}" download -q "$binary_pkg" >/dev/null)
+	rm -rf "$ndir" && mkdir -p "$ndir"
+	dpkg-deb -x "$bpo"/archives/"$binary_pkg"_*.deb "$ndir"
+	rm -f "$bpo"/archives/*.deb
+	touch "$ndir/.unpacked"
+fi
+ln -sfn "$(ls "$ndir"/usr/lib/modules/*/vmlinuz)" "$cache/guest/Image-new"
 
 bdeb=$(fetch busybox-static)
 bdir=$cache/busybox-$(basename "$bdeb" .deb)

@@ -4,6 +4,8 @@
 . "$ROOT/lib.sh"
 . "$ROOT/ras.sh"
 P=$ROOT/payloads
+K=$ROOT/guest/Image
+I=$ROOT/guest/initrd.cpio.gz
 echo "# host: $(uname -r)"
 
 lkvm_run seacap -k $P/hello.flat -c 1 -m 64 --ras --loglevel debug
@@ -13,4 +15,5 @@ else
 	not_ok "7.3 host: --ras enables KVM_CAP_ARM_SEA_TO_USER" /tmp/seacap.err
 fi
 ras_payload_checks "7.3 host: ras"
+ras_linux_checks "7.3 host: ras, Linux guest"
 tap_done

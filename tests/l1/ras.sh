@@ -62,9 +62,9 @@ ras_payload_checks() {
 	guest_checks ras "$pfx"
 	[ "$status" = 0 ] && ok "$pfx: lkvm exits 0 after the host poison and the storm" ||
 		not_ok "$pfx: lkvm exits 0 after the host poison and the storm (got $status)" /tmp/ras.err /tmp/ras.cmds
-	ras_expect /tmp/ras.serror '^corrected error written to source 2 \(serror\); notify serror$' \
+	ras_expect /tmp/ras.serror '^corrected error written to source 2 \(serror\); notified by serror$' \
 		"$pfx: lkvm ras --inject reports the record written and the SError"
-	ras_expect /tmp/ras.sdei2 '^corrected error queued for source 0 \(sdei event 16\)' \
+	ras_expect /tmp/ras.sdei2 '^corrected error queued for source 0 \(sdei event 16\); will notify by sdei$' \
 		"$pfx: a second error while the guest holds the block is queued"
 	ras_expect /tmp/ras.status1 '^0 +sdei event 16 +full +0 +2 +1 +1 +0 +0$' \
 		"$pfx: lkvm ras --status: source 0 full, not acked, 2 received, 1 delivered, 1 queued"
@@ -98,4 +98,48 @@ ras_payload_checks() {
 		ras_expect /tmp/ras.e1 '^lkvm: --vcpu 3: the VM has vCPUs 0 to 0$' \
 			"$pfx: then the VM still answers: --inject --vcpu 3 on a 1-vCPU VM is refused" ||
 		not_ok "$pfx: then the VM still answers: --inject --vcpu 3 on a 1-vCPU VM is refused" /tmp/ras.e1
+}
+
+# alive_count: how many L2-ALIVE lines the Linux guest has printed.
+alive_count() { tr -d '\r' < /tmp/raslinux.out | grep -c '^L2-ALIVE'; }
+
+# ras_linux_checks PREFIX: a Linux guest survives a corrected error
+# notified by SError and dies of a fatal one, printing the syndrome.
+ras_linux_checks() {
+	pfx=$1
+	lkvm run -k $K -i $I -c 1 -m 256 --ras --name raslinux -p "quiet lkvmtest.action=ras" \
+		</dev/null >/tmp/raslinux.out 2>/tmp/raslinux.err &
+	vm_pid=$!
+	ready=no survived=no panicked=no
+	if wait_line /tmp/raslinux.out "L2-RAS-READY"; then
+		ready=yes
+		lkvm ras --name raslinux --inject memory --gpa 0x48000000 --severity corrected \
+			--notify serror > /tmp/raslinux.cmds 2>&1
+		before=$(alive_count)
+		n=0
+		while [ $n -lt 30 ] && [ "$(alive_count)" -lt $((before + 3)) ]; do sleep 1; n=$((n + 1)); done
+		[ "$(alive_count)" -ge $((before + 3)) ] && survived=yes
+		lkvm ras --name raslinux --inject memory --gpa 0x48001000 --severity fatal \
+			--notify serror >> /tmp/raslinux.cmds 2>&1
+		n=0
+		until tr -d '\r' < /tmp/raslinux.out | grep -q 'SError Interrupt on CPU0'; do
+			n=$((n + 1))
+			[ $n -gt 60 ] && break
+			sleep 1
+		done
+	fi
+	kill $vm_pid 2>/dev/null
+	wait $vm_pid
+	[ "$ready" = yes ] && tr -d '\r' < /tmp/raslinux.out | grep -q '^L2-RESERVED ras-errors@' &&
+		ok "$pfx: the guest's device tree reserves ras-errors@..." ||
+		not_ok "$pfx: the guest's device tree reserves ras-errors@..." /tmp/raslinux.out /tmp/raslinux.err
+	[ "$survived" = yes ] && ok "$pfx: a corrected error notified by SError leaves the guest running" ||
+		not_ok "$pfx: a corrected error notified by SError leaves the guest running" /tmp/raslinux.out /tmp/raslinux.cmds
+	line=$(tr -d '\r' < /tmp/raslinux.out | grep -m1 'SError Interrupt on CPU0')
+	echo "#   $line"
+	# EC 0x2F, IL, ISS 0x411: AET UEU, DFSC 0x11
+	case "$line" in
+	*"SError Interrupt on CPU0, code 0x"*be000411" -- SError"*) ok "$pfx: a fatal one: 'SError Interrupt on CPU0, code 0x...be000411' with the injected syndrome" ;;
+	*) not_ok "$pfx: a fatal one: 'SError Interrupt on CPU0, code 0x...be000411' with the injected syndrome" /tmp/raslinux.out /tmp/raslinux.cmds ;;
+	esac
 }
