@@ -84,8 +84,8 @@ static int decode(const char *path)
 	if (len < 0) {
 		pr_err("ras: --decode %s: cannot read: %s", path, strerror(errno));
 	} else {
-		/* A dump of a whole block: its size is the source's block length. */
-		switch (cper_check(buf, len, len, &why)) {
+		/* Any block length a source may have: the file says how much is there. */
+		switch (cper_check(buf, len, DECODE_MAX, &why)) {
 		case CPER_EMPTY:
 			printf("empty: block_status is 0\n");
 			ret = 0;

@@ -5,12 +5,13 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-results="build/host/unit-result build/host/fuzz-result build/l1/result-check build/l1/result-oldhost"
+results="build/host/unit-result build/host/fuzz-result build/l1/result-check build/l1/result-oldhost build/l1/result-newhost"
 rm -f $results
 tests/unit/run.sh "$@"
 make --no-print-directory fuzz
 tests/l1/run.sh check
 L1_KERNEL=${LKVM_CACHE:-$HOME/.cache/lkvm}/guest/Image-6.1 tests/l1/run.sh oldhost
+L1_KERNEL=${LKVM_CACHE:-$HOME/.cache/lkvm}/guest/Image-new tests/l1/run.sh newhost
 
 # Each harness writes "passed failed"; one that died without writing it
 # counts as a failure.

@@ -1,6 +1,7 @@
 # The integration suite, run by the emulated host's init (or natively on
 # an arm64 KVM host, with everything under $ROOT). Prints TAP.
 . "$ROOT/lib.sh"
+. "$ROOT/ras.sh"
 
 K=$ROOT/guest/Image
 KZ=$ROOT/guest/Image.gz
@@ -229,6 +230,10 @@ else
 	not_ok "CPU 1 offline and online again: the guest runs on, lkvm saw PE_MASK, CPU_OFF, CPU_ON, PE_UNMASK" /tmp/sdeilinux.out
 	grep -E 'SDEI|PSCI|powered' /tmp/sdeilinux.err | tail -n 12 | sed 's/^/#   /'
 fi
+
+ras_cli_checks
+ras_payload_checks "ras"
+ras_linux_checks "ras, Linux guest"
 
 lkvm_run gz -k $KZ -i $I -c 1 -m 256 -p "quiet lkvmtest.action=reboot"
 if [ "$status" = 0 ] && has gz '^L2-INIT-REACHED' && [ "$(value gz L2-NPROC)" = 1 ]; then

@@ -115,6 +115,8 @@ ras_linux_checks() {
 		ready=yes
 		lkvm ras --name raslinux --inject memory --gpa 0x48000000 --severity corrected \
 			--notify serror > /tmp/raslinux.cmds 2>&1
+		lkvm ras --name raslinux --inject memory --gpa 0x48000000 --notify sdei > /tmp/raslinux.nosdei 2>&1
+		echo "rc=$?" >> /tmp/raslinux.nosdei
 		before=$(alive_count)
 		n=0
 		while [ $n -lt 30 ] && [ "$(alive_count)" -lt $((before + 3)) ]; do sleep 1; n=$((n + 1)); done
@@ -133,6 +135,10 @@ ras_linux_checks() {
 	[ "$ready" = yes ] && tr -d '\r' < /tmp/raslinux.out | grep -q '^L2-RESERVED ras-errors@' &&
 		ok "$pfx: the guest's device tree reserves ras-errors@..." ||
 		not_ok "$pfx: the guest's device tree reserves ras-errors@..." /tmp/raslinux.out /tmp/raslinux.err
+	grep -q '^rc=1$' /tmp/raslinux.nosdei &&
+		grep -q "^lkvm: --notify sdei: VM 'raslinux' runs without --sdei$" /tmp/raslinux.nosdei &&
+		ok "$pfx: --notify sdei to a VM without --sdei is refused" ||
+		not_ok "$pfx: --notify sdei to a VM without --sdei is refused" /tmp/raslinux.nosdei
 	[ "$survived" = yes ] && ok "$pfx: a corrected error notified by SError leaves the guest running" ||
 		not_ok "$pfx: a corrected error notified by SError leaves the guest running" /tmp/raslinux.out /tmp/raslinux.cmds
 	line=$(tr -d '\r' < /tmp/raslinux.out | grep -m1 'SError Interrupt on CPU0')
@@ -142,4 +148,45 @@ ras_linux_checks() {
 	*"SError Interrupt on CPU0, code 0x"*be000411" -- SError"*) ok "$pfx: a fatal one: 'SError Interrupt on CPU0, code 0x...be000411' with the injected syndrome" ;;
 	*) not_ok "$pfx: a fatal one: 'SError Interrupt on CPU0, code 0x...be000411' with the injected syndrome" /tmp/raslinux.out /tmp/raslinux.cmds ;;
 	esac
+}
+
+# ras_cli_checks: lkvm ras's own mistakes, each one line and exit 1, and
+# --decode on a block (the memory-error vector of tests/unit/test_cper.c).
+ras_cli_checks() {
+	{
+	printf '\021\000\000\000\000\000\000\000\000\000\000\000\230\000\000\000\000\000\000\000\024\021\274\245\144\157\336\116\270\143\076\203\355\174\203\261\000\000\000\000\000\003\004\001\120\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000'
+	printf '\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\003\105\027\001\041\021\046\040\006\100\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\200\240\100\000\000\000\000\000\360\377\377\377\377\377\377\000\000\000\000'
+	printf '\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\003\000\000\000\000\000\000\000'
+	} > /tmp/block.bin
+	lkvm ras --decode /tmp/block.bin > /tmp/decode.out 2>&1
+	if [ $? = 0 ] && grep -q '^  physical_address: 0x0000000040a08000$' /tmp/decode.out &&
+	   grep -q '^  timestamp: 2026-11-21 17:45:03 (precise)$' /tmp/decode.out; then
+		ok "lkvm ras --decode prints a memory error block"
+	else
+		not_ok "lkvm ras --decode prints a memory error block" /tmp/decode.out
+	fi
+	head -c 171 /tmp/block.bin > /tmp/short.bin
+	cli_bad "--decode of a block cut short" 'decode /tmp/short.bin: Truncated error status block' --decode /tmp/short.bin
+	cli_bad "no --name" '^lkvm: ras: --name: which VM' --inject memory --gpa 0x40000000
+	cli_bad "--inject of an unknown kind" "^lkvm: ras: --inject disk: not one of the choices" --name x --inject disk
+	cli_bad "--inject memory without --gpa" '^lkvm: ras: --inject memory needs --gpa ADDR' --name x --inject memory
+	cli_bad "--gpa that is not a number" '^lkvm: ras: --gpa zz: not an address' --name x --inject memory --gpa zz
+	cli_bad "--severity unknown" '^lkvm: ras: --severity bad: not one of the choices' --name x --inject memory --gpa 0 --severity bad
+	cli_bad "--count 0" '^lkvm: ras: --count 0: give 1 to 100000' --name x --inject memory --gpa 0 --count 0
+	cli_bad "--vcpu with --status" '^lkvm: ras: --severity, --notify, --vcpu and --count go with --inject' --name x --status --vcpu 1
+	cli_bad "a VM that is not running" "^lkvm: --name nosuchvm: no VM of that name is running" --name nosuchvm --status
+	cli_bad "--decode of a missing file" '^lkvm: ras: --decode /nonexistent: No such file' --decode /nonexistent
+}
+
+cli_bad() { # DESC PATTERN ARGS...
+	desc=$1 want=$2
+	shift 2
+	lkvm ras "$@" > /tmp/cli.out 2>/tmp/cli.err
+	st=$?
+	if [ "$st" = 1 ] && [ "$(wc -l < /tmp/cli.err)" = 1 ] && grep -qE -- "$want" /tmp/cli.err; then
+		ok "lkvm ras, bad input: $desc"
+	else
+		echo "#   exit status $st, wanted /$want/"
+		not_ok "lkvm ras, bad input: $desc" /tmp/cli.err
+	fi
 }
