@@ -48,6 +48,9 @@ int arm64_vcpu_midr(struct vcpu *vcpu, uint64_t *midr);
 int arm64_inject_serror(struct vcpu *vcpu, uint32_t iss);
 /* External data abort on the access that just trapped (FAR = its address). */
 int arm64_inject_dabt(struct vcpu *vcpu);
+/* The guest's virtual counter now, as the guest would read it. */
+int arm64_guest_counter_init(struct vm *vm);
+uint64_t arm64_guest_counter(struct vm *vm);
 /* External data abort now, at the current PC (FnV: no address). */
 int arm64_raise_sea(struct vcpu *vcpu);
 

@@ -68,6 +68,37 @@ int arm64_vcpu_midr(struct vcpu *vcpu, uint64_t *midr)
 	return arm64_get_reg(vcpu, REG_MIDR_EL1, midr);
 }
 
+static uint64_t host_counter(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(t));
+	return t;
+}
+
+/*
+ * The guest counter is the host's minus an offset KVM keeps: read both
+ * around one register read (before any vCPU runs) and keep the difference.
+ */
+int arm64_guest_counter_init(struct vm *vm)
+{
+	uint64_t before, after, guest;
+	int ret;
+
+	before = host_counter();
+	ret = arm64_get_reg(&vm->vcpus[0], KVM_REG_ARM_TIMER_CNT, &guest);
+	after = host_counter();
+	if (ret)
+		return ret;
+	vm->ras.counter_offset = before + (after - before) / 2 - guest;
+	return 0;
+}
+
+uint64_t arm64_guest_counter(struct vm *vm)
+{
+	return host_counter() - vm->ras.counter_offset;
+}
+
 int arm64_inject_serror(struct vcpu *vcpu, uint32_t iss)
 {
 	struct kvm_vcpu_events ev;

@@ -435,6 +435,9 @@ int ras_setup(struct vm *vm)
 			return ret;
 		}
 	}
+	ret = arm64_guest_counter_init(vm);
+	if (ret)
+		return ret;
 	ret = ghes_region_init(&ras->region, guest_ram_host(&vm->ram, gpa), gpa, nr);
 	if (ret)
 		return ret;
@@ -537,6 +540,9 @@ int ras_inject(struct vm *vm, const struct ctl_ras_inject *req, char *text, size
 	char name[32];
 	int ret;
 
+	/* make bench pairs this with the guest handler's first counter read. */
+	pr_debug("ras: injection received at guest counter %llu",
+		 (unsigned long long)arm64_guest_counter(vm));
 	ret = check_inject(vm, req, text, len);
 	if (ret)
 		return ret;

@@ -38,6 +38,7 @@ struct vm_ras {
 	uint64_t sea_exits;		/* KVM_EXIT_ARM_SEA */
 	uint64_t notified[RAS_NOTIFY_SDEI + 1];
 	uint64_t not_notified;		/* SDEI event not registered, ... */
+	uint64_t counter_offset;	/* host counter - guest counter */
 };
 
 /* Work a vCPU thread does for RAS before it enters the guest. */

@@ -236,29 +236,6 @@ uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc, uint64_t pstate
 	return 0;
 }
 
-static bool find_region(void)
-{
-	const uint8_t *dtb = (const uint8_t *)boot_x0;
-	uint32_t off = dtb[8] << 24 | dtb[9] << 16 | dtb[10] << 8 | dtb[11];
-	uint32_t size = dtb[36] << 24 | dtb[37] << 16 | dtb[38] << 8 | dtb[39];
-	static const char name[] = "ras-errors@";
-
-	for (uint32_t i = off; i + sizeof(name) < off + size; i++) {
-		uint64_t addr = 0;
-		unsigned int n = 0;
-
-		while (n < sizeof(name) - 1 && dtb[i + n] == (uint8_t)name[n])
-			n++;
-		if (n < sizeof(name) - 1)
-			continue;
-		for (const uint8_t *p = dtb + i + n; *p; p++)
-			addr = addr << 4 | (*p <= '9' ? *p - '0' : *p - 'a' + 10);
-		region = addr;
-		return true;
-	}
-	return false;
-}
-
 static void check_layout(void)
 {
 	bool ok = true;
@@ -305,7 +282,8 @@ void main(void)
 	unsigned int len;
 
 	puts("ras test\n");
-	if (!check(find_region(), "the DT reserves ras-errors@..."))
+	region = dt_node_address("ras-errors@");
+	if (!check(region != 0, "the DT reserves ras-errors@..."))
 		return;
 	check(region >= 0x40000000 && region % 0x10000 == 0, "the region is RAM, 64 KiB aligned");
 	check_layout();

@@ -1,4 +1,5 @@
 # make bench: lkvm's start-up, measured inside the emulated host.
+. "$ROOT/lib.sh"
 echo "bench: host $(uname -r), $(nproc) CPUs; THP $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)"
 echo "bench: [1] Debian 6.12 guest, 1 vCPU, 256 MiB, busybox initramfs, 'quiet': lkvm start to the guest's init"
 startup-bench 5 L2-INIT-REACHED "$ROOT/bin/lkvm" -k $ROOT/guest/Image -i $ROOT/guest/initrd.cpio.gz \
@@ -16,3 +17,4 @@ sed -n 's/^lkvm: debug: sdei: \([0-9]*\) calls, \([0-9]*\) vCPU register ioctls$
 while read -r calls ioctls; do
 	echo "bench   $calls SDEI calls cost $ioctls register ioctls: $(( (ioctls - 1000 - 3) / 1000 )) per event round trip"
 done
+. "$ROOT/bench-ras.sh"

@@ -47,7 +47,7 @@ l1=$out/l1-root
 cp "$busybox" "$l1/bin/busybox"
 cp "$top/tests/l1/l1-init" "$l1/init"
 cp "$top/lkvm" "$l1/bin/lkvm"
-cp "$top"/tests/l1/lib.sh "$top"/tests/l1/ras.sh "$top"/tests/l1/mode-*.sh "$l1/"
+cp "$top"/tests/l1/*.sh "$l1/"
 cp "$image" "$l1/guest/Image"
 cp "$cache/guest/Image.gz" "$l1/guest/Image.gz"
 cp "$out/guest-initrd.cpio.gz" "$l1/guest/initrd.cpio.gz"

@@ -110,3 +110,30 @@ bool wait_for(volatile int *flag)
 	} while (now - start < WAIT_SECONDS * freq);
 	return *flag;
 }
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+/* The first node of the DTB lkvm passed whose name starts @prefix
+ * ("name@"): the hex unit address after the '@', or 0. */
+uint64_t dt_node_address(const char *prefix)
+{
+	const uint8_t *dtb = (const uint8_t *)boot_x0;
+	uint32_t off = be32(dtb + 8), size = be32(dtb + 36);
+
+	for (uint32_t i = off; i < off + size; i++) {
+		uint64_t addr = 0;
+		unsigned int n = 0;
+
+		while (prefix[n] && dtb[i + n] == (uint8_t)prefix[n])
+			n++;
+		if (prefix[n])
+			continue;
+		for (const uint8_t *p = dtb + i + n; *p; p++)
+			addr = addr << 4 | (*p <= '9' ? *p - '0' : *p - 'a' + 10);
+		return addr;
+	}
+	return 0;
+}

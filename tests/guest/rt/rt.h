@@ -52,6 +52,10 @@ uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc,
 /* x0 as lkvm started CPU 0 with: the DTB's address. */
 extern uint64_t boot_x0;
 
+/* The unit address of the first DT node whose name starts with @prefix
+ * (e.g. "ras-errors@"), or 0. */
+uint64_t dt_node_address(const char *prefix);
+
 /* Provided by the payload. */
 void main(void);
 void secondary_main(unsigned int cpu);

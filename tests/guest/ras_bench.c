@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RAS notification latency and storm throughput (make bench, scenario [5];
+ * lkvm run --ras --sdei --loglevel debug, 1 vCPU). The guest prints:
+ *   MMIO <ticks>              median MMIO exit round trip (the reference)
+ *   READY <kind> <i>          the harness injects one error now
+ *   STAMP <kind> <counter>    the handler's first instruction, in guest
+ *                             counter ticks; lkvm logs the counter at which
+ *                             the injection reached it, the harness pairs them
+ *   STORM <n> <ticks>         records handled in the storm, and the median
+ *                             time between two handler entries while records
+ *                             wait in the queue: one record's delivery cycle
+ */
+#include "rt/rt.h"
+
+#define ITERATIONS	1000
+#define SAMPLES		15
+#define SDEI_REGISTER	0xC4000021u
+#define SDEI_ENABLE	0xC4000022u
+#define SDEI_PE_UNMASK	0xC400002Cu
+#define UART_LSR	((volatile uint8_t *)0x01000005)
+#define NR_SOURCES	4	/* one vCPU */
+
+extern char bench_vectors[], bench_sdei_entry[];
+
+static uint64_t ticks[ITERATIONS];
+static uint64_t region;
+static volatile uint64_t stamp;
+static volatile int seen, storm, storm_stop;
+static volatile uint64_t storm_n, storm_last;
+static unsigned int nr_deltas;
+
+static inline uint64_t now(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0; isb" : "=r"(t) :: "memory");
+	return t;
+}
+
+static uint64_t median(unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		uint64_t v = ticks[i];
+		int j = (int)i - 1;
+
+		for (; j >= 0 && ticks[j] > v; j--)
+			ticks[j + 1] = ticks[j];
+		ticks[j + 1] = v;
+	}
+	return n ? ticks[n / 2] : 0;
+}
+
+static void ack(unsigned int src)
+{
+	volatile uint64_t *slot = (volatile uint64_t *)(region + 8 * src);
+	volatile uint64_t *ack_reg = (volatile uint64_t *)(region + 8 * (NR_SOURCES + src));
+
+	*(volatile uint32_t *)*slot = 0;
+	__asm__ volatile("dsb sy" ::: "memory");
+	*ack_reg = 1;
+}
+
+void exception_stamp(uint64_t kind, uint64_t counter)
+{
+	stamp = counter;
+	ack(kind == 7 ? 2 : 3);		/* SError source, vCPU 0's SEA source */
+	seen = 1;
+}
+
+void sdei_stamp(uint64_t event, uint64_t counter)
+{
+	if (event == 2) {
+		storm_stop = 1;
+		return;
+	}
+	if (storm) {
+		if (storm_n && nr_deltas < ITERATIONS)
+			ticks[nr_deltas++] = counter - storm_last;
+		storm_last = counter;
+		storm_n++;
+	} else {
+		stamp = counter;
+		seen = 1;
+	}
+	ack(0);
+}
+
+static void sample(const char *kind)
+{
+	for (int i = 0; i < SAMPLES; i++) {
+		seen = 0;
+		puts("READY ");
+		puts(kind);
+		puts(" ");
+		put_dec(i);
+		puts("\n");
+		if (!wait_for(&seen)) {
+			puts("bench ras: no notification arrived\n");
+			return;
+		}
+		puts("STAMP ");
+		puts(kind);
+		puts(" ");
+		put_dec(stamp);
+		puts("\n");
+	}
+}
+
+void main(void)
+{
+	uint64_t freq;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	region = dt_node_address("ras-errors@");
+	if (!region ||
+	    hvc(SDEI_REGISTER, 16, (uint64_t)bench_sdei_entry, 0, 0, 0) ||
+	    hvc(SDEI_ENABLE, 16, 0, 0, 0, 0) ||
+	    hvc(SDEI_REGISTER, 2, (uint64_t)bench_sdei_entry, 0, 0, 0) ||
+	    hvc(SDEI_ENABLE, 2, 0, 0, 0, 0) || hvc(SDEI_PE_UNMASK, 0, 0, 0, 0, 0)) {
+		puts("bench ras: cannot set up (run with --ras --sdei)\n");
+		return;
+	}
+	__asm__ volatile("msr vbar_el1, %0; isb; msr daifclr, #4" :: "r"(bench_vectors));
+	for (int i = 0; i < ITERATIONS; i++) {
+		uint64_t t0 = now();
+
+		(void)*UART_LSR;
+		ticks[i] = now() - t0;
+	}
+	puts("FREQ ");
+	put_dec(freq);
+	puts("\nMMIO ");
+	put_dec(median(ITERATIONS));
+	puts("\n");
+	sample("sea");
+	sample("serror");
+	sample("sdei");
+	storm = 1;
+	puts("READY storm\n");
+	wait_for(&storm_stop);
+	puts("STORM ");
+	put_dec(storm_n);
+	puts(" ");
+	put_dec(median(nr_deltas));
+	puts("\nDONE\n");
+}
