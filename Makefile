@@ -123,7 +123,7 @@ endif
 
 # Bare-metal payloads: one .S, or one .c (with its optional _asm.S) on
 # the runtime in tests/guest/rt.
-GUEST_RT := tests/guest/rt/crt.S tests/guest/rt/rt.c tests/guest/rt/sdei_entry.S
+GUEST_RT := tests/guest/rt/crt.S tests/guest/rt/rt.c tests/guest/rt/sdei_entry.S tests/guest/rt/vectors.S
 GUEST_CFLAGS := -O2 -ffreestanding -fno-builtin -nostdlib -static -mstrict-align \
 	-mgeneral-regs-only -fno-stack-protector -fno-pic -no-pie -Wall -Wextra -Werror \
 	-Wl,--build-id=none -Wl,-T,tests/guest/flat.lds

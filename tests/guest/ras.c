@@ -9,6 +9,10 @@
  *   sdei2     (inside that handler) inject a second one, which must queue,
  *             then signal critical event 2 to let the handler ack
  *   processor inject a corrected processor error, --notify sdei
+ *   ao        have the host kernel find poison in the page at AO_PA, as a
+ *             patrol scrub would (hwpoison-inject's corrupt-pfn): lkvm gets
+ *             BUS_MCEERR_AO and notifies by SDEI; or, on a host without
+ *             that module, signal event 2 to skip the step
  *   hwpoison  poison the page at HWPOISON_PA for real, then signal event 2
  *   storm     10,000 corrected errors while the handler acks, then event 2
  *   final     read the counters, then event 2
@@ -29,6 +33,7 @@
 #define SDEI_PA2		0x40346000ull
 #define PROCESSOR_PA		0x40456000ull
 #define HWPOISON_PA		0x40800000ull
+#define AO_PA			0x40900000ull
 #define STORM_PA		0x40567000ull
 
 /* Sources in the region (ras/README.md). */
@@ -43,13 +48,11 @@
 #define REC_MAX			256
 #define TIMESTAMP_AT		(20 + 64)
 
-extern char vectors[];
-
 static volatile uint64_t region;
 static volatile int serror_seen, sync_seen, skip_fault, crit_seen;
 static volatile uint64_t serror_esr, sync_esr, sync_far;
 static volatile int sdei_count, storm, storm_good, storm_bad, storm_multi;
-static volatile uint8_t snapshots[3][REC_MAX];
+static volatile uint8_t snapshots[4][REC_MAX];
 
 static void put_le(uint8_t *p, uint64_t v, int n)
 {
@@ -173,10 +176,11 @@ static bool same_record(const volatile uint8_t *got, const uint8_t *want,
 	return check(got[TIMESTAMP_AT + 7] == 0x20, what);
 }
 
-uint64_t exception_handler(uint64_t kind)
+void exception_handler(uint64_t kind, uint64_t counter)
 {
 	uint64_t esr, far, elr;
 
+	(void)counter;
 	__asm__ volatile("mrs %0, esr_el1; mrs %1, far_el1; mrs %2, elr_el1"
 			 : "=r"(esr), "=r"(far), "=r"(elr));
 	if (kind == 4) {		/* synchronous, current EL, SP_ELx */
@@ -196,7 +200,6 @@ uint64_t exception_handler(uint64_t kind)
 		for (;;)
 			;
 	}
-	return 0;
 }
 
 static void storm_record(void)
@@ -222,7 +225,7 @@ uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc, uint64_t pstate
 	}
 	if (storm) {
 		storm_record();
-	} else if (sdei_count < 3) {
+	} else if (sdei_count < 4) {
 		for (int i = 0; i < REC_MAX; i++)
 			snapshots[sdei_count][i] = block(SRC_SDEI_NORMAL)[i];
 		if (sdei_count == 0) {
@@ -321,6 +324,19 @@ void main(void)
 	__asm__ volatile("mrs %0, midr_el1" : "=r"(midr));
 	len = expect_processor(want, read_mpidr(), midr, SEV_CORRECTED, PROCESSOR_PA);
 	same_record(snapshots[2], want, len, "ARM processor error record, byte for byte");
+
+	*(volatile uint64_t *)AO_PA = 0xa5a5a5a5a5a5a5a5ull;
+	puts("WAIT ao\n");
+	while (sdei_count < 4 && !crit_seen)
+		wait_count(&sdei_count, 4);
+	if (crit_seen) {
+		puts("# the host cannot inject background poison: ao step not run\n");
+		crit_seen = 0;
+	} else {
+		len = expect_memory(want, AO_PA, SEV_RECOVERABLE, true);
+		same_record(snapshots[3], want, len,
+			    "poison the host found in the background (AO), by SDEI, byte for byte");
+	}
 
 	*(volatile uint64_t *)HWPOISON_PA = 0x5a5a5a5a5a5a5a5aull;
 	puts("WAIT hwpoison\n");

@@ -21,7 +21,7 @@
 #define UART_LSR	((volatile uint8_t *)0x01000005)
 #define NR_SOURCES	4	/* one vCPU */
 
-extern char bench_vectors[], bench_sdei_entry[];
+extern char bench_sdei_entry[];
 
 static uint64_t ticks[ITERATIONS];
 static uint64_t region;
@@ -61,7 +61,7 @@ static void ack(unsigned int src)
 	*ack_reg = 1;
 }
 
-void exception_stamp(uint64_t kind, uint64_t counter)
+void exception_handler(uint64_t kind, uint64_t counter)
 {
 	stamp = counter;
 	ack(kind == 7 ? 2 : 3);		/* SError source, vCPU 0's SEA source */
@@ -121,7 +121,7 @@ void main(void)
 		puts("bench ras: cannot set up (run with --ras --sdei)\n");
 		return;
 	}
-	__asm__ volatile("msr vbar_el1, %0; isb; msr daifclr, #4" :: "r"(bench_vectors));
+	__asm__ volatile("msr vbar_el1, %0; isb; msr daifclr, #4" :: "r"(vectors));
 	for (int i = 0; i < ITERATIONS; i++) {
 		uint64_t t0 = now();
 

@@ -48,6 +48,11 @@ cp "$busybox" "$l1/bin/busybox"
 cp "$top/tests/l1/l1-init" "$l1/init"
 cp "$top/lkvm" "$l1/bin/lkvm"
 cp "$top"/tests/l1/*.sh "$l1/"
+# hwpoison-inject, for the RAS scenario's background poison (6.12 host only).
+if [ "$l1_kernel" = "$image" ]; then
+	mkdir -p "$l1/lib"
+	xz -dc "$(find -L "$cache/guest/modules/" -name 'hwpoison-inject.ko*' | head -n1)" > "$l1/lib/hwpoison-inject.ko"
+fi
 cp "$image" "$l1/guest/Image"
 cp "$cache/guest/Image.gz" "$l1/guest/Image.gz"
 cp "$out/guest-initrd.cpio.gz" "$l1/guest/initrd.cpio.gz"

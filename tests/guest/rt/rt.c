@@ -78,6 +78,17 @@ __attribute__((weak)) uint64_t sdei_handler(uint64_t event, uint64_t arg,
 	return 0;
 }
 
+__attribute__((weak)) void exception_handler(uint64_t kind, uint64_t counter)
+{
+	(void)counter;
+	puts("# unexpected exception, vector ");
+	put_dec(kind);
+	puts("\n");
+	check(false, "no exception this payload did not expect");
+	for (;;)
+		;
+}
+
 uint64_t read_mpidr(void)
 {
 	uint64_t v;

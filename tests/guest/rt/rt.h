@@ -49,6 +49,16 @@ extern char sdei_entry[];
 uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc,
 		      uint64_t pstate);
 
+/*
+ * Exceptions: point VBAR_EL1 at vectors and each one calls
+ * exception_handler() (the payload's own; the default reports and stops)
+ * with the vector's number (0-15: sync, IRQ, FIQ, SError from current EL
+ * SP0, current EL SPx, lower EL AArch64, lower EL AArch32) and the
+ * virtual counter read as the vector's first instruction.
+ */
+extern char vectors[];
+void exception_handler(uint64_t kind, uint64_t counter);
+
 /* x0 as lkvm started CPU 0 with: the DTB's address. */
 extern uint64_t boot_x0;
 

@@ -1,7 +1,12 @@
-/* Exception vectors for the RAS payload: every entry saves the caller-saved
- * registers and calls exception_handler(kind), kind = entry number 0-15. */
+/*
+ * Exception vectors for the payloads (rt.h): every entry reads the counter
+ * first thing, saves the caller-saved registers and calls
+ * exception_handler(kind, counter), kind = entry number 0-15.
+ */
 	.macro	vector kind
 	.balign	0x80
+	msr	tpidr_el1, x0
+	mrs	x0, cntvct_el0
 	sub	sp, sp, #176
 	stp	x0, x1, [sp, #0]
 	mov	x0, #\kind
@@ -16,6 +21,7 @@ vectors:
 	vector	\k
 	.endr
 
+/* exception_handler(kind, counter), then back with x0 and x1 restored. */
 vector_common:
 	stp	x2, x3, [sp, #16]
 	stp	x4, x5, [sp, #32]
@@ -27,6 +33,7 @@ vector_common:
 	stp	x16, x17, [sp, #128]
 	stp	x18, x29, [sp, #144]
 	str	x30, [sp, #160]
+	ldr	x1, [sp, #0]
 	bl	exception_handler
 	ldp	x2, x3, [sp, #16]
 	ldp	x4, x5, [sp, #32]
@@ -38,6 +45,8 @@ vector_common:
 	ldp	x16, x17, [sp, #128]
 	ldp	x18, x29, [sp, #144]
 	ldr	x30, [sp, #160]
-	ldp	x0, x1, [sp, #0]
+	ldr	x1, [sp, #8]
+	mrs	x0, tpidr_el1
 	add	sp, sp, #176
 	eret
+
