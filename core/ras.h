@@ -10,7 +10,6 @@
  * (ras/policy.h). See ras/README.md.
  */
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
