@@ -193,12 +193,7 @@ void exception_handler(uint64_t kind, uint64_t counter)
 		serror_esr = esr;
 		serror_seen++;
 	} else {
-		puts("# unexpected exception, vector ");
-		put_dec(kind);
-		puts("\n");
-		check(false, "only the injected exceptions arrive");
-		for (;;)
-			;
+		unexpected_exception(kind);
 	}
 }
 
@@ -256,20 +251,6 @@ static int64_t sdei_register(uint32_t event)
 	int64_t ret = hvc(EVENT_REGISTER, event, (uint64_t)sdei_entry, event, 0, 0);
 
 	return ret ?: hvc(EVENT_ENABLE, event, 0, 0, 0, 0);
-}
-
-/* Like wait_for(), until *@v reaches @n. */
-static bool wait_count(volatile int *v, int n)
-{
-	uint64_t freq, start, now;
-
-	__asm__ volatile("mrs %0, cntfrq_el0; isb; mrs %1, cntvct_el0" : "=r"(freq), "=r"(start));
-	do {
-		if (*v >= n)
-			return true;
-		__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(now));
-	} while (now - start < WAIT_SECONDS * freq);
-	return *v >= n;
 }
 
 static void wait_crit(void)

@@ -30,27 +30,6 @@ static volatile int seen, storm, storm_stop;
 static volatile uint64_t storm_n, storm_last;
 static unsigned int nr_deltas;
 
-static inline uint64_t now(void)
-{
-	uint64_t t;
-
-	__asm__ volatile("isb; mrs %0, cntvct_el0; isb" : "=r"(t) :: "memory");
-	return t;
-}
-
-static uint64_t median(unsigned int n)
-{
-	for (unsigned int i = 1; i < n; i++) {
-		uint64_t v = ticks[i];
-		int j = (int)i - 1;
-
-		for (; j >= 0 && ticks[j] > v; j--)
-			ticks[j + 1] = ticks[j];
-		ticks[j + 1] = v;
-	}
-	return n ? ticks[n / 2] : 0;
-}
-
 static void ack(unsigned int src)
 {
 	volatile uint64_t *slot = (volatile uint64_t *)(region + 8 * src);
@@ -123,15 +102,15 @@ void main(void)
 	}
 	__asm__ volatile("msr vbar_el1, %0; isb; msr daifclr, #4" :: "r"(vectors));
 	for (int i = 0; i < ITERATIONS; i++) {
-		uint64_t t0 = now();
+		uint64_t t0 = counter_now();
 
 		(void)*UART_LSR;
-		ticks[i] = now() - t0;
+		ticks[i] = counter_now() - t0;
 	}
 	puts("FREQ ");
 	put_dec(freq);
 	puts("\nMMIO ");
-	put_dec(median(ITERATIONS));
+	put_dec(median_ticks(ticks, ITERATIONS));
 	puts("\n");
 	sample("sea");
 	sample("serror");
@@ -142,6 +121,6 @@ void main(void)
 	puts("STORM ");
 	put_dec(storm_n);
 	puts(" ");
-	put_dec(median(nr_deltas));
+	put_dec(median_ticks(ticks, nr_deltas));
 	puts("\nDONE\n");
 }

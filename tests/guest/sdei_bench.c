@@ -23,27 +23,6 @@
 
 static uint64_t ticks[ITERATIONS];
 
-static inline uint64_t now(void)
-{
-	uint64_t t;
-
-	__asm__ volatile("isb; mrs %0, cntvct_el0; isb" : "=r"(t) :: "memory");
-	return t;
-}
-
-static uint64_t median(void)
-{
-	for (int i = 1; i < ITERATIONS; i++) {
-		uint64_t v = ticks[i];
-		int j = i - 1;
-
-		for (; j >= 0 && ticks[j] > v; j--)
-			ticks[j + 1] = ticks[j];
-		ticks[j + 1] = v;
-	}
-	return ticks[ITERATIONS / 2];
-}
-
 enum what { W_PSCI, W_SDEI, W_MMIO, W_ROUND_TRIP };
 
 static uint64_t measure(enum what what)
@@ -51,7 +30,7 @@ static uint64_t measure(enum what what)
 	uint64_t me = read_mpidr();
 
 	for (int i = 0; i < ITERATIONS; i++) {
-		uint64_t t0 = now();
+		uint64_t t0 = counter_now();
 
 		switch (what) {
 		case W_PSCI:
@@ -67,9 +46,9 @@ static uint64_t measure(enum what what)
 			hvc(SDEI_SIGNAL, 0, me, 0, 0, 0);
 			break;
 		}
-		ticks[i] = now() - t0;
+		ticks[i] = counter_now() - t0;
 	}
-	return median();
+	return median_ticks(ticks, ITERATIONS);
 }
 
 /* ", xR.RR of WHAT": @t as a multiple of @ref, two decimals. */

@@ -78,15 +78,20 @@ __attribute__((weak)) uint64_t sdei_handler(uint64_t event, uint64_t arg,
 	return 0;
 }
 
-__attribute__((weak)) void exception_handler(uint64_t kind, uint64_t counter)
+void unexpected_exception(uint64_t kind)
 {
-	(void)counter;
 	puts("# unexpected exception, vector ");
 	put_dec(kind);
 	puts("\n");
 	check(false, "no exception this payload did not expect");
 	for (;;)
 		;
+}
+
+__attribute__((weak)) void exception_handler(uint64_t kind, uint64_t counter)
+{
+	(void)counter;
+	unexpected_exception(kind);
 }
 
 uint64_t read_mpidr(void)
@@ -107,19 +112,44 @@ int64_t start_cpu(unsigned int cpu)
 	return hvc(PSCI_CPU_ON, cpu, (uint64_t)secondary_entry, cpu, 0, 0);
 }
 
-/* Real time from the virtual counter: emulation makes loops unpredictable. */
-bool wait_for(volatile int *flag)
+uint64_t counter_now(void)
 {
-	uint64_t freq, start, now;
+	uint64_t t;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0; isb" : "=r"(t) :: "memory");
+	return t;
+}
+
+/* Real time from the virtual counter: emulation makes loops unpredictable. */
+bool wait_count(volatile int *v, int n)
+{
+	uint64_t freq, start = counter_now();
 
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(start));
 	do {
-		if (*flag)
+		if (*v >= n)
 			return true;
-		__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(now));
-	} while (now - start < WAIT_SECONDS * freq);
-	return *flag;
+	} while (counter_now() - start < WAIT_SECONDS * freq);
+	return *v >= n;
+}
+
+/* The payloads' flags only count up from 0. */
+bool wait_for(volatile int *flag)
+{
+	return wait_count(flag, 1);
+}
+
+uint64_t median_ticks(uint64_t *ticks, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		uint64_t v = ticks[i];
+		int j = (int)i - 1;
+
+		for (; j >= 0 && ticks[j] > v; j--)
+			ticks[j + 1] = ticks[j];
+		ticks[j + 1] = v;
+	}
+	return n ? ticks[n / 2] : 0;
 }
 
 static uint32_t be32(const uint8_t *p)

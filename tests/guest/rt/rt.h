@@ -38,6 +38,13 @@ int64_t start_cpu(unsigned int cpu);
 
 /* Spin until *@flag is non-zero or WAIT_SECONDS pass; says which. */
 bool wait_for(volatile int *flag);
+/* Spin until *@v reaches @n or WAIT_SECONDS pass; says which. */
+bool wait_count(volatile int *v, int n);
+
+/* The virtual counter, ordered against the code around it. */
+uint64_t counter_now(void);
+/* The median of @n samples; sorts them in place. 0 when @n is 0. */
+uint64_t median_ticks(uint64_t *ticks, unsigned int n);
 
 /*
  * SDEI: register sdei_entry as the entry point; it calls sdei_handler()
@@ -58,6 +65,8 @@ uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc,
  */
 extern char vectors[];
 void exception_handler(uint64_t kind, uint64_t counter);
+/* Report an exception the payload did not expect, as a FAIL, and stop. */
+void unexpected_exception(uint64_t kind) __attribute__((noreturn));
 
 /* x0 as lkvm started CPU 0 with: the DTB's address. */
 extern uint64_t boot_x0;
