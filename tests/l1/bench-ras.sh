@@ -1,7 +1,8 @@
 # make bench, scenario [5]: RAS notification latency, from the moment lkvm
 # has the injection request to the guest handler's first instruction, per
 # notification kind, and the storm's delivery rate; all against an MMIO exit
-# round trip measured by the same guest. Needs lib.sh (wait_line).
+# round trip measured by the same guest. Needs lib.sh (wait_line) and ras.sh
+# (ras_counts).
 echo "bench: [5] RAS: injection to the guest handler, and the storm, against an MMIO exit (1 vCPU)"
 export HOME=/tmp/home
 mkdir -p $HOME
@@ -60,5 +61,7 @@ sed -n 's/^STORM \([0-9]*\) \([0-9]*\)$/\1 \2/p' /tmp/rb.lines | while read -r n
 		printf "bench   storm: %d records handled; while queued, one every %d ticks: %d records/s, x%.1f of the MMIO exit per record\n",
 			n, c, freq / c, c / mmio }'
 done
-awk '$1 == 0 { printf "bench   storm source 0: received %s delivered %s queued %s dropped %s acked %s\n", $(NF-4), $(NF-3), $(NF-2), $(NF-1), $NF }' \
-	/tmp/rb.status 2>/dev/null
+if [ -e /tmp/rb.status ]; then
+	set -- $(ras_counts /tmp/rb.status 0)
+	echo "bench   storm source 0: received $1 delivered $2 queued $3 dropped $4 acked $5"
+fi

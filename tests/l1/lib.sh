@@ -44,6 +44,22 @@ lkvm_run() {
 	status=$?
 }
 
+# one_line_error DESC PATTERN CMD...: CMD (stdin from /dev/null) fails with
+# exit status 1 and exactly one stderr line, which matches PATTERN.
+one_line_error() {
+	desc=$1 want=$2
+	shift 2
+	"$@" </dev/null >/tmp/bad.out 2>/tmp/bad.err
+	status=$?
+	lines=$(wc -l < /tmp/bad.err)
+	if [ "$status" = 1 ] && [ "$lines" = 1 ] && grep -qE -- "$want" /tmp/bad.err; then
+		ok "$desc"
+	else
+		echo "#   exit status $status, $lines stderr lines, wanted /$want/"
+		not_ok "$desc" /tmp/bad.err
+	fi
+}
+
 # has NAME PATTERN: the guest's console output (stdout) matches PATTERN.
 has() {
 	tr -d '\r' < /tmp/$1.out | grep -qE "$2"

@@ -17,4 +17,5 @@ sed -n 's/^lkvm: debug: sdei: \([0-9]*\) calls, \([0-9]*\) vCPU register ioctls$
 while read -r calls ioctls; do
 	echo "bench   $calls SDEI calls cost $ioctls register ioctls: $(( (ioctls - 1000 - 3) / 1000 )) per event round trip"
 done
+. "$ROOT/ras.sh"
 . "$ROOT/bench-ras.sh"

@@ -215,12 +215,5 @@ ras_cli_checks() {
 cli_bad() { # DESC PATTERN ARGS...
 	desc=$1 want=$2
 	shift 2
-	lkvm ras "$@" > /tmp/cli.out 2>/tmp/cli.err
-	st=$?
-	if [ "$st" = 1 ] && [ "$(wc -l < /tmp/cli.err)" = 1 ] && grep -qE -- "$want" /tmp/cli.err; then
-		ok "lkvm ras, bad input: $desc"
-	else
-		echo "#   exit status $st, wanted /$want/"
-		not_ok "lkvm ras, bad input: $desc" /tmp/cli.err
-	fi
+	one_line_error "lkvm ras, bad input: $desc" "$want" lkvm ras "$@"
 }
