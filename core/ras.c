@@ -320,27 +320,21 @@ void ras_vcpu_check_poison(struct vcpu *vcpu)
 	pthread_mutex_unlock(&vm->ras.lock);
 }
 
-bool ras_sea_exit(struct vcpu *vcpu)
+int ras_sea_exit(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	/* The exit's payload sits at the start of kvm_run's exit union. */
 	const struct ras_sea_exit *sea = (const void *)&vcpu->run->mmio;
 	struct cper_record rec;
-	int ret;
 
-	if (!vm->ras.on)
-		return false;
+	/* Only --ras enables KVM_CAP_ARM_SEA_TO_USER. */
 	__atomic_add_fetch(&vm->ras.sea_exits, 1, __ATOMIC_RELAXED);
 	pr_info("vCPU %u: external abort (ESR 0x%llx%s)", vcpu->id,
 		(unsigned long long)sea->esr,
 		sea->flags & RAS_SEA_EXIT_GPA_VALID ? ", guest address known" : "");
 	ras_sea_exit_record(&rec, sea, vcpu->mpidr, vcpu->midr);
 	report(vm, &rec, TAG(RAS_NOTIFY_SEA, vcpu->id, 0) | TAG_NOTIFIED);
-	ret = arm64_inject_dabt(vcpu);
-	if (ret)
-		pr_err("vCPU %u: cannot inject the external abort: %s", vcpu->id,
-		       strerror(-ret));
-	return !ret;
+	return arm64_inject_dabt(vcpu);
 }
 
 void ras_vcpu_work(struct vcpu *vcpu)

@@ -59,8 +59,8 @@ void ras_guest_exit(void);
 void ras_vcpu_work(struct vcpu *vcpu);
 /* After KVM_RUN returned EINTR: did the guest consume poison? */
 void ras_vcpu_check_poison(struct vcpu *vcpu);
-/* KVM_EXIT_ARM_SEA. */
-bool ras_sea_exit(struct vcpu *vcpu);
+/* KVM_EXIT_ARM_SEA: record it, re-inject it. 0 or -errno. */
+int ras_sea_exit(struct vcpu *vcpu);
 /* An SDEI call was handled: the guest may have acknowledged a record. */
 void ras_poll(struct vm *vm);
 

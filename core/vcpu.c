@@ -113,6 +113,7 @@ static bool handle_system_event(struct vcpu *vcpu)
 static bool handle_exit(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
+	int ret;
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
@@ -133,10 +134,11 @@ static bool handle_exit(struct vcpu *vcpu)
 			  run->hypercall.nr);
 		return false;
 	case KVM_EXIT_ARM_SEA:
-		if (ras_sea_exit(vcpu))
+		ret = ras_sea_exit(vcpu);
+		if (!ret)
 			return true;
-		vcpu_fail(vcpu, "external abort KVM could not handle (ESR 0x%llx)",
-			  (unsigned long long)((const uint64_t *)&run->mmio)[1]);
+		vcpu_fail(vcpu, "cannot pass KVM's external abort on to the guest: %s",
+			  strerror(-ret));
 		return false;
 	case KVM_EXIT_FAIL_ENTRY:
 		vcpu_fail(vcpu, "KVM could not enter the guest (reason 0x%llx)",
