@@ -16,6 +16,7 @@
 #include "core/control_proto.h"
 #include "core/fileio.h"
 #include "core/log.h"
+#include "core/options.h"
 #include "ras/cper.h"
 #include "ras/policy.h"
 
@@ -42,15 +43,6 @@ static void usage(FILE *out)
 		"                         (needs CAP_SYS_ADMIN and CONFIG_MEMORY_FAILURE)\n"
 		"    --decode <file>      check and print a raw Generic Error Status Block\n\n",
 		CTL_RAS_MAX_COUNT);
-}
-
-static bool parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return *s >= '0' && *s <= '9' && !*end && !errno;
 }
 
 static int pick(const char *opt, const char *value, const char *const *names,
@@ -167,7 +159,7 @@ int cmd_ras(int argc, char *argv[])
 		pr_err("ras: --severity, --notify, --vcpu and --count go with --inject");
 		return 1;
 	}
-	if (gpa && !parse_u64(gpa, &req.gpa)) {
+	if (gpa && parse_number(gpa, UINT64_MAX, &req.gpa)) {
 		pr_err("ras: --gpa %s: not an address", gpa);
 		return 1;
 	}
@@ -194,14 +186,14 @@ int cmd_ras(int argc, char *argv[])
 		return 1;
 	}
 	if (vcpu) {
-		if (!parse_u64(vcpu, &v) || v > INT32_MAX) {
+		if (parse_number(vcpu, INT32_MAX, &v)) {
 			pr_err("ras: --vcpu %s: not a vCPU number", vcpu);
 			return 1;
 		}
 		req.vcpu = v;
 	}
 	if (count) {
-		if (!parse_u64(count, &v) || !v || v > CTL_RAS_MAX_COUNT) {
+		if (parse_number(count, CTL_RAS_MAX_COUNT, &v) || !v) {
 			pr_err("ras: --count %s: give 1 to %u", count, CTL_RAS_MAX_COUNT);
 			return 1;
 		}

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `lkvm sdei --name VM --signal EVENT [--vcpu N]` and `--status`. */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "builtin.h"
 #include "core/control.h"
 #include "core/control_proto.h"
 #include "core/log.h"
+#include "core/options.h"
 
 static void usage(FILE *out)
 {
@@ -22,25 +21,12 @@ static void usage(FILE *out)
 		"    --status           every event's state and each vCPU's mask and running state\n\n");
 }
 
-static bool parse_u32(const char *s, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (*s < '0' || *s > '9' || *end || errno || v > UINT32_MAX)
-		return false;
-	*out = v;
-	return true;
-}
-
 int cmd_sdei(int argc, char *argv[])
 {
 	const char *name = NULL, *signal = NULL, *vcpu = NULL;
 	struct ctl_sdei_signal req = { .vcpu = -1 };
 	bool status = false;
-	uint32_t v;
+	uint64_t v;
 
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -81,12 +67,13 @@ int cmd_sdei(int argc, char *argv[])
 		}
 		return control_request(name, CTL_SDEI_STATUS, NULL, 0);
 	}
-	if (!parse_u32(signal, &req.event)) {
+	if (parse_number(signal, UINT32_MAX, &v)) {
 		pr_err("sdei: --signal %s: not an event number", signal);
 		return 1;
 	}
+	req.event = v;
 	if (vcpu) {
-		if (!parse_u32(vcpu, &v) || v > INT32_MAX) {
+		if (parse_number(vcpu, INT32_MAX, &v)) {
 			pr_err("sdei: --vcpu %s: not a vCPU number", vcpu);
 			return 1;
 		}

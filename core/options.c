@@ -42,6 +42,21 @@ static int fail(char *err, size_t len, const char *fmt, ...)
 	return -EINVAL;
 }
 
+int parse_number(const char *str, uint64_t max, uint64_t *out)
+{
+	unsigned long long value;
+	char *end;
+
+	if (!str || *str < '0' || *str > '9')
+		return -EINVAL;
+	errno = 0;
+	value = strtoull(str, &end, 0);
+	if (*end || errno || value > max)
+		return -EINVAL;
+	*out = value;
+	return 0;
+}
+
 int parse_size(const char *str, uint64_t default_unit, uint64_t *out)
 {
 	unsigned long long value;

@@ -57,4 +57,10 @@ void run_options_usage(FILE *out);
  */
 int parse_size(const char *str, uint64_t default_unit, uint64_t *out);
 
+/*
+ * A number for a command's option: decimal, 0x hex or 0 octal, no sign or
+ * trailing text, at most @max. Returns 0 or -EINVAL.
+ */
+int parse_number(const char *str, uint64_t max, uint64_t *out);
+
 #endif

@@ -193,6 +193,28 @@ static void test_parse_size(void **state)
 	assert_int_equal(parse_size(NULL, MiB, &v), -EINVAL);
 }
 
+static void test_parse_number(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(parse_number("17", UINT32_MAX, &v), 0);
+	assert_int_equal(v, 17);
+	assert_int_equal(parse_number("0x40a08000", UINT64_MAX, &v), 0);
+	assert_int_equal(v, 0x40a08000);
+	assert_int_equal(parse_number("0xffffffffffffffff", UINT64_MAX, &v), 0);
+	assert_int_equal(v, UINT64_MAX);
+	assert_int_equal(parse_number("100000", 100000, &v), 0);
+	assert_int_equal(parse_number("100001", 100000, &v), -EINVAL);
+	assert_int_equal(parse_number("0x100000000", UINT32_MAX, &v), -EINVAL);
+	assert_int_equal(parse_number("0x10000000000000000", UINT64_MAX, &v), -EINVAL);
+	assert_int_equal(parse_number("-1", UINT64_MAX, &v), -EINVAL);
+	assert_int_equal(parse_number("zz", UINT64_MAX, &v), -EINVAL);
+	assert_int_equal(parse_number("12x", UINT64_MAX, &v), -EINVAL);
+	assert_int_equal(parse_number("", UINT64_MAX, &v), -EINVAL);
+	assert_int_equal(parse_number(NULL, UINT64_MAX, &v), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_every_bad_input_message),
 		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_parse_number),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
