@@ -136,7 +136,7 @@ $(BUILD)/guest/%.flat: tests/guest/%.S tests/guest/flat.lds tests/guest/uart.inc
 	$(Q)$(CC_TARGET) -nostdlib -static -Wl,--build-id=none -Wl,-T,tests/guest/flat.lds -o $(BUILD)/guest/$*.elf $<
 	$(Q)$(CROSS_COMPILE)objcopy -O binary $(BUILD)/guest/$*.elf $@
 
-$(BUILD)/guest/%.flat: tests/guest/%.c $(GUEST_RT) tests/guest/rt/rt.h tests/guest/flat.lds
+$(BUILD)/guest/%.flat: tests/guest/%.c $(GUEST_RT) $(wildcard tests/guest/*.h tests/guest/rt/*.h) tests/guest/flat.lds
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<
 	$(Q)$(CC_TARGET) $(GUEST_CFLAGS) -o $(BUILD)/guest/$*.elf $(GUEST_RT) $< $(wildcard tests/guest/$*_asm.S)

@@ -2,7 +2,7 @@
 /*
  * Firmware-first RAS, seen from the guest (lkvm run --ras --sdei, 1 vCPU).
  * The payload finds the error region in its device tree, then at each
- * "WAIT <step>" line the harness (tests/l1/mode-check.sh) acts:
+ * "WAIT <step>" line the harness (tests/l1/ras.sh) acts:
  *   serror    inject a corrected memory error, --notify serror
  *   sea       inject a recoverable memory error, --notify sea
  *   sdei      inject a corrected memory error, --notify sdei
@@ -14,19 +14,22 @@
  *             BUS_MCEERR_AO and notifies by SDEI; or, on a host without
  *             that module, signal event 2 to skip the step
  *   hwpoison  poison the page at HWPOISON_PA for real, then signal event 2
+ *   lkvmread  poison the page at TTBR1_TABLE_PA for real, then signal event 2
  *   storm     10,000 corrected errors while the handler acks, then event 2
  *   final     read the counters, then event 2
  * Every record is checked byte for byte against bytes this file writes
  * from the spec's layout tables, not from lkvm's encoder.
  */
-#include "rt/rt.h"
+#include "ras_region.h"
 
 #define SDEI(n)			(0xC4000020u + (n))
 #define EVENT_REGISTER		SDEI(0x01)
 #define EVENT_ENABLE		SDEI(0x02)
+#define EVENT_UNREGISTER	SDEI(0x07)
 #define PE_UNMASK		SDEI(0x0C)
+#define INVALID_PARAMETERS	(-2)
 
-/* Addresses the harness injects at; keep in step with mode-check.sh. */
+/* Addresses the harness injects at; keep in step with tests/l1/ras.sh. */
 #define SERROR_PA		0x40123000ull
 #define SEA_PA			0x40234000ull
 #define SDEI_PA1		0x40345000ull
@@ -34,147 +37,18 @@
 #define PROCESSOR_PA		0x40456000ull
 #define HWPOISON_PA		0x40800000ull
 #define AO_PA			0x40900000ull
+#define TTBR1_TABLE_PA		0x40a00000ull
 #define STORM_PA		0x40567000ull
 
-/* Sources in the region (ras/README.md). */
-#define SRC_SDEI_NORMAL		0
-#define SRC_SERROR		2
-#define SRC_SEA_VCPU0		3
-#define NR_SOURCES		4	/* with one vCPU */
+/* TTBR1 with T1SZ 25: the top 512 GiB of the address space. */
+#define HIGH_VA(pa)		(0xffffff8000000000ull | (pa))
+#define NR_SNAPSHOTS		8
 
-#define SEV_RECOVERABLE		0
-#define SEV_CORRECTED		2
-
-#define REC_MAX			256
-#define TIMESTAMP_AT		(20 + 64)
-
-static volatile uint64_t region;
 static volatile int serror_seen, sync_seen, skip_fault, crit_seen;
 static volatile uint64_t serror_esr, sync_esr, sync_far;
 static volatile int sdei_count, storm, storm_good, storm_bad, storm_multi;
-static volatile uint8_t snapshots[4][REC_MAX];
-
-static void put_le(uint8_t *p, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = v >> (8 * i);
-}
-
-static uint64_t get_le(const volatile uint8_t *p, int n)
-{
-	uint64_t v = 0;
-
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static volatile uint8_t *block(unsigned int src)
-{
-	return (volatile uint8_t *)get_le((volatile uint8_t *)region + 8 * src, 8);
-}
-
-/* What Linux's ghes_clear_estatus() does: block_status 0, then the ack. */
-static void ack(unsigned int src)
-{
-	volatile uint64_t *ack_reg = (volatile uint64_t *)(region + 8 * (NR_SOURCES + src));
-
-	*(volatile uint32_t *)block(src) = 0;
-	__asm__ volatile("dsb sy" ::: "memory");
-	*ack_reg = (*ack_reg & ~1ull) | 1;
-}
-
-/* Generic Error Status Block + one 0x0300 entry header, by the tables. */
-static unsigned int expect_header(uint8_t *e, const uint8_t guid[16], unsigned int sev,
-				  unsigned int payload)
-{
-	static const uint8_t zeros[REC_MAX];
-
-	for (int i = 0; i < REC_MAX; i++)
-		e[i] = zeros[i];
-	put_le(e + 0, (sev == SEV_CORRECTED ? 0x2 : 0x1) | 1 << 4, 4);
-	put_le(e + 12, 72 + payload, 4);
-	put_le(e + 16, sev, 4);
-	for (int i = 0; i < 16; i++)
-		e[20 + i] = guid[i];
-	put_le(e + 20 + 16, sev, 4);
-	put_le(e + 20 + 20, 0x0300, 2);
-	e[20 + 22] = 0x04;			/* timestamp valid */
-	e[20 + 23] = 0x01;			/* primary */
-	put_le(e + 20 + 24, payload, 4);
-	return 20 + 72 + payload;
-}
-
-static unsigned int expect_memory(uint8_t *e, uint64_t pa, unsigned int sev, bool poison)
-{
-	static const uint8_t mem_guid[16] = {
-		0x14, 0x11, 0xbc, 0xa5, 0x64, 0x6f, 0xde, 0x4e,
-		0xb8, 0x63, 0x3e, 0x83, 0xed, 0x7c, 0x83, 0xb1,
-	};
-	unsigned int len = expect_header(e, mem_guid, sev, 80);
-	uint8_t *s = e + 92;
-
-	/* PA, PA mask, error type valid; error status too for poison */
-	put_le(s + 0, poison ? 0x4007 : 0x4006, 8);
-	put_le(s + 8, poison ? 26 << 8 : 0, 8);	/* read of poisoned data */
-	put_le(s + 16, pa, 8);
-	put_le(s + 24, ~0xfffull, 8);
-	s[72] = poison ? 0 : sev == SEV_CORRECTED ? 2 : 3;
-	return len;
-}
-
-static unsigned int expect_processor(uint8_t *e, uint64_t mpidr, uint64_t midr,
-				     unsigned int sev, uint64_t pa)
-{
-	static const uint8_t arm_guid[16] = {
-		0x16, 0x3d, 0x9e, 0xe1, 0x11, 0xbc, 0xe4, 0x11,
-		0x9c, 0xaa, 0xc2, 0x05, 0x1d, 0x5d, 0x46, 0xb0,
-	};
-	unsigned int len = expect_header(e, arm_guid, sev, 72);
-	uint8_t *s = e + 92;
-
-	put_le(s + 0, 0x5, 4);		/* MPIDR, running state valid */
-	put_le(s + 4, 1, 2);		/* one error information structure */
-	put_le(s + 8, 72, 4);		/* section length */
-	put_le(s + 16, mpidr, 8);
-	put_le(s + 24, midr, 8);
-	put_le(s + 32, 1, 4);		/* running */
-	s[41] = 32;			/* error info: length */
-	put_le(s + 42, 0x12, 2);	/* flags, PA valid */
-	s[44] = 0x02;			/* cache error */
-	s[47] = 0x03;			/* first, last */
-	put_le(s + 64, pa, 8);
-	return len;
-}
-
-static bool bcd_ok(uint8_t v)
-{
-	return (v >> 4) <= 9 && (v & 0xf) <= 9;
-}
-
-/* Byte for byte, except the timestamp: BCD, imprecise, 20th+ century. */
-static bool same_record(const volatile uint8_t *got, const uint8_t *want,
-			unsigned int len, const char *what)
-{
-	for (unsigned int i = 0; i < len; i++) {
-		if (i >= TIMESTAMP_AT && i < TIMESTAMP_AT + 8) {
-			if ((i == TIMESTAMP_AT + 3 && got[i] > 1) || !bcd_ok(got[i]))
-				return check(false, what);
-			continue;
-		}
-		if (got[i] != want[i]) {
-			puts("# byte ");
-			put_dec(i);
-			puts(": got ");
-			put_hex(got[i]);
-			puts(", want ");
-			put_hex(want[i]);
-			puts("\n");
-			return check(false, what);
-		}
-	}
-	return check(got[TIMESTAMP_AT + 7] == 0x20, what);
-}
+static volatile uint8_t snapshots[NR_SNAPSHOTS][REC_MAX];
+static uint64_t identity_map[512] __attribute__((aligned(4096)));
 
 void exception_handler(uint64_t kind, uint64_t counter)
 {
@@ -220,7 +94,7 @@ uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc, uint64_t pstate
 	}
 	if (storm) {
 		storm_record();
-	} else if (sdei_count < 4) {
+	} else if (sdei_count < NR_SNAPSHOTS) {
 		for (int i = 0; i < REC_MAX; i++)
 			snapshots[sdei_count][i] = block(SRC_SDEI_NORMAL)[i];
 		if (sdei_count == 0) {
@@ -234,23 +108,40 @@ uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc, uint64_t pstate
 	return 0;
 }
 
-static void check_layout(void)
-{
-	bool ok = true;
-
-	for (unsigned int i = 0; i < NR_SOURCES; i++) {
-		ok &= (uint64_t)block(i) == region + 4096 * (i + 1);
-		ok &= get_le((volatile uint8_t *)region + 8 * (NR_SOURCES + i), 8) == 1;
-		ok &= get_le(block(i), 4) == 0;
-	}
-	check(ok, "each source's slot points at its block, ack reads 1, block empty");
-}
-
 static int64_t sdei_register(uint32_t event)
 {
 	int64_t ret = hvc(EVENT_REGISTER, event, (uint64_t)sdei_entry, event, 0, 0);
 
 	return ret ?: hvc(EVENT_ENABLE, event, 0, 0, 0, 0);
+}
+
+/*
+ * MMU on: TTBR0 maps the first two GiB by identity (devices, then RAM);
+ * TTBR1's one table, at TTBR1_TABLE_PA, maps RAM's GiB at HIGH_VA. The
+ * payload never uses a TTBR1 address itself, so once that table is
+ * poisoned only lkvm reads it, when it walks an SDEI entry point.
+ */
+static void two_halves_mmu_on(void)
+{
+	volatile uint64_t *high = (volatile uint64_t *)TTBR1_TABLE_PA;
+
+	identity_map[0] = 0x00000000ull | 1 << 10 | 0 << 2 | 1;	/* AF, Device, block */
+	identity_map[1] = 0x40000000ull | 1 << 10 | 3 << 8 | 1 << 2 | 1;	/* AF, inner shareable, Normal */
+	for (int i = 0; i < 512; i++)
+		high[i] = i == 1 ? identity_map[1] : 0;
+	/* T0SZ = T1SZ = 25 (39 bits, from level 1), 4K granules, WBWA inner
+	 * shareable walks, 40-bit IPS. */
+	mmu_on(25 | 1 << 8 | 1 << 10 | 3 << 12 |
+	       25ull << 16 | 1ull << 24 | 1ull << 26 | 3ull << 28 | 2ull << 30 | 2ull << 32,
+	       (uint64_t)identity_map, TTBR1_TABLE_PA);
+}
+
+static bool page_is_zero(uint64_t pa)
+{
+	for (int i = 0; i < 512; i++)
+		if (((volatile uint64_t *)pa)[i])
+			return false;
+	return true;
 }
 
 static void wait_crit(void)
@@ -264,13 +155,14 @@ void main(void)
 	uint8_t want[REC_MAX];
 	uint64_t midr;
 	unsigned int len;
+	int before;
 
 	puts("ras test\n");
-	region = dt_node_address("ras-errors@");
-	if (!check(region != 0, "the DT reserves ras-errors@..."))
+	if (!check(find_region(), "the DT reserves ras-errors@..."))
 		return;
 	check(region >= 0x40000000 && region % 0x10000 == 0, "the region is RAM, 64 KiB aligned");
-	check_layout();
+	check_eq(nr_sources, 4, "four error sources: SDEI 16 and 17, SError, vCPU 0's SEA");
+	check(layout_ok(), "each source's slot points at its block, ack reads 1, block empty");
 	__asm__ volatile("msr vbar_el1, %0; isb" :: "r"(vectors));
 	check_eq(sdei_register(16), 0, "REGISTER and ENABLE shared event 16");
 	check_eq(sdei_register(2), 0, "REGISTER and ENABLE critical event 2");
@@ -289,8 +181,8 @@ void main(void)
 	check(wait_for(&sync_seen), "a synchronous external abort arrived");
 	check_eq(sync_esr, 0x96000410, "ESR_EL1: data abort, current EL, FnV, external abort");
 	len = expect_memory(want, SEA_PA, SEV_RECOVERABLE, false);
-	same_record(block(SRC_SEA_VCPU0), want, len, "the SEA source's record, byte for byte");
-	ack(SRC_SEA_VCPU0);
+	same_record(block(SRC_SEA(0)), want, len, "the SEA source's record, byte for byte");
+	ack(SRC_SEA(0));
 
 	puts("WAIT sdei\n");
 	check(wait_count(&sdei_count, 2), "SDEI event 16 ran twice: the queued record came after the ack");
@@ -330,8 +222,30 @@ void main(void)
 	check_eq(sync_esr & (1 << 10), 0, "FnV clear: FAR holds the address");
 	check_eq(sync_far, HWPOISON_PA, "FAR_EL1 is the poisoned address");
 	len = expect_memory(want, HWPOISON_PA, SEV_RECOVERABLE, true);
-	same_record(block(SRC_SEA_VCPU0), want, len, "the host poison record, byte for byte");
-	ack(SRC_SEA_VCPU0);
+	same_record(block(SRC_SEA(0)), want, len, "the host poison record, byte for byte");
+	ack(SRC_SEA(0));
+
+	/*
+	 * lkvm's own read of poisoned guest RAM: the harness poisons the
+	 * TTBR1 table, then an SDEI entry point in TTBR1's range makes lkvm
+	 * walk it. lkvm must survive, see zeros (so refuse the entry point),
+	 * report the page, and leave a zero page in its place. The MMU stays
+	 * on for the rest.
+	 */
+	two_halves_mmu_on();
+	check_eq(hvc(EVENT_REGISTER, 0, HIGH_VA((uint64_t)sdei_entry), 0, 0, 0), 0,
+		 "REGISTER with an entry point lkvm finds through the TTBR1 table");
+	check_eq(hvc(EVENT_UNREGISTER, 0, 0, 0, 0, 0), 0, "UNREGISTER it again");
+	before = sdei_count;
+	puts("WAIT lkvmread\n");
+	wait_crit();
+	check_eq(hvc(EVENT_REGISTER, 0, HIGH_VA((uint64_t)sdei_entry), 0, 0, 0),
+		 INVALID_PARAMETERS, "with that table poisoned, lkvm's walk reads zeros and refuses it");
+	check(wait_count(&sdei_count, before + 1), "SDEI event 16 ran for the page lkvm read");
+	len = expect_memory(want, TTBR1_TABLE_PA, SEV_RECOVERABLE, true);
+	same_record(snapshots[before], want, len,
+		    "the record of lkvm's own read of poison, byte for byte");
+	check(page_is_zero(TTBR1_TABLE_PA), "the poisoned page now reads as zeros");
 
 	storm = 1;
 	sdei_count = 0;

@@ -11,7 +11,7 @@
  *                             time between two handler entries while records
  *                             wait in the queue: one record's delivery cycle
  */
-#include "rt/rt.h"
+#include "ras_region.h"
 
 #define ITERATIONS	1000
 #define SAMPLES		15
@@ -19,31 +19,19 @@
 #define SDEI_ENABLE	0xC4000022u
 #define SDEI_PE_UNMASK	0xC400002Cu
 #define UART_LSR	((volatile uint8_t *)0x01000005)
-#define NR_SOURCES	4	/* one vCPU */
 
 extern char bench_sdei_entry[];
 
 static uint64_t ticks[ITERATIONS];
-static uint64_t region;
 static volatile uint64_t stamp;
 static volatile int seen, storm, storm_stop;
 static volatile uint64_t storm_n, storm_last;
 static unsigned int nr_deltas;
 
-static void ack(unsigned int src)
-{
-	volatile uint64_t *slot = (volatile uint64_t *)(region + 8 * src);
-	volatile uint64_t *ack_reg = (volatile uint64_t *)(region + 8 * (NR_SOURCES + src));
-
-	*(volatile uint32_t *)*slot = 0;
-	__asm__ volatile("dsb sy" ::: "memory");
-	*ack_reg = 1;
-}
-
 void exception_handler(uint64_t kind, uint64_t counter)
 {
 	stamp = counter;
-	ack(kind == 7 ? 2 : 3);		/* SError source, vCPU 0's SEA source */
+	ack(kind == 7 ? SRC_SERROR : SRC_SEA(0));
 	seen = 1;
 }
 
@@ -62,7 +50,7 @@ void sdei_stamp(uint64_t event, uint64_t counter)
 		stamp = counter;
 		seen = 1;
 	}
-	ack(0);
+	ack(SRC_SDEI_NORMAL);
 }
 
 static void sample(const char *kind)
@@ -91,8 +79,7 @@ void main(void)
 	uint64_t freq;
 
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
-	region = dt_node_address("ras-errors@");
-	if (!region ||
+	if (!find_region() ||
 	    hvc(SDEI_REGISTER, 16, (uint64_t)bench_sdei_entry, 0, 0, 0) ||
 	    hvc(SDEI_ENABLE, 16, 0, 0, 0, 0) ||
 	    hvc(SDEI_REGISTER, 2, (uint64_t)bench_sdei_entry, 0, 0, 0) ||

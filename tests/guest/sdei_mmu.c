@@ -29,36 +29,20 @@ uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc,
 	return 0;
 }
 
-static void mmu_on(void)
+/* An identity map: the first GiB Device, RAM's GiB Normal, nothing above. */
+static void identity_mmu_on(void)
 {
-	uint64_t tcr, sctlr;
-
 	level1[0] = 0x00000000ULL | 1 << 10 | 0 << 2 | 1;	/* AF, Device, block */
 	level1[1] = 0x40000000ULL | 1 << 10 | 3 << 8 | 1 << 2 | 1;	/* AF, inner shareable, Normal */
 	/* T0SZ 25 (39 bits, from level 1), WBWA inner/outer, inner shareable,
 	 * 4K, TTBR1 walks off, 40-bit IPS. */
-	tcr = 25 | 1 << 8 | 1 << 10 | 3 << 12 | 1ULL << 23 | 2ULL << 32;
-	__asm__ volatile(
-		"msr mair_el1, %1\n"
-		"msr tcr_el1, %2\n"
-		"msr ttbr0_el1, %3\n"
-		"isb\n"
-		"tlbi vmalle1\n"
-		"dsb nsh\n"
-		"isb\n"
-		"mrs %0, sctlr_el1\n"
-		"orr %0, %0, #1\n"		/* M */
-		"orr %0, %0, #(1 << 2)\n"	/* C */
-		"orr %0, %0, #(1 << 12)\n"	/* I */
-		"msr sctlr_el1, %0\n"
-		"isb\n"
-		: "=&r"(sctlr) : "r"(0xff00ULL), "r"(tcr), "r"(level1) : "memory");
+	mmu_on(25 | 1 << 8 | 1 << 10 | 3 << 12 | 1ULL << 23 | 2ULL << 32, (uint64_t)level1, 0);
 }
 
 void main(void)
 {
 	puts("sdei with the MMU on\n");
-	mmu_on();
+	identity_mmu_on();
 	puts("# MMU on\n");
 	check_eq(hvc(SDEI_REGISTER, 0, 0x80000000, 0, 0, 0), INVALID_PARAMETERS,
 		 "REGISTER with an unmapped entry point is invalid");

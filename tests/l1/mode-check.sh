@@ -224,6 +224,7 @@ fi
 
 ras_cli_checks
 ras_payload_checks "ras"
+ras_smp_checks "ras, 2 vCPUs"
 ras_linux_checks "ras, Linux guest"
 
 lkvm_run gz -k $KZ -i $I -c 1 -m 256 -p "quiet lkvmtest.action=reboot"

@@ -15,5 +15,6 @@ else
 	not_ok "7.3 host: --ras enables KVM_CAP_ARM_SEA_TO_USER" /tmp/seacap.err
 fi
 ras_payload_checks "7.3 host: ras"
+ras_smp_checks "7.3 host: ras, 2 vCPUs"
 ras_linux_checks "7.3 host: ras, Linux guest"
 tap_done

@@ -62,6 +62,9 @@ ras_payload_checks() {
 		wait_line /tmp/ras.out "WAIT hwpoison" &&
 			rs --hwpoison --gpa 0x40800000 > /tmp/ras.poison 2>&1
 		lkvm sdei --name ras --signal 2 --vcpu 0
+		wait_line /tmp/ras.out "WAIT lkvmread" &&
+			rs --hwpoison --gpa 0x40a00000 > /tmp/ras.poison2 2>&1
+		lkvm sdei --name ras --signal 2 --vcpu 0
 		wait_line /tmp/ras.out "WAIT storm" && {
 			i=0
 			while [ $i -lt 100 ]; do
@@ -101,6 +104,11 @@ ras_payload_checks() {
 	grep -q 'ras: host memory error: guest page 0x40800000 (4096 bytes) is poisoned' /tmp/ras.err &&
 		ok "$pfx: lkvm caught the SIGBUS of the guest's access and named the guest page" ||
 		not_ok "$pfx: lkvm caught the SIGBUS of the guest's access and named the guest page" /tmp/ras.err
+	grep -q "ras: lkvm read poisoned guest memory at 0x[0-9a-f]*; the page now reads as zeros" /tmp/ras.err &&
+		grep -q 'ras: host memory error: guest page 0x40a00000 (4096 bytes) is poisoned' /tmp/ras.err &&
+		ok "$pfx: lkvm survived its own read of a poisoned guest page and named the guest page" ||
+		not_ok "$pfx: lkvm survived its own read of a poisoned guest page and named the guest page" \
+			/tmp/ras.err /tmp/ras.poison2
 	if [ -e $ROOT/lib/hwpoison-inject.ko ]; then
 		grep -q 'ras: host memory error: guest page 0x40900000 (4096 bytes) is poisoned' /tmp/ras.err &&
 			ok "$pfx: lkvm caught BUS_MCEERR_AO for poison the host found in guest RAM" ||
@@ -111,8 +119,9 @@ ras_payload_checks() {
 	handled=$(tr -d '\r' < /tmp/ras.out | sed -n 's/^STORM handled \([0-9]*\) .*/\1/p')
 	echo "#   storm: received $1 delivered $2 queued $3 dropped $4 acked $5; guest handled $handled"
 	# The storm's 10,000 come after the SDEI records of the earlier steps:
-	# three, and the background poison's where the host could make one.
-	early=$((3 + $(grep -c 'ras: host memory error: guest page 0x40900000' /tmp/ras.err)))
+	# three, lkvm's own read of poison, and the background poison's where
+	# the host could make one.
+	early=$((4 + $(grep -c 'ras: host memory error: guest page 0x40900000' /tmp/ras.err)))
 	if [ "$1" = $((10000 + early)) ] && [ $(($2 + $3 + $4)) = "$1" ] && [ "$3" = 0 ] &&
 	   [ "$handled" = $(($2 - early)) ] && [ "$5" = "$2" ]; then
 		ok "$pfx: storm of 10,000: received = delivered + queued + dropped, all delivered were handled and acked"
@@ -131,6 +140,34 @@ ras_payload_checks() {
 		ras_expect /tmp/ras.e1 '^lkvm: --vcpu 3: the VM has vCPUs 0 to 0$' \
 			"$pfx: then the VM still answers: --inject --vcpu 3 on a 1-vCPU VM is refused" ||
 		not_ok "$pfx: then the VM still answers: --inject --vcpu 3 on a 1-vCPU VM is refused" /tmp/ras.e1
+}
+
+# ras_smp_checks PREFIX: tests/guest/ras_smp.c on 2 vCPUs; errors aimed at
+# one vCPU reach that vCPU only.
+ras_smp_checks() {
+	pfx=$1
+	export HOME=/tmp/home
+	mkdir -p $HOME
+	lkvm run -k $P/ras_smp.flat -c 2 -m 64 --ras --name rassmp </dev/null >/tmp/rassmp.out 2>/tmp/rassmp.err &
+	vm_pid=$!
+	{
+		wait_line /tmp/rassmp.out "WAIT sea1" &&
+			lkvm ras --name rassmp --inject memory --gpa 0x40610000 --notify sea --vcpu 1 > /tmp/rassmp.sea1
+		wait_line /tmp/rassmp.out "WAIT serror1" &&
+			lkvm ras --name rassmp --inject memory --gpa 0x40620000 --severity corrected \
+				--notify serror --vcpu 1
+		wait_line /tmp/rassmp.out "WAIT processor1" &&
+			lkvm ras --name rassmp --inject processor --gpa 0x40630000 --notify sea --vcpu 1
+		wait_line /tmp/rassmp.out "WAIT sea0" &&
+			lkvm ras --name rassmp --inject memory --gpa 0x40640000 --notify sea --vcpu 0
+	} > /tmp/rassmp.cmds 2>&1
+	wait $vm_pid
+	status=$?
+	guest_checks rassmp "$pfx"
+	[ "$status" = 0 ] && ok "$pfx: lkvm exits 0" ||
+		not_ok "$pfx: lkvm exits 0 (got $status)" /tmp/rassmp.err /tmp/rassmp.cmds
+	ras_expect /tmp/rassmp.sea1 '^recoverable error written to source 4 \(sea vcpu 1\); notified by sea$' \
+		"$pfx: lkvm ras --inject --vcpu 1 names vCPU 1's SEA source"
 }
 
 # alive_count: how many L2-ALIVE lines the Linux guest has printed.

@@ -112,6 +112,28 @@ int64_t start_cpu(unsigned int cpu)
 	return hvc(PSCI_CPU_ON, cpu, (uint64_t)secondary_entry, cpu, 0, 0);
 }
 
+void mmu_on(uint64_t tcr, uint64_t ttbr0, uint64_t ttbr1)
+{
+	uint64_t sctlr;
+
+	__asm__ volatile(
+		"msr mair_el1, %1\n"
+		"msr tcr_el1, %2\n"
+		"msr ttbr0_el1, %3\n"
+		"msr ttbr1_el1, %4\n"
+		"isb\n"
+		"tlbi vmalle1\n"
+		"dsb nsh\n"
+		"isb\n"
+		"mrs %0, sctlr_el1\n"
+		"orr %0, %0, #1\n"		/* M */
+		"orr %0, %0, #(1 << 2)\n"	/* C */
+		"orr %0, %0, #(1 << 12)\n"	/* I */
+		"msr sctlr_el1, %0\n"
+		"isb\n"
+		: "=&r"(sctlr) : "r"(0xff00ull), "r"(tcr), "r"(ttbr0), "r"(ttbr1) : "memory");
+}
+
 uint64_t counter_now(void)
 {
 	uint64_t t;

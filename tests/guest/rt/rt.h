@@ -68,6 +68,15 @@ void exception_handler(uint64_t kind, uint64_t counter);
 /* Report an exception the payload did not expect, as a FAIL, and stop. */
 void unexpected_exception(uint64_t kind) __attribute__((noreturn));
 
+/*
+ * The MMU, for payloads that want it on: MAIR_EL1 gets attribute 0 Device
+ * nGnRnE and 1 Normal write-back (descriptor AttrIndx 0 and 1); mmu_on()
+ * loads @tcr and both table bases, invalidates the TLB, then sets
+ * SCTLR_EL1.M, C and I. It stays on: turning it off again would need the
+ * caches cleaned first.
+ */
+void mmu_on(uint64_t tcr, uint64_t ttbr0, uint64_t ttbr1);
+
 /* x0 as lkvm started CPU 0 with: the DTB's address. */
 extern uint64_t boot_x0;
 
