@@ -6,5 +6,9 @@
 int cmd_run(int argc, char *argv[]);
 int cmd_sdei(int argc, char *argv[]);
 int cmd_ras(int argc, char *argv[]);
+int cmd_list(int argc, char *argv[]);
+int cmd_stop(int argc, char *argv[]);
+int cmd_pause(int argc, char *argv[]);
+int cmd_resume(int argc, char *argv[]);
 
 #endif

@@ -27,6 +27,10 @@ static int cmd_help(int argc, char *argv[]);
 
 static const struct command commands[] = {
 	{ "run", "Start a virtual machine", cmd_run },
+	{ "list", "List the running virtual machines", cmd_list },
+	{ "stop", "Stop a running virtual machine", cmd_stop },
+	{ "pause", "Pause a running virtual machine", cmd_pause },
+	{ "resume", "Resume a paused virtual machine", cmd_resume },
 	{ "sdei", "Signal an SDEI event to a running VM, or show its SDEI state", cmd_sdei },
 	{ "ras", "Inject a hardware error into a running VM, show its RAS state, decode a record", cmd_ras },
 	{ "version", "Print the version of lkvm", cmd_version },

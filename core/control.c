@@ -35,14 +35,25 @@ struct ctl_conn {
 	} msg;
 };
 
-int control_socket_path(const char *name, char *buf, size_t len)
+int control_dir(char *buf, size_t len)
 {
 	const char *home = getenv("HOME");
 	int n;
 
 	if (!home || !*home)
 		home = "/tmp";
-	n = snprintf(buf, len, "%s/.lkvm/%s.sock", home, name);
+	n = snprintf(buf, len, "%s/.lkvm", home);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int control_socket_path(const char *name, char *buf, size_t len)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int n;
+
+	if (control_dir(dir, sizeof(dir)))
+		return -ENAMETOOLONG;
+	n = snprintf(buf, len, "%s/%s.sock", dir, name);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
@@ -131,17 +142,50 @@ static int handle_ras(struct vm *vm, struct ctl_conn *conn, char *text)
 	}
 }
 
+static int handle_vm(struct vm *vm, uint32_t type, char *text)
+{
+	switch (type) {
+	case CTL_VM_INFO:
+		snprintf(text, CTL_MAX_REPLY, "%d %s %u %llu\n", (int)getpid(),
+			 vcpus_paused(vm) ? "paused" : "running", vm->nr_cpus,
+			 (unsigned long long)(vm->ram_size >> 20));
+		return 0;
+	case CTL_VM_STOP:
+		pr_info("lkvm stop: stopping the guest");
+		vm_request_stop(vm, 0);
+		return 0;
+	case CTL_VM_PAUSE:
+		if (vcpus_pause(vm)) {
+			snprintf(text, CTL_MAX_REPLY,
+				 "pause: the vCPUs of VM '%s' did not stop within seconds; it runs on",
+				 vm->name);
+			return ETIMEDOUT;
+		}
+		pr_info("lkvm pause: the guest is paused");
+		snprintf(text, CTL_MAX_REPLY, "VM '%s' is paused\n", vm->name);
+		return 0;
+	default:
+		vcpus_resume(vm);
+		pr_info("lkvm resume: the guest runs again");
+		snprintf(text, CTL_MAX_REPLY, "VM '%s' is running\n", vm->name);
+		return 0;
+	}
+}
+
 static void handle_request(struct ctl_conn *conn)
 {
 	struct vm *vm = conn->vm;
+	uint32_t type = conn->msg.hdr.type;
 	char *text = malloc(CTL_MAX_REPLY);
 	int status;
 
 	if (!text)
 		return;
 	text[0] = '\0';
-	if (conn->msg.hdr.type == CTL_SDEI_SIGNAL || conn->msg.hdr.type == CTL_SDEI_STATUS)
+	if (type == CTL_SDEI_SIGNAL || type == CTL_SDEI_STATUS)
 		status = handle_sdei(vm, conn, text);
+	else if (type >= CTL_VM_INFO)
+		status = handle_vm(vm, type, text);
 	else
 		status = handle_ras(vm, conn, text);
 	if (reply(conn, status, text))
@@ -157,6 +201,10 @@ static bool well_formed(const struct ctl_header *hdr)
 		return hdr->len == sizeof(struct ctl_sdei_signal);
 	case CTL_SDEI_STATUS:
 	case CTL_RAS_STATUS:
+	case CTL_VM_INFO:
+	case CTL_VM_STOP:
+	case CTL_VM_PAUSE:
+	case CTL_VM_RESUME:
 		return hdr->len == 0;
 	case CTL_RAS_INJECT:
 		return hdr->len == sizeof(struct ctl_ras_inject);
@@ -220,15 +268,17 @@ static void on_listen(struct ioloop *loop, void *opaque)
 	vm->ctl_connections++;
 }
 
-/* Is a VM answering on @addr? Tells a live socket from a dead VM's. */
-static bool socket_alive(const struct sockaddr_un *addr)
+/* Is a VM answering on @path? Tells a live socket from a dead VM's. */
+bool control_socket_alive(const char *path)
 {
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	bool alive;
 
 	if (fd < 0)
 		return false;
-	alive = !connect(fd, (const struct sockaddr *)addr, sizeof(*addr));
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	alive = !connect(fd, (const struct sockaddr *)&addr, sizeof(addr));
 	close(fd);
 	return alive;
 }
@@ -244,41 +294,65 @@ static int no_socket(struct vm *vm, const char *what, const char *path)
 	return 0;
 }
 
+/*
+ * Give the listening socket at @private the VM's name. link() never
+ * replaces, so of two VMs started with one name only one gets it, and a
+ * socket found under a VM's name is always listening unless its VM died.
+ */
+static int publish(struct vm *vm, const char *private, const char *public)
+{
+	for (int tries = 0; tries < 2; tries++) {
+		if (!link(private, public))
+			return 0;
+		if (errno != EEXIST)
+			return no_socket(vm, "cannot create", public);
+		if (control_socket_alive(public)) {
+			pr_err("--name %s: a VM of that name is already running (%s)",
+			       vm->name, public);
+			return -EADDRINUSE;
+		}
+		unlink(public);		/* a dead VM's */
+	}
+	return no_socket(vm, "cannot create", public);
+}
+
 int control_start(struct vm *vm)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char *slash;
+	char dir[sizeof(addr.sun_path)];
 	mode_t mask;
-	int ret;
+	int ret, n;
 
-	if (control_socket_path(vm->name, addr.sun_path, sizeof(addr.sun_path))) {
+	if (control_dir(dir, sizeof(dir)) ||
+	    control_socket_path(vm->name, vm->ctl_path, sizeof(vm->ctl_path))) {
 		pr_err("--name %s: the control socket path is too long", vm->name);
 		return -ENAMETOOLONG;
 	}
-	slash = strrchr(addr.sun_path, '/');
-	*slash = '\0';
-	if (mkdir(addr.sun_path, 0700) && errno != EEXIST)
-		return no_socket(vm, "cannot create", addr.sun_path);
-	*slash = '/';
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return no_socket(vm, "cannot create", dir);
+	/* Listen under a private name first; `lkvm list` skips dot files. */
+	n = snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/.%d.sock", dir, (int)getpid());
+	if (n < 0 || (size_t)n >= sizeof(addr.sun_path)) {
+		pr_err("--name %s: the control socket path is too long", vm->name);
+		return -ENAMETOOLONG;
+	}
+	unlink(addr.sun_path);
 	vm->ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (vm->ctl_fd < 0)
 		return no_socket(vm, "cannot open", "a socket");
 	mask = umask(0177);
 	ret = bind(vm->ctl_fd, (struct sockaddr *)&addr, sizeof(addr));
-	if (ret && errno == EADDRINUSE) {
-		if (socket_alive(&addr)) {
-			umask(mask);
-			pr_err("--name %s: a VM of that name is already running (%s)",
-			       vm->name, addr.sun_path);
-			return -EADDRINUSE;
-		}
-		unlink(addr.sun_path);
-		ret = bind(vm->ctl_fd, (struct sockaddr *)&addr, sizeof(addr));
-	}
 	umask(mask);
-	if (ret || listen(vm->ctl_fd, 8))
+	if (ret || listen(vm->ctl_fd, 8)) {
+		unlink(addr.sun_path);
 		return no_socket(vm, "cannot listen on", addr.sun_path);
-	snprintf(vm->ctl_path, sizeof(vm->ctl_path), "%s", addr.sun_path);
+	}
+	ret = publish(vm, addr.sun_path, vm->ctl_path);
+	unlink(addr.sun_path);
+	if (ret || vm->ctl_fd < 0) {
+		vm->ctl_path[0] = '\0';
+		return ret;
+	}
 	return ioloop_watch(&vm->loop, vm->ctl_fd, on_listen, vm);
 }
 
@@ -292,40 +366,59 @@ void control_stop(struct vm *vm)
 	vm->ctl_fd = -1;
 }
 
-int control_request(const char *name, uint32_t type, const void *payload,
-		    uint32_t len)
+int control_exchange(const char *path, uint32_t type, const void *payload,
+		     uint32_t len, char **reply)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	struct ctl_header hdr = { CTL_MAGIC, type, len };
 	char *text = NULL;
-	int fd, ret = 1;
+	int fd, ret;
 
-	if (control_socket_path(name, addr.sun_path, sizeof(addr.sun_path))) {
-		pr_err("--name %s: name too long", name);
-		return 1;
-	}
+	*reply = NULL;
+	if (snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path) >= (int)sizeof(addr.sun_path))
+		return -ENAMETOOLONG;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
-		pr_err("--name %s: no VM of that name is running (%s: %s)", name,
-		       addr.sun_path, strerror(errno));
-		goto out;
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		ret = -errno;
+		close(fd);
+		return ret;
 	}
 	if (write_full(fd, &hdr, sizeof(hdr)) || write_full(fd, payload, len) ||
 	    read_full(fd, &hdr, sizeof(hdr)) || hdr.magic != CTL_MAGIC ||
 	    hdr.len > CTL_MAX_REPLY || !(text = calloc(1, hdr.len + 1)) ||
 	    read_full(fd, text, hdr.len)) {
-		pr_err("--name %s: the VM did not answer", name);
-		goto out;
-	}
-	if (hdr.type) {
-		pr_err("%s", text);
-	} else {
-		fputs(text, stdout);
-		ret = 0;
-	}
-out:
-	free(text);
-	if (fd >= 0)
+		free(text);
 		close(fd);
-	return ret;
+		return -EPROTO;
+	}
+	close(fd);
+	*reply = text;
+	return hdr.type;
+}
+
+int control_request(const char *name, uint32_t type, const void *payload,
+		    uint32_t len)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *text;
+	int ret;
+
+	if (control_socket_path(name, path, sizeof(path))) {
+		pr_err("--name %s: name too long", name);
+		return 1;
+	}
+	ret = control_exchange(path, type, payload, len, &text);
+	if (ret == -EPROTO)
+		pr_err("--name %s: the VM did not answer", name);
+	else if (ret < 0)
+		pr_err("--name %s: no VM of that name is running (%s: %s)", name, path,
+		       strerror(-ret));
+	else if (ret)
+		pr_err("%s", text);
+	else
+		fputs(text, stdout);
+	free(text);
+	return ret ? 1 : 0;
 }

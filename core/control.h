@@ -2,13 +2,17 @@
 #ifndef LKVM_CORE_CONTROL_H
 #define LKVM_CORE_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct vm;
 
-/* $HOME/.lkvm/NAME.sock into @buf; -ENAMETOOLONG if it does not fit. */
+/* $HOME/.lkvm, and $HOME/.lkvm/NAME.sock; -ENAMETOOLONG if it does not fit. */
+int control_dir(char *buf, size_t len);
 int control_socket_path(const char *name, char *buf, size_t len);
+/* Does a VM answer on the socket at @path? */
+bool control_socket_alive(const char *path);
 
 /*
  * Listen on the VM's socket, served by the I/O thread. Refuses a name a
@@ -17,6 +21,13 @@ int control_socket_path(const char *name, char *buf, size_t len);
 int control_start(struct vm *vm);
 void control_stop(struct vm *vm);
 
+/*
+ * Client side: one request to the socket at @path. Returns the VM's status
+ * (0 or a positive errno) with its text in *@reply (to free), or a negative
+ * errno: cannot connect, or -EPROTO when the VM did not answer.
+ */
+int control_exchange(const char *path, uint32_t type, const void *payload,
+		     uint32_t len, char **reply);
 /* Client side: send one request, print the reply; returns the exit status. */
 int control_request(const char *name, uint32_t type, const void *payload,
 		    uint32_t len);

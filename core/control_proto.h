@@ -20,6 +20,10 @@ enum ctl_type {
 	CTL_RAS_INJECT = 3,	/* struct ctl_ras_inject */
 	CTL_RAS_STATUS = 4,	/* no payload */
 	CTL_RAS_POISON = 5,	/* struct ctl_ras_poison */
+	CTL_VM_INFO = 6,	/* no payload; reply "PID STATE VCPUS MEM_MIB\n" */
+	CTL_VM_STOP = 7,	/* no payload */
+	CTL_VM_PAUSE = 8,	/* no payload */
+	CTL_VM_RESUME = 9,	/* no payload */
 };
 
 struct ctl_header {

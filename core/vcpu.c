@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 
 #include "arm64/kvm_arm64.h"
 #include "arm64/kvm_uapi.h"
@@ -20,6 +21,7 @@
 #include "core/vm.h"
 
 #define SIG_KICK SIGUSR1
+#define PAUSE_TIMEOUT_S	5
 
 static const char *const exit_names[] = {
 	[KVM_EXIT_UNKNOWN] = "UNKNOWN",
@@ -188,20 +190,34 @@ static void consume_kick(void)
 		;
 }
 
-static void *vcpu_thread(void *arg)
+/* Between two KVM_RUNs: wait out a pause; false once the VM is stopping. */
+static bool vcpu_may_run(struct vm *vm)
 {
-	struct vcpu *vcpu = arg;
+	bool run;
+
+	pthread_mutex_lock(&vm->state_lock);
+	if (vm->paused && !vm->stopping) {
+		vm->vcpus_parked++;
+		pthread_cond_broadcast(&vm->state_cond);
+		while (vm->paused && !vm->stopping)
+			pthread_cond_wait(&vm->state_cond, &vm->state_lock);
+		vm->vcpus_parked--;
+	}
+	run = !vm->stopping;
+	pthread_mutex_unlock(&vm->state_lock);
+	return run;
+}
+
+static void vcpu_loop(struct vcpu *vcpu)
+{
 	struct vm *vm = vcpu->vm;
-	char name[16];
 	int ret;
 
-	snprintf(name, sizeof(name), "lkvm-vcpu-%u", vcpu->id);
-	pthread_setname_np(pthread_self(), name);
 	if (allow_kick_in_guest(vcpu)) {
 		vm_request_stop(vm, 1);
-		return NULL;
+		return;
 	}
-	while (!vm_stopping(vm)) {
+	while (vcpu_may_run(vm)) {
 		if (__atomic_load_n(&vcpu->on_pending, __ATOMIC_ACQUIRE))
 			arm64_psci_power_on(vcpu);
 		if (vm->sdei_on && sdei_maybe_pending(&vm->sdei, vcpu->id)) {
@@ -229,6 +245,21 @@ static void *vcpu_thread(void *arg)
 		if (!handle_exit(vcpu))
 			break;
 	}
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	struct vm *vm = vcpu->vm;
+	char name[16];
+
+	snprintf(name, sizeof(name), "lkvm-vcpu-%u", vcpu->id);
+	pthread_setname_np(pthread_self(), name);
+	vcpu_loop(vcpu);
+	pthread_mutex_lock(&vm->state_lock);
+	vm->vcpus_alive--;
+	pthread_cond_broadcast(&vm->state_cond);
+	pthread_mutex_unlock(&vm->state_lock);
 	return NULL;
 }
 
@@ -265,9 +296,16 @@ int vcpus_start(struct vm *vm)
 
 	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
 		struct vcpu *vcpu = &vm->vcpus[i];
-		int ret = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
+		int ret;
 
+		pthread_mutex_lock(&vm->state_lock);
+		vm->vcpus_alive++;
+		pthread_mutex_unlock(&vm->state_lock);
+		ret = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
 		if (ret) {
+			pthread_mutex_lock(&vm->state_lock);
+			vm->vcpus_alive--;
+			pthread_mutex_unlock(&vm->state_lock);
 			pr_err("vCPU %u: cannot start its thread: %s", i,
 			       strerror(ret));
 			return -ret;
@@ -275,6 +313,48 @@ int vcpus_start(struct vm *vm)
 		vcpu->started = true;
 	}
 	return 0;
+}
+
+int vcpus_pause(struct vm *vm)
+{
+	struct timespec deadline;
+	int ret = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += PAUSE_TIMEOUT_S;
+	pthread_mutex_lock(&vm->state_lock);
+	vm->paused = true;
+	pthread_mutex_unlock(&vm->state_lock);
+	/* Told after the flag is set, each thread parks on its way back in. */
+	for (unsigned int i = 0; i < vm->nr_cpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	pthread_mutex_lock(&vm->state_lock);
+	while (!ret && !vm->stopping && vm->vcpus_parked < vm->vcpus_alive)
+		ret = pthread_cond_timedwait(&vm->state_cond, &vm->state_lock, &deadline);
+	if (ret) {
+		vm->paused = false;
+		pthread_cond_broadcast(&vm->state_cond);
+	}
+	pthread_mutex_unlock(&vm->state_lock);
+	return ret ? -ETIMEDOUT : 0;
+}
+
+void vcpus_resume(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->state_lock);
+	vm->paused = false;
+	pthread_cond_broadcast(&vm->state_cond);
+	pthread_mutex_unlock(&vm->state_lock);
+}
+
+bool vcpus_paused(struct vm *vm)
+{
+	bool paused;
+
+	pthread_mutex_lock(&vm->state_lock);
+	paused = vm->paused;
+	pthread_mutex_unlock(&vm->state_lock);
+	return paused;
 }
 
 void vcpu_kick(struct vcpu *vcpu)

@@ -385,6 +385,7 @@ static const struct init_step {
 
 int vm_init(struct vm *vm, const struct vm_config *cfg)
 {
+	pthread_condattr_t attr;
 	int ret = 0;
 
 	memset(vm, 0, sizeof(*vm));
@@ -393,7 +394,11 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	vm->kernel_fd = vm->initrd_fd = -1;
 	vm->stop_fd = vm->uart_space_fd = vm->signal_fd = vm->ctl_fd = -1;
 	vm->loop.epoll_fd = -1;
-	pthread_mutex_init(&vm->stop_lock, NULL);
+	pthread_mutex_init(&vm->state_lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&vm->state_cond, &attr);
+	pthread_condattr_destroy(&attr);
 	vm->startup.start_ns = vm->startup.last_ns = now_ns();
 	if (cfg->name)
 		snprintf(vm->name, sizeof(vm->name), "%s", cfg->name);
@@ -417,25 +422,16 @@ void vm_request_stop(struct vm *vm, int status)
 {
 	uint64_t one = 1;
 
-	pthread_mutex_lock(&vm->stop_lock);
+	pthread_mutex_lock(&vm->state_lock);
 	if (!vm->stopping) {
 		vm->stopping = true;
 		vm->exit_status = status;
+		pthread_cond_broadcast(&vm->state_cond);
 		if (write(vm->stop_fd, &one, sizeof(one)) < 0)
 			pr_debug("cannot wake the I/O thread: %s",
 				 strerror(errno));
 	}
-	pthread_mutex_unlock(&vm->stop_lock);
-}
-
-bool vm_stopping(struct vm *vm)
-{
-	bool stopping;
-
-	pthread_mutex_lock(&vm->stop_lock);
-	stopping = vm->stopping;
-	pthread_mutex_unlock(&vm->stop_lock);
-	return stopping;
+	pthread_mutex_unlock(&vm->state_lock);
 }
 
 static void drain_eventfd(int fd)
@@ -591,5 +587,6 @@ void vm_destroy(struct vm *vm)
 	control_stop(vm);
 	term_restore(&vm->term);
 	uart16550_destroy(&vm->uart);
-	pthread_mutex_destroy(&vm->stop_lock);
+	pthread_mutex_destroy(&vm->state_lock);
+	pthread_cond_destroy(&vm->state_cond);
 }

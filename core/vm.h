@@ -111,9 +111,14 @@ struct vm {
 	unsigned int ctl_connections;
 	bool input_paused;
 
-	pthread_mutex_t stop_lock;
+	/* What the vCPU threads are told, under state_lock: stop, or pause. */
+	pthread_mutex_t state_lock;
+	pthread_cond_t state_cond;	/* any of the fields below changed */
 	bool stopping;
 	int exit_status;
+	bool paused;
+	unsigned int vcpus_alive;	/* vCPU threads still in their loop */
+	unsigned int vcpus_parked;	/* of those, waiting out a pause */
 
 	struct startup_timer startup;
 };
@@ -126,7 +131,6 @@ void vm_destroy(struct vm *vm);
 
 /* Any thread: end the VM with @status; the first request wins. */
 void vm_request_stop(struct vm *vm, int status);
-bool vm_stopping(struct vm *vm);
 
 /* Record that the start-up step @name ended now. */
 void startup_mark(struct vm *vm, const char *name);
@@ -134,6 +138,13 @@ void startup_mark(struct vm *vm, const char *name);
 /* core/vcpu.c */
 int vcpus_start(struct vm *vm);
 void vcpus_stop(struct vm *vm);
+/*
+ * Stop every vCPU between two KVM_RUNs and return once all are parked, or
+ * -ETIMEDOUT (and running again) if they are not within a few seconds.
+ */
+int vcpus_pause(struct vm *vm);
+void vcpus_resume(struct vm *vm);
+bool vcpus_paused(struct vm *vm);
 /* Make @vcpu's thread leave KVM_RUN and look at its requests (any thread). */
 void vcpu_kick(struct vcpu *vcpu);
 /*

@@ -2,6 +2,7 @@
 # an arm64 KVM host, with everything under $ROOT). Prints TAP.
 . "$ROOT/lib.sh"
 . "$ROOT/ras.sh"
+. "$ROOT/control.sh"
 
 K=$ROOT/guest/Image
 KZ=$ROOT/guest/Image.gz
@@ -177,6 +178,9 @@ lkvm sdei --name sdeihost --status > /tmp/gone 2>&1; echo "rc=$?" >> /tmp/gone
 expect_err /tmp/gone "^lkvm: --name sdeihost: no VM of that name is running" "lkvm sdei to a VM that has ended: exit 1"
 [ ! -e /tmp/home/.lkvm/sdeihost.sock ] && ok "the control socket is removed at exit" ||
 	not_ok "the control socket is removed at exit"
+
+# --- the control plane: lkvm list, pause, resume, stop -----------------------
+control_checks
 
 # --- Debian's 6.12 kernel as the guest --------------------------------------
 marker=marker-$$-$(date +%s)

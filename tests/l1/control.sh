@@ -1,0 +1,96 @@
+# The control plane, sourced by mode-check.sh: lkvm list, pause, resume,
+# stop (--name and --all), stale sockets, malformed messages, bad input.
+
+ticks() { tr -d '\r' < /tmp/ctl.out | grep -c '^TICK'; }
+
+# ticks_grow SECONDS: the guest prints a new TICK line within SECONDS.
+ticks_grow() {
+	before=$(ticks) n=0
+	while [ $n -lt "$1" ]; do
+		sleep 1
+		[ "$(ticks)" -gt "$before" ] && return 0
+		n=$((n + 1))
+	done
+	return 1
+}
+
+control_checks() {
+	export HOME=/tmp/home
+	mkdir -p $HOME/.lkvm
+
+	# A VM killed outright leaves its socket; lkvm list removes it.
+	lkvm run -k $P/ticker.flat -c 1 -m 64 --name stale </dev/null >/tmp/stale.out 2>&1 &
+	vm_pid=$!
+	wait_line /tmp/stale.out "TICK 1"
+	kill -9 $vm_pid
+	wait $vm_pid 2>/dev/null
+	[ -S $HOME/.lkvm/stale.sock ] && had=yes || had=no
+
+	lkvm run -k $P/ticker.flat -c 2 -m 64 --name ctl </dev/null >/tmp/ctl.out 2>/tmp/ctl.err &
+	vm_pid=$!
+	wait_line /tmp/ctl.out "TICK 3"
+	lkvm list > /tmp/ctl.list1 2>&1
+	if grep -qE "^ *$vm_pid ctl +running +2 +64 MiB$" /tmp/ctl.list1 && ! grep -q stale /tmp/ctl.list1; then
+		ok "lkvm list: the running VM with its PID, state, vCPUs and RAM"
+	else
+		not_ok "lkvm list: the running VM with its PID, state, vCPUs and RAM" /tmp/ctl.list1
+	fi
+	[ $had = yes ] && [ ! -e $HOME/.lkvm/stale.sock ] &&
+		ok "lkvm list removes the socket a killed VM left" ||
+		not_ok "lkvm list removes the socket a killed VM left (left: $had)"
+
+	lkvm pause --name ctl > /tmp/ctl.pause 2>&1
+	status=$?
+	lkvm list > /tmp/ctl.list2 2>&1
+	paused_at=$(ticks)
+	sleep 3
+	if [ $status = 0 ] && grep -q "^VM 'ctl' is paused$" /tmp/ctl.pause &&
+	   grep -qE "^ *$vm_pid ctl +paused " /tmp/ctl.list2 && [ "$(ticks)" = "$paused_at" ]; then
+		ok "lkvm pause: the guest makes no progress for 3 s, lkvm list says paused"
+	else
+		not_ok "lkvm pause: the guest makes no progress for 3 s, lkvm list says paused ($paused_at, then $(ticks) ticks)" \
+			/tmp/ctl.pause /tmp/ctl.list2
+	fi
+
+	ctlpoke $HOME/.lkvm/ctl.sock > /tmp/ctl.poke 2>&1
+	lkvm list > /tmp/ctl.list3 2>&1
+	grep -qE "^ *$vm_pid ctl +paused " /tmp/ctl.list3 &&
+		ok "malformed messages to a paused VM's socket: it still answers" ||
+		not_ok "malformed messages to a paused VM's socket: it still answers" /tmp/ctl.poke /tmp/ctl.list3
+
+	lkvm resume --name ctl > /tmp/ctl.resume 2>&1
+	status=$?
+	[ $status = 0 ] && grep -q "^VM 'ctl' is running$" /tmp/ctl.resume && ticks_grow 30 &&
+		ok "lkvm resume: the guest goes on" ||
+		not_ok "lkvm resume: the guest goes on" /tmp/ctl.resume /tmp/ctl.err
+
+	lkvm pause --all > /tmp/ctl.pause2 2>&1
+	grep -q "^VM 'ctl' is paused$" /tmp/ctl.pause2 &&
+		ok "lkvm pause --all pauses every running VM" ||
+		not_ok "lkvm pause --all pauses every running VM" /tmp/ctl.pause2
+	lkvm stop --name ctl > /tmp/ctl.stop 2>&1
+	status=$?
+	gone=yes
+	[ -e $HOME/.lkvm/ctl.sock ] && gone=no
+	wait $vm_pid
+	vm_status=$?
+	[ $status = 0 ] && [ $gone = yes ] && [ $vm_status = 0 ] &&
+		ok "lkvm stop of a paused VM: returns once it is gone; lkvm run exits 0" ||
+		not_ok "lkvm stop of a paused VM: returns once it is gone; lkvm run exits 0 (stop $status, gone $gone, run $vm_status)" \
+			/tmp/ctl.stop /tmp/ctl.err
+
+	lkvm list > /tmp/ctl.list4 2>&1
+	[ "$(wc -l < /tmp/ctl.list4)" = 1 ] && ok "lkvm list with no VM: the header only" ||
+		not_ok "lkvm list with no VM: the header only" /tmp/ctl.list4
+	ctl_bad "stop without --name" '^lkvm: stop: give one of --name VM or --all$' stop
+	ctl_bad "pause with --name and --all" '^lkvm: pause: give one of --name VM or --all$' pause --name x --all
+	ctl_bad "resume --name without a value" '^lkvm: resume: --name: needs a value$' resume --name
+	ctl_bad "stop of a VM that is not running" "^lkvm: --name nosuchvm: no VM of that name is running" stop --name nosuchvm
+	ctl_bad "list with an unknown option" "^lkvm: list: unknown option '--bogus'" list --bogus
+}
+
+ctl_bad() { # DESC PATTERN ARGS...
+	desc=$1 want=$2
+	shift 2
+	one_line_error "lkvm control commands, bad input: $desc" "$want" lkvm "$@"
+}
