@@ -41,7 +41,8 @@ HOST_OBJDIR := $(BUILD)/host
 PURE_SRCS := core/log.c core/options.c core/mmio.c core/term.c core/fileio.c \
 	     arm64/image.c arm64/layout.c arm64/fdt.c arm64/s1walk.c hw/uart16550.c \
 	     sdei/sdei.c sdei/catalogue.c core/memslot.c \
-	     ras/cper_encode.c ras/cper_check.c ras/cper_print.c ras/ghes.c ras/policy.c ras/records.c
+	     ras/cper_encode.c ras/cper_check.c ras/cper_print.c ras/ghes.c ras/policy.c ras/records.c \
+	     virtio/virtqueue.c
 KVM_SRCS := main.c builtin-run.c builtin-sdei.c builtin-ras.c builtin-control.c core/vm.c core/ras.c core/vcpu.c core/ioloop.c core/control.c \
 	    arm64/gic.c arm64/vcpu.c arm64/boot.c arm64/sdei_kvm.c arm64/psci.c arm64/ras_kvm.c
 LKVM_SRCS := $(PURE_SRCS) $(KVM_SRCS)
@@ -89,14 +90,20 @@ $(HOST_OBJDIR)/tests/%: tests/unit/%.c $(HOST_OBJS) tests/unit/helpers.h
 
 # --- fuzzing (libFuzzer, clang) ------------------------------------------
 FUZZ_CC ?= clang
-FUZZ_TARGETS := $(HOST_OBJDIR)/fuzz/fuzz_sdei
+FUZZ_TARGETS := $(HOST_OBJDIR)/fuzz/fuzz_sdei $(HOST_OBJDIR)/fuzz/fuzz_virtqueue
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	      -I. -D_GNU_SOURCE -Wall -Wextra -Werror
 FUZZ_SECONDS ?= 20
 
 $(HOST_OBJDIR)/fuzz/fuzz_sdei: tests/fuzz/fuzz_sdei.c sdei/sdei.c sdei/catalogue.c sdei/sdei.h arm64/pstate.h
 	@mkdir -p $(dir $@)
 	$(quiet) FUZZ $@
-	$(Q)$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-I. -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $(filter %.c,$^)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
+
+$(HOST_OBJDIR)/fuzz/fuzz_virtqueue: tests/fuzz/fuzz_virtqueue.c virtio/virtqueue.c virtio/virtqueue.h
+	@mkdir -p $(dir $@)
+	$(quiet) FUZZ $@
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
 fuzz-build: $(FUZZ_TARGETS)
 
