@@ -18,22 +18,22 @@
 #include "core/control.h"
 #include "core/control_proto.h"
 #include "core/log.h"
+#include "core/options.h"
 
 #define PATH_LEN	sizeof(((struct sockaddr_un *)0)->sun_path)
 #define STOP_WAIT_S	30
 
-/* Call @fn for each VM socket in $HOME/.lkvm; stops at @fn's first non-zero. */
-static int for_each_socket(int (*fn)(const char *name, const char *path, void *opaque),
-			   void *opaque)
+/* Call @fn for each VM socket in $HOME/.lkvm. */
+static void for_each_socket(void (*fn)(const char *name, const char *path, void *opaque),
+			    void *opaque)
 {
 	char dir[PATH_LEN], path[PATH_LEN];
 	struct dirent *d;
 	DIR *dirp;
-	int ret = 0;
 
 	if (control_dir(dir, sizeof(dir)) || !(dirp = opendir(dir)))
-		return 0;		/* no directory: no VMs */
-	while (!ret && (d = readdir(dirp))) {
+		return;		/* no directory: no VMs */
+	while ((d = readdir(dirp))) {
 		size_t n = strlen(d->d_name);
 		char name[PATH_LEN];
 
@@ -42,10 +42,9 @@ static int for_each_socket(int (*fn)(const char *name, const char *path, void *o
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, d->d_name) >= sizeof(path))
 			continue;
 		snprintf(name, sizeof(name), "%.*s", (int)(n - 5), d->d_name);
-		ret = fn(name, path, opaque);
+		fn(name, path, opaque);
 	}
 	closedir(dirp);
-	return ret;
 }
 
 /* A socket nobody listens on is a dead VM's: remove it, unless replaced. */
@@ -57,7 +56,7 @@ static void remove_stale(const char *path, const struct stat *seen)
 		unlink(path);
 }
 
-static int list_one(const char *name, const char *path, void *opaque)
+static void list_one(const char *name, const char *path, void *opaque)
 {
 	unsigned int vcpus;
 	unsigned long long mib;
@@ -67,32 +66,37 @@ static int list_one(const char *name, const char *path, void *opaque)
 
 	(void)opaque;
 	if (lstat(path, &seen) || !S_ISSOCK(seen.st_mode))
-		return 0;
+		return;
 	ret = control_exchange(path, CTL_VM_INFO, NULL, 0, &reply);
 	if (ret == -ECONNREFUSED)
 		remove_stale(path, &seen);
 	if (!ret && sscanf(reply, "%d %15s %u %llu", &pid, state, &vcpus, &mib) == 4)
 		printf("%7d %-24s %-8s %5u %8llu MiB\n", pid, name, state, vcpus, mib);
 	free(reply);
-	return 0;
 }
 
 int cmd_list(int argc, char *argv[])
 {
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("\n usage: lkvm list\n\n"
-			       "Lists the running VMs: PID, name, state (running or paused), vCPUs, RAM.\n\n");
-			return 0;
-		}
-		/* kvmtool's "running instances only": all lkvm lists anyway */
-		if (strcmp(argv[i], "--run") && strcmp(argv[i], "-i")) {
-			pr_err("list: unknown option '%s' (see lkvm list --help)", argv[i]);
-			return 1;
-		}
+	bool running_only;	/* kvmtool's --run: lkvm lists only running VMs anyway */
+	const struct command_option opts[] = {
+		{ "run", 'i', NULL, &running_only },
+		{ NULL },
+	};
+	char err[OPT_ERR_LEN];
+	int ret = command_options_parse("list", opts, argc, argv, err, sizeof(err));
+
+	if (ret < 0) {
+		pr_err("%s", err);
+		return 1;
+	}
+	if (ret) {
+		printf("\n usage: lkvm list\n\n"
+		       "Lists the running VMs: PID, name, state (running or paused), vCPUs, RAM.\n\n");
+		return 0;
 	}
 	printf("%7s %-24s %-8s %5s %12s\n", "PID", "NAME", "STATE", "CPUS", "MEM");
-	return for_each_socket(list_one, NULL);
+	for_each_socket(list_one, NULL);
+	return 0;
 }
 
 struct action {
@@ -115,32 +119,21 @@ static int wait_gone(const char *name, const char *path)
 	return 1;
 }
 
-static int act_on(const char *name, const char *path, void *opaque)
+static void act_on(const char *name, const char *path, void *opaque)
 {
 	struct action *act = opaque;
-	char *reply;
-	int ret = control_exchange(path, act->type, NULL, 0, &reply);
+	int ret = control_request(name, act->type, NULL, 0);
 
-	if (ret < 0) {
-		pr_err("--name %s: no VM of that name is running (%s: %s)", name, path,
-		       ret == -EPROTO ? "no answer" : strerror(-ret));
-		act->failures++;
-	} else if (ret) {
-		pr_err("%s", reply);
-		act->failures++;
-	} else if (act->type == CTL_VM_STOP) {
-		act->failures += wait_gone(name, path);
-	} else {
-		fputs(reply, stdout);
-	}
-	free(reply);
-	return 0;
+	if (!ret && act->type == CTL_VM_STOP)
+		ret = wait_gone(name, path);
+	act->failures += ret;
 }
 
 /* Skips sockets of dead VMs, which only --name reports. */
-static int act_on_live(const char *name, const char *path, void *opaque)
+static void act_on_live(const char *name, const char *path, void *opaque)
 {
-	return control_socket_alive(path) ? act_on(name, path, opaque) : 0;
+	if (control_socket_alive(path))
+		act_on(name, path, opaque);
 }
 
 static int vm_command(struct action *act, int argc, char *argv[])
@@ -148,29 +141,24 @@ static int vm_command(struct action *act, int argc, char *argv[])
 	const char *name = NULL;
 	char path[PATH_LEN];
 	bool all = false;
+	const struct command_option opts[] = {
+		{ "name", 'n', &name, NULL },
+		{ "all", 'a', NULL, &all },
+		{ NULL },
+	};
+	char err[OPT_ERR_LEN];
+	int ret = command_options_parse(act->verb, opts, argc, argv, err, sizeof(err));
 
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			printf("\n usage: lkvm %s --name VM\n"
-			       "        lkvm %s --all\n\n"
-			       "    -n, --name <name>   the VM, as given to lkvm run --name\n"
-			       "    -a, --all           every running VM\n\n", act->verb, act->verb);
-			return 0;
-		}
-		if (!strcmp(a, "--all") || !strcmp(a, "-a")) {
-			all = true;
-		} else if (!strcmp(a, "--name") || !strcmp(a, "-n")) {
-			if (++i >= argc) {
-				pr_err("%s: %s: needs a value", act->verb, a);
-				return 1;
-			}
-			name = argv[i];
-		} else {
-			pr_err("%s: unknown option '%s' (see lkvm %s --help)", act->verb, a, act->verb);
-			return 1;
-		}
+	if (ret < 0) {
+		pr_err("%s", err);
+		return 1;
+	}
+	if (ret) {
+		printf("\n usage: lkvm %s --name VM\n"
+		       "        lkvm %s --all\n\n"
+		       "    -n, --name <name>   the VM, as given to lkvm run --name\n"
+		       "    -a, --all           every running VM\n\n", act->verb, act->verb);
+		return 0;
 	}
 	if (!!name == all) {
 		pr_err("%s: give one of --name VM or --all", act->verb);

@@ -109,36 +109,30 @@ int cmd_ras(int argc, char *argv[])
 		   *notify = NULL, *vcpu = NULL, *count = NULL, *file = NULL;
 	struct ctl_ras_inject req = { .vcpu = -1, .count = 1 };
 	bool status = false, hwpoison = false;
+	const struct command_option opts[] = {
+		{ "name", 0, &name, NULL },
+		{ "inject", 0, &inject, NULL },
+		{ "gpa", 0, &gpa, NULL },
+		{ "severity", 0, &severity, NULL },
+		{ "notify", 0, &notify, NULL },
+		{ "vcpu", 0, &vcpu, NULL },
+		{ "count", 0, &count, NULL },
+		{ "decode", 0, &file, NULL },
+		{ "status", 0, NULL, &status },
+		{ "hwpoison", 0, NULL, &hwpoison },
+		{ NULL },
+	};
+	char err[OPT_ERR_LEN];
 	uint64_t v;
+	int ret = command_options_parse("ras", opts, argc, argv, err, sizeof(err));
 
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char **value = !strcmp(a, "--name") ? &name :
-				     !strcmp(a, "--inject") ? &inject :
-				     !strcmp(a, "--gpa") ? &gpa :
-				     !strcmp(a, "--severity") ? &severity :
-				     !strcmp(a, "--notify") ? &notify :
-				     !strcmp(a, "--vcpu") ? &vcpu :
-				     !strcmp(a, "--count") ? &count :
-				     !strcmp(a, "--decode") ? &file : NULL;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			return 0;
-		}
-		if (!strcmp(a, "--status") || !strcmp(a, "--hwpoison")) {
-			*(a[2] == 's' ? &status : &hwpoison) = true;
-			continue;
-		}
-		if (!value) {
-			pr_err("ras: unknown option '%s' (see lkvm ras --help)", a);
-			return 1;
-		}
-		if (i + 1 >= argc) {
-			pr_err("ras: %s: needs a value", a);
-			return 1;
-		}
-		*value = argv[++i];
+	if (ret < 0) {
+		pr_err("%s", err);
+		return 1;
+	}
+	if (ret) {
+		usage(stdout);
+		return 0;
 	}
 	if (file) {
 		if (name || inject || status || hwpoison) {

@@ -26,31 +26,24 @@ int cmd_sdei(int argc, char *argv[])
 	const char *name = NULL, *signal = NULL, *vcpu = NULL;
 	struct ctl_sdei_signal req = { .vcpu = -1 };
 	bool status = false;
+	const struct command_option opts[] = {
+		{ "name", 0, &name, NULL },
+		{ "signal", 0, &signal, NULL },
+		{ "vcpu", 0, &vcpu, NULL },
+		{ "status", 0, NULL, &status },
+		{ NULL },
+	};
+	char err[OPT_ERR_LEN];
 	uint64_t v;
+	int ret = command_options_parse("sdei", opts, argc, argv, err, sizeof(err));
 
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char **value = !strcmp(a, "--name") ? &name :
-				     !strcmp(a, "--signal") ? &signal :
-				     !strcmp(a, "--vcpu") ? &vcpu : NULL;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			return 0;
-		}
-		if (!strcmp(a, "--status")) {
-			status = true;
-			continue;
-		}
-		if (!value) {
-			pr_err("sdei: unknown option '%s' (see lkvm sdei --help)", a);
-			return 1;
-		}
-		if (i + 1 >= argc) {
-			pr_err("sdei: %s: needs a value", a);
-			return 1;
-		}
-		*value = argv[++i];
+	if (ret < 0) {
+		pr_err("%s", err);
+		return 1;
+	}
+	if (ret) {
+		usage(stdout);
+		return 0;
 	}
 	if (!name) {
 		pr_err("sdei: --name: which VM? (see lkvm sdei --help)");

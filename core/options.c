@@ -57,6 +57,39 @@ int parse_number(const char *str, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+static const struct command_option *find_command_option(const struct command_option *opts,
+							 const char *arg)
+{
+	for (const struct command_option *o = opts; o->long_name; o++)
+		if ((arg[0] == '-' && arg[1] == '-' && !strcmp(arg + 2, o->long_name)) ||
+		    (o->short_name && arg[0] == '-' && arg[1] == o->short_name && !arg[2]))
+			return o;
+	return NULL;
+}
+
+int command_options_parse(const char *cmd, const struct command_option *opts,
+			  int argc, char *const argv[], char *err, size_t err_len)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+		const struct command_option *o = find_command_option(opts, arg);
+
+		if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
+			return 1;
+		if (!o)
+			return fail(err, err_len, "%s: unknown option '%s' (see lkvm %s --help)",
+				    cmd, arg, cmd);
+		if (o->flag) {
+			*o->flag = true;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return fail(err, err_len, "%s: %s: needs a value", cmd, arg);
+		*o->value = argv[++i];
+	}
+	return 0;
+}
+
 int parse_size(const char *str, uint64_t default_unit, uint64_t *out)
 {
 	unsigned long long value;

@@ -63,4 +63,20 @@ int parse_size(const char *str, uint64_t default_unit, uint64_t *out);
  */
 int parse_number(const char *str, uint64_t max, uint64_t *out);
 
+/* An option of the commands other than run: --LONG or -S, a value or a flag. */
+struct command_option {
+	const char *long_name;	/* without the dashes */
+	char short_name;	/* 0 for none */
+	const char **value;	/* takes a value, kept here; or */
+	bool *flag;		/* is a flag, set here */
+};
+
+/*
+ * Parse the arguments after command @cmd against @opts (ended by an empty
+ * entry). Returns 0, 1 when --help or -h came (parsing stops there), or
+ * -EINVAL with a one-line reason naming the option in @err. Never prints.
+ */
+int command_options_parse(const char *cmd, const struct command_option *opts,
+			  int argc, char *const argv[], char *err, size_t err_len);
+
 #endif

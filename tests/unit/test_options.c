@@ -215,6 +215,52 @@ static void test_parse_number(void **state)
 	assert_int_equal(parse_number(NULL, UINT64_MAX, &v), -EINVAL);
 }
 
+static void test_command_options(void **state)
+{
+	const char *name, *signal;
+	bool all;
+	const struct command_option opts[] = {
+		{ "name", 'n', &name, NULL },
+		{ "signal", 0, &signal, NULL },
+		{ "all", 'a', NULL, &all },
+		{ NULL },
+	};
+	char err[OPT_ERR_LEN];
+
+	(void)state;
+#define PARSE(...) ({								\
+	char *argv[] = { __VA_ARGS__ };						\
+	name = signal = NULL;							\
+	all = false;								\
+	err[0] = '\0';								\
+	command_options_parse("stop", opts, ARRAY_SIZE(argv), argv, err, sizeof(err)); \
+})
+	assert_int_equal(PARSE("--name", "vm1", "--signal", "16"), 0);
+	assert_string_equal(name, "vm1");
+	assert_string_equal(signal, "16");
+	assert_false(all);
+	assert_int_equal(PARSE("-n", "vm2", "-a"), 0);
+	assert_string_equal(name, "vm2");
+	assert_true(all);
+	/* a value that looks like an option is still the value */
+	assert_int_equal(PARSE("--name", "--all"), 0);
+	assert_string_equal(name, "--all");
+	assert_false(all);
+	assert_int_equal(PARSE("--all", "--help", "--bogus"), 1);
+	assert_int_equal(PARSE("-h"), 1);
+	assert_int_equal(PARSE("--bogus", "--help"), -EINVAL);
+	assert_string_equal(err, "stop: unknown option '--bogus' (see lkvm stop --help)");
+	assert_int_equal(PARSE("-s", "16"), -EINVAL);
+	assert_string_equal(err, "stop: unknown option '-s' (see lkvm stop --help)");
+	assert_int_equal(PARSE("-nvm"), -EINVAL);
+	assert_string_equal(err, "stop: unknown option '-nvm' (see lkvm stop --help)");
+	assert_int_equal(PARSE("all"), -EINVAL);
+	assert_string_equal(err, "stop: unknown option 'all' (see lkvm stop --help)");
+	assert_int_equal(PARSE("-a", "--name"), -EINVAL);
+	assert_string_equal(err, "stop: --name: needs a value");
+#undef PARSE
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_every_bad_input_message),
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_parse_number),
+		cmocka_unit_test(test_command_options),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
