@@ -11,6 +11,7 @@
 
 #include "arm64/image.h"
 #include "arm64/kvm_arm64.h"
+#include "core/devices.h"
 #include "arm64/memmap.h"
 #include "core/fileio.h"
 #include "core/log.h"
@@ -98,6 +99,7 @@ int arm64_setup_fdt(struct vm *vm)
 		.bootargs = vm->cmdline,
 		.initrd_start = vm->layout.initrd_start,
 		.initrd_size = vm->layout.initrd_size,
+		.its = vm->its_fd >= 0,
 	};
 	uint64_t *mpidrs;
 	void *fdt;
@@ -112,6 +114,14 @@ int arm64_setup_fdt(struct vm *vm)
 	for (unsigned int i = 0; i < vm->nr_cpus; i++)
 		mpidrs[i] = vm->vcpus[i].mpidr;
 	plat.mpidrs = mpidrs;
+	if (vm->devices) {
+		struct vm_devices *devs = vm->devices;
+
+		plat.nr_virtio_mmio = devs->nr_mmio;
+		for (unsigned int s = 0; devs->nr_pci && s < PCI_MAX_SLOTS; s++)
+			if (devs->pci.slots[s])
+				plat.pci_slots |= 1u << s;
+	}
 	/* Seeds for the guest's CRNG and KASLR, as a bootloader would pass. */
 	if (getrandom(rng_seed, sizeof(rng_seed), GRND_NONBLOCK) == sizeof(rng_seed)) {
 		plat.rng_seed = rng_seed;

@@ -3,17 +3,21 @@
  * The guest's device tree, written with libfdt's sequential-write API.
  * Bindings: Documentation/devicetree/bindings/{arm/cpus.yaml,arm/psci.yaml,
  * timer/arm,arch_timer.yaml,interrupt-controller/arm,gic*.yaml,
- * serial/8250.yaml}, and the chosen node of the DT specification.
+ * serial/8250.yaml,virtio/mmio.yaml,pci/host-generic-pci.yaml,
+ * pci/pci-msi.txt}, and the chosen node of the DT specification.
  */
 #include <libfdt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "arm64/fdt.h"
 #include "arm64/memmap.h"
+#include "hw/pci.h"
 
 /* The three interrupt cells of the GIC binding. */
 #define GIC_FDT_SPI		0
 #define GIC_FDT_PPI		1
+#define IRQ_TYPE_EDGE_RISING	1
 #define IRQ_TYPE_LEVEL_HIGH	4
 #define IRQ_TYPE_LEVEL_LOW	8
 
@@ -30,7 +34,7 @@ static int prop_reg(void *fdt, const uint64_t *pairs, int nr_pairs)
 
 static int prop_cells(void *fdt, const char *name, const uint32_t *v, int n)
 {
-	fdt32_t cells[16];
+	fdt32_t cells[PCI_MAX_SLOTS * 10];	/* the largest: an interrupt-map */
 
 	for (int i = 0; i < n; i++)
 		cells[i] = cpu_to_fdt32(v[i]);
@@ -129,6 +133,18 @@ static int add_gic(void *fdt, const struct fdt_platform *plat)
 	TRY(fdt_property_u32(fdt, "#address-cells", 2));
 	TRY(fdt_property_u32(fdt, "#size-cells", 2));
 	TRY(fdt_property_u32(fdt, "phandle", FDT_PHANDLE_GIC));
+	if (plat->its) {
+		uint64_t reg[] = { GIC_ITS_BASE, GIC_ITS_SIZE };
+
+		TRY(fdt_property(fdt, "ranges", NULL, 0));
+		TRY(begin_node_at(fdt, "msi-controller", GIC_ITS_BASE));
+		TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3-its"));
+		TRY(fdt_property(fdt, "msi-controller", NULL, 0));
+		TRY(fdt_property_u32(fdt, "#msi-cells", 1));
+		TRY(prop_reg(fdt, reg, 1));
+		TRY(fdt_property_u32(fdt, "phandle", FDT_PHANDLE_ITS));
+		TRY(fdt_end_node(fdt));
+	}
 	return fdt_end_node(fdt);
 }
 
@@ -182,6 +198,71 @@ static int add_uart(void *fdt)
 	TRY(prop_reg(fdt, reg, 1));
 	TRY(prop_cells(fdt, "interrupts", irq, 3));
 	TRY(fdt_property_u32(fdt, "clock-frequency", 1843200));
+	return fdt_end_node(fdt);
+}
+
+static int add_virtio_mmio(void *fdt, unsigned int n)
+{
+	uint64_t base = VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_STRIDE;
+	uint64_t reg[] = { base, VIRTIO_MMIO_STRIDE };
+	uint32_t irq[] = {
+		GIC_FDT_SPI, IRQ_VIRTIO_MMIO(n) - GIC_SPI_BASE, IRQ_TYPE_EDGE_RISING,
+	};
+
+	TRY(begin_node_at(fdt, "virtio_mmio", base));
+	TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+	TRY(prop_reg(fdt, reg, 1));
+	TRY(prop_cells(fdt, "interrupts", irq, 3));
+	TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+	return fdt_end_node(fdt);
+}
+
+/*
+ * The ECAM host bridge. Each used slot's INTA goes to one of four SPIs
+ * (the usual swizzle, slot mod 4); MSIs go to the ITS with the requester
+ * ID as DeviceID.
+ */
+static int add_pci(void *fdt, const struct fdt_platform *plat)
+{
+	uint64_t reg[] = { PCI_ECAM_BASE, PCI_ECAM_SIZE };
+	/* child (3 cells: 32-bit non-prefetchable memory), parent (2), size (2) */
+	uint32_t ranges[] = {
+		0x02000000, 0, (uint32_t)PCI_MMIO_BASE, 0, (uint32_t)PCI_MMIO_BASE,
+		0, (uint32_t)PCI_MMIO_SIZE,
+	};
+	uint32_t bus_range[] = { 0, 0 };
+	uint32_t mask[] = { 0xf800, 0, 0, 7 };
+	uint32_t map[PCI_MAX_SLOTS * 10];
+	uint32_t msi_map[] = { 0, FDT_PHANDLE_ITS, 0, 0x10000 };
+	int n = 0;
+
+	for (unsigned int slot = 0; slot < PCI_MAX_SLOTS; slot++) {
+		if (!(plat->pci_slots & 1u << slot))
+			continue;
+		/* child unit address (3), pin; GIC, its unit address (2), SPI */
+		uint32_t entry[] = {
+			slot << 11, 0, 0, 1, FDT_PHANDLE_GIC, 0, 0, GIC_FDT_SPI,
+			IRQ_PCI_INTX(pci_intx_line(slot)) - GIC_SPI_BASE,
+			IRQ_TYPE_LEVEL_HIGH,
+		};
+
+		memcpy(map + n, entry, sizeof(entry));
+		n += 10;
+	}
+	TRY(begin_node_at(fdt, "pcie", PCI_ECAM_BASE));
+	TRY(fdt_property_string(fdt, "compatible", "pci-host-ecam-generic"));
+	TRY(fdt_property_string(fdt, "device_type", "pci"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 3));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
+	TRY(prop_reg(fdt, reg, 1));
+	TRY(prop_cells(fdt, "bus-range", bus_range, 2));
+	TRY(prop_cells(fdt, "ranges", ranges, 7));
+	TRY(prop_cells(fdt, "interrupt-map-mask", mask, 4));
+	TRY(prop_cells(fdt, "interrupt-map", map, n));
+	if (plat->its)
+		TRY(prop_cells(fdt, "msi-map", msi_map, 4));
+	TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
 	return fdt_end_node(fdt);
 }
 
@@ -248,6 +329,10 @@ int fdt_build(const struct fdt_platform *plat, void *buf, size_t size)
 	if (plat->pmu)
 		TRY(add_pmu(fdt, plat));
 	TRY(add_uart(fdt));
+	for (unsigned int i = 0; i < plat->nr_virtio_mmio; i++)
+		TRY(add_virtio_mmio(fdt, i));
+	if (plat->pci_slots)
+		TRY(add_pci(fdt, plat));
 	if (plat->sdei)
 		TRY(add_sdei(fdt));
 	if (plat->ras_size)

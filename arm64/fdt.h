@@ -25,6 +25,9 @@ struct fdt_platform {
 	const char *bootargs;		/* NULL: no bootargs property */
 	uint64_t initrd_start;
 	uint64_t initrd_size;		/* 0: no initrd */
+	bool its;			/* a GICv3 ITS: PCI MSIs */
+	unsigned int nr_virtio_mmio;	/* virtio-mmio devices 0..n-1 (memmap.h) */
+	uint32_t pci_slots;		/* used PCI slots; 0: no host bridge */
 	const uint8_t *rng_seed;	/* /chosen/rng-seed, seeds the guest's CRNG */
 	size_t rng_seed_len;
 	uint64_t kaslr_seed;
@@ -32,6 +35,7 @@ struct fdt_platform {
 
 /* Phandle of the interrupt controller: every interrupt refers to it. */
 #define FDT_PHANDLE_GIC 1
+#define FDT_PHANDLE_ITS 2
 
 /*
  * Build the device tree into @buf (at most @size bytes) and pack it.

@@ -56,19 +56,55 @@ static int create_gic(struct vm *vm, enum gic_version version)
 	return 0;
 }
 
+/*
+ * The ITS turns PCI devices' MSI writes into LPIs; with it, KVM wants each
+ * MSI to carry the requester ID as the DeviceID (KVM_CAP_MSI_DEVID).
+ */
+static int create_its(struct vm *vm)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_ITS };
+	uint64_t base = GIC_ITS_BASE;
+	int ret;
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev))
+		return -errno;
+	ret = set_attr(dev.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_ITS_ADDR_TYPE,
+		       &base);
+	if (ret) {
+		close(dev.fd);
+		return ret;
+	}
+	vm->its_fd = dev.fd;
+	return 0;
+}
+
 int arm64_gic_create(struct vm *vm)
 {
 	enum irqchip_kind want = vm->cfg->irqchip;
 	int ret;
 
-	if (want == IRQCHIP_AUTO || want == IRQCHIP_GICV3) {
+	if (want != IRQCHIP_GICV2) {
 		ret = create_gic(vm, GIC_V3);
-		if (!ret || want == IRQCHIP_GICV3) {
-			if (ret)
-				pr_err("--irqchip gicv3: this host cannot give the guest a GICv3: %s",
-				       strerror(-ret));
+		if (ret && want != IRQCHIP_AUTO) {
+			pr_err("--irqchip %s: this host cannot give the guest a GICv3: %s",
+			       want == IRQCHIP_GICV3 ? "gicv3" : "gicv3-its",
+			       strerror(-ret));
 			return ret;
 		}
+		if (!ret && want != IRQCHIP_GICV3) {
+			int its = create_its(vm);
+
+			if (its && want == IRQCHIP_GICV3_ITS) {
+				pr_err("--irqchip gicv3-its: this host cannot give the guest an ITS: %s",
+				       strerror(-its));
+				return its;
+			}
+			if (its)
+				pr_debug("no ITS (%s): PCI devices will use INTx",
+					 strerror(-its));
+		}
+		if (!ret)
+			return 0;
 		pr_debug("no vGICv3 (%s); trying vGICv2", strerror(-ret));
 	}
 	ret = create_gic(vm, GIC_V2);
@@ -91,9 +127,17 @@ int arm64_gic_finalize(struct vm *vm)
 	ret = set_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs);
 	ret = ret ?: set_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_CTRL,
 			      KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
-	if (ret)
+	if (ret) {
 		pr_err("vGICv%d: initialisation failed: %s", vm->gic,
 		       strerror(-ret));
+		return ret;
+	}
+	if (vm->its_fd >= 0) {
+		ret = set_attr(vm->its_fd, KVM_DEV_ARM_VGIC_GRP_CTRL,
+			       KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
+		if (ret)
+			pr_err("vGIC ITS: initialisation failed: %s", strerror(-ret));
+	}
 	return ret;
 }
 

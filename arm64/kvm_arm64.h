@@ -18,6 +18,14 @@ int arm64_gic_create(struct vm *vm);
 int arm64_gic_finalize(struct vm *vm);
 int arm64_irq_line(struct vm *vm, unsigned int intid, int level);
 
+/* Writes to eventfd @fd raise GSI @gsi (an SPI below GSI_MSI_BASE). */
+int arm64_irqfd(struct vm *vm, int fd, unsigned int gsi);
+/* Reserve @count MSI routes: GSIs GSI_MSI_BASE + *@first onwards. */
+int arm64_msi_alloc(struct vm *vm, unsigned int count, unsigned int *first);
+/* Point MSI route @n at the ITS doorbell write @addr/@data from @devid. */
+int arm64_msi_route(struct vm *vm, unsigned int n, uint64_t addr, uint32_t data,
+		    uint32_t devid);
+
 int arm64_vcpu_init(struct vm *vm, struct vcpu *vcpu);
 int arm64_pmu_init(struct vm *vm, struct vcpu *vcpu);
 int arm64_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0);

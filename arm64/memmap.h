@@ -19,9 +19,25 @@
 #define GICV2_CPU_BASE		0x08010000ULL
 #define GICV2_CPU_SIZE		0x2000ULL	/* KVM_VGIC_V2_CPU_SIZE */
 #define GICV2_DIST_SIZE		0x1000ULL	/* KVM_VGIC_V2_DIST_SIZE */
+#define GIC_ITS_BASE		0x08080000ULL
+#define GIC_ITS_SIZE		0x20000ULL	/* KVM_VGIC_V3_ITS_SIZE */
 #define GICV3_REDIST_BASE	0x080A0000ULL
 #define GICV3_REDIST_SIZE	0x00F60000ULL
 #define GICV3_REDIST_STRIDE	0x20000ULL	/* RD_base + SGI_base frames */
+
+/* virtio-mmio devices, as QEMU's virt places them (0x200 apart). */
+#define VIRTIO_MMIO_BASE	0x0a000000ULL
+#define VIRTIO_MMIO_STRIDE	0x200ULL
+#define VIRTIO_MMIO_MAX		32
+
+/*
+ * The PCI host bridge: BARs in the 32-bit window below the ECAM space,
+ * which covers bus 0 only (QEMU's virt reserves 16 buses there).
+ */
+#define PCI_MMIO_BASE		0x10000000ULL
+#define PCI_MMIO_SIZE		0x2eff0000ULL
+#define PCI_ECAM_BASE		0x3f000000ULL
+#define PCI_ECAM_SIZE		0x100000ULL
 
 #define RAM_BASE		0x40000000ULL
 
@@ -33,6 +49,11 @@
 #define GIC_SPI_BASE		32
 #define GIC_NR_IRQS		128	/* INTIDs the vGIC implements (SGIs+PPIs+SPIs) */
 #define IRQ_UART16550		(GIC_SPI_BASE + 0)
+#define IRQ_PCI_INTX(line)	(GIC_SPI_BASE + 3 + (line))	/* INTA-INTD */
+#define IRQ_VIRTIO_MMIO(n)	(GIC_SPI_BASE + 16 + (n))
+
+/* GSIs for MSIs (KVM's routing table); below them, GSI n is SPI n. */
+#define GSI_MSI_BASE		256
 
 /* Architected timer PPIs (INTIDs), as every arm64 platform wires them. */
 #define PPI_TIMER_SEC_PHYS	29

@@ -186,42 +186,178 @@ static int set_name(struct vm_config *cfg, const char *arg, char *err,
 static int set_console(struct vm_config *cfg, const char *arg, char *err,
 		       size_t len)
 {
-	if (strcmp(arg, "serial"))
+	if (!strcmp(arg, "serial"))
+		cfg->console = CONSOLE_SERIAL;
+	else if (!strcmp(arg, "virtio"))
+		cfg->console = CONSOLE_VIRTIO;
+	else
 		return fail(err, len,
-			    "--console %s: only 'serial' is supported", arg);
-	cfg->console = CONSOLE_SERIAL;
+			    "--console %s: must be serial or virtio", arg);
 	return 0;
 }
 
-/* kvmtool syntax: comma-separated key=value; without mode= it means tap. */
+static int parse_transport(const char *s, size_t n,
+			   enum virtio_transport_kind *out)
+{
+	if (n == 3 && !strncmp(s, "pci", 3))
+		*out = VIRTIO_PCI;
+	else if (n == 4 && !strncmp(s, "mmio", 4))
+		*out = VIRTIO_MMIO;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int set_transport(struct vm_config *cfg, const char *arg, char *err,
+			 size_t len)
+{
+	if (parse_transport(arg, strlen(arg), &cfg->transport))
+		return fail(err, len,
+			    "--virtio-transport %s: must be pci or mmio", arg);
+	return 0;
+}
+
+/* FILE[,ro][,direct]: the file name ends at the first comma, as in kvmtool. */
+static int set_disk(struct vm_config *cfg, const char *arg, char *err,
+		    size_t len)
+{
+	struct disk_config *disk = &cfg->disks[cfg->nr_disks];
+	const char *p;
+
+	if (cfg->nr_disks == MAX_DISKS)
+		return fail(err, len, "--disk %s: at most %d disks", arg,
+			    MAX_DISKS);
+	*disk = (struct disk_config) { .path = arg, .path_len = strcspn(arg, ",") };
+	if (!disk->path_len)
+		return fail(err, len, "--disk %s: no file name", arg);
+	for (p = arg + disk->path_len; *p; ) {
+		size_t n = strcspn(++p, ",");
+
+		if (n == 2 && !strncmp(p, "ro", 2))
+			disk->ro = true;
+		else if (n == 6 && !strncmp(p, "direct", 6))
+			disk->direct = true;
+		else
+			return fail(err, len,
+				    "--disk %s: unknown flag '%.*s' (ro and direct are known)",
+				    arg, (int)n, p);
+		p += n;
+	}
+	cfg->nr_disks++;
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Six colon-separated hex bytes, unicast. */
+static int parse_mac(const char *s, size_t n, uint8_t mac[6])
+{
+	if (n != 17)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++, s += 3) {
+		int hi = hex_digit(s[0]), lo = hex_digit(s[1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && s[2] != ':'))
+			return -EINVAL;
+		mac[i] = hi << 4 | lo;
+	}
+	return mac[0] & 1 ? -EINVAL : 0;
+}
+
+static int parse_ipv4(const char *s, size_t n, uint32_t *ip)
+{
+	unsigned int a[4];
+	char buf[16], tail;
+
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (sscanf(buf, "%3u.%3u.%3u.%3u%c", &a[0], &a[1], &a[2], &a[3], &tail) != 4 ||
+	    a[0] > 255 || a[1] > 255 || a[2] > 255 || a[3] > 255)
+		return -EINVAL;
+	*ip = a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
+	return 0;
+}
+
+/*
+ * kvmtool's syntax: comma-separated key=value; without mode= it means tap.
+ * Each -n adds a NIC; mode=none means no NIC at all.
+ */
 static int set_network(struct vm_config *cfg, const char *arg, char *err,
 		       size_t len)
 {
-	const char *p = arg, *mode = NULL;
-	size_t mode_len = 0;
+	struct net_config nic = {
+		/* kvmtool's addresses, the last byte counting the NICs */
+		.guest_mac = { 0x02, 0x15, 0x15, 0x15, 0x15, 0x15 + cfg->nr_nics },
+		.host_ip = 192u << 24 | 168 << 16 | (33 + cfg->nr_nics) << 8 | 1,
+	};
+	const char *p = arg, *mode = "tap";
+	size_t mode_len = 3;
 
-	(void)cfg;
 	while (*p) {
-		size_t n = strcspn(p, ",");
+		size_t n = strcspn(p, ","), k = strcspn(p, "=");
+		const char *v = p + k + 1;
+		size_t vn = n - k - 1;
 
-		if (n > 5 && !strncmp(p, "mode=", 5)) {
-			mode = p + 5;
-			mode_len = n - 5;
-		} else if (n) {
+		if (k >= n) {
 			return fail(err, len,
-				    "--network %s: unsupported parameter '%.*s' (only mode=none is available)",
+				    "--network %s: '%.*s' is not key=value",
 				    arg, (int)n, p);
+		} else if (k == 4 && !strncmp(p, "mode", 4)) {
+			mode = v;
+			mode_len = vn;
+		} else if (k == 5 && !strncmp(p, "tapif", 5)) {
+			if (!vn || vn >= sizeof(nic.tapif) || memchr(v, '/', vn))
+				return fail(err, len,
+					    "--network %s: tapif must be 1 to 15 characters without '/'",
+					    arg);
+			memcpy(nic.tapif, v, vn);
+		} else if (k == 9 && !strncmp(p, "guest_mac", 9)) {
+			if (parse_mac(v, vn, nic.guest_mac))
+				return fail(err, len,
+					    "--network %s: guest_mac must be six hex bytes like 02:15:15:15:15:15, not multicast",
+					    arg);
+		} else if (k == 7 && !strncmp(p, "host_ip", 7)) {
+			if (parse_ipv4(v, vn, &nic.host_ip))
+				return fail(err, len,
+					    "--network %s: host_ip must be an IPv4 address",
+					    arg);
+		} else if (k == 5 && !strncmp(p, "trans", 5)) {
+			if (parse_transport(v, vn, &nic.transport))
+				return fail(err, len,
+					    "--network %s: trans must be pci or mmio",
+					    arg);
+			nic.transport_given = true;
+		} else {
+			return fail(err, len,
+				    "--network %s: unknown parameter '%.*s' (mode, tapif, guest_mac, host_ip and trans are known)",
+				    arg, (int)k, p);
 		}
 		p += n + (p[n] == ',');
 	}
-	if (!mode)
+	if (mode_len == 4 && !strncmp(mode, "none", 4)) {
+		cfg->no_network = true;
+		return 0;
+	}
+	if (mode_len == 4 && !strncmp(mode, "user", 4))
 		return fail(err, len,
-			    "--network %s: no mode given (only mode=none is available)",
+			    "--network %s: mode=user is not available: lkvm has no user-mode network stack; use mode=tap",
 			    arg);
-	if (mode_len != 4 || strncmp(mode, "none", 4))
+	if (mode_len != 3 || strncmp(mode, "tap", 3))
 		return fail(err, len,
-			    "--network %s: mode '%.*s' is not supported (only mode=none is available)",
+			    "--network %s: mode '%.*s' is unknown (tap or none)",
 			    arg, (int)mode_len, mode);
+	if (cfg->nr_nics == MAX_NICS)
+		return fail(err, len, "--network %s: at most %d NICs", arg,
+			    MAX_NICS);
+	cfg->nics[cfg->nr_nics++] = nic;
 	return 0;
 }
 
@@ -253,9 +389,11 @@ static int set_irqchip(struct vm_config *cfg, const char *arg, char *err,
 		cfg->irqchip = IRQCHIP_GICV2;
 	else if (!strcmp(arg, "gicv3"))
 		cfg->irqchip = IRQCHIP_GICV3;
+	else if (!strcmp(arg, "gicv3-its"))
+		cfg->irqchip = IRQCHIP_GICV3_ITS;
 	else
 		return fail(err, len,
-			    "--irqchip %s: must be one of auto, gicv2, gicv3",
+			    "--irqchip %s: must be one of auto, gicv2, gicv3, gicv3-its",
 			    arg);
 	return 0;
 }
@@ -269,7 +407,10 @@ static const struct run_option basic_options[] = {
 	{ 0, "name", "guest name", "name of the VM (default guest-<pid>)", set_name, 0 },
 	{ 'c', "cpus", "n", "number of vCPUs (default: one per host CPU)", set_cpus, 0 },
 	{ 'm', "mem", "size", "guest RAM: MiB, or with a K/M/G/T suffix (default 64 MiB per vCPU + 192 MiB)", set_mem, 0 },
-	{ 0, "console", "serial", "console device (16550 UART at 0x1000000)", set_console, 0 },
+	{ 'd', "disk", "file[,ro][,direct]", "a raw disk image as virtio-blk (several allowed)", set_disk, 0 },
+	{ 0, "console", "serial|virtio", "the console: the 16550 UART (ttyS0), or virtio-console (hvc0)", set_console, 0 },
+	{ 0, "rng", NULL, "a virtio-rng device fed from the host's getrandom()", FIELD(rng) },
+	{ 0, "virtio-transport", "pci|mmio", "how virtio devices attach (default pci)", set_transport, 0 },
 	{ 0, "dev", "device_file", "KVM device file (default /dev/kvm)", FIELD(kvm_dev_path) },
 	{ 0, "nodefaults", NULL, "pass -p to the kernel verbatim, add no console= to it", FIELD(nodefaults) },
 	{ 0, "loglevel", "level", "error, warning, info (default) or debug", set_loglevel, 0 },
@@ -284,12 +425,13 @@ static const struct run_option kernel_options[] = {
 };
 
 static const struct run_option network_options[] = {
-	{ 'n', "network", "mode=none", "network device parameters (only mode=none is available)", set_network, 0 },
+	{ 'n', "network", "params", "a NIC: mode=tap[,tapif=NAME][,guest_mac=MAC][,host_ip=IP][,trans=pci|mmio], or mode=none", set_network, 0 },
 	{ 0 }
 };
 
 static const struct run_option arch_options[] = {
-	{ 0, "irqchip", "auto|gicv2|gicv3", "interrupt controller (default auto: gicv3, else gicv2)", set_irqchip, 0 },
+	{ 0, "irqchip", "auto|gicv2|gicv3|gicv3-its", "interrupt controller (default auto: gicv3-its, gicv3, gicv2)", set_irqchip, 0 },
+	{ 0, "nested", NULL, "give the guest EL2 (nested virtualisation)", FIELD(nested) },
 	{ 0, "pmu", NULL, "give the guest a PMUv3", FIELD(pmu) },
 	{ 0, "dump-dtb", "file", "write the generated device tree blob to a file", FIELD(dump_dtb_path) },
 	{ 0, "sdei", NULL, "be the guest's SDEI dispatcher (--sdei --help lists the events)", FIELD(sdei) },
@@ -436,5 +578,10 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 	if (!cfg->show_help && !cfg->kernel_path)
 		return fail(err, err_len,
 			    "no kernel given (use -k/--kernel FILE)");
+	if (cfg->no_network)
+		cfg->nr_nics = 0;
+	for (unsigned int i = 0; i < cfg->nr_nics; i++)
+		if (!cfg->nics[i].transport_given)
+			cfg->nics[i].transport = cfg->transport;
 	return 0;
 }

@@ -14,13 +14,40 @@
 #define OPT_ERR_LEN 256
 
 enum irqchip_kind {
-	IRQCHIP_AUTO,
+	IRQCHIP_AUTO,		/* GICv3 with an ITS, else GICv3, else GICv2 */
 	IRQCHIP_GICV2,
-	IRQCHIP_GICV3,
+	IRQCHIP_GICV3,		/* without an ITS: PCI devices use INTx */
+	IRQCHIP_GICV3_ITS,
 };
 
 enum console_kind {
 	CONSOLE_SERIAL,
+	CONSOLE_VIRTIO,		/* hvc0 */
+};
+
+enum virtio_transport_kind {
+	VIRTIO_PCI,
+	VIRTIO_MMIO,
+};
+
+#define MAX_DISKS 8
+#define MAX_NICS 4
+
+/* -d FILE[,ro][,direct] */
+struct disk_config {
+	const char *path;	/* points into the argument, up to path_len */
+	size_t path_len;
+	bool ro;
+	bool direct;
+};
+
+/* -n mode=tap[,tapif=NAME][,guest_mac=MAC][,host_ip=IP][,trans=pci|mmio] */
+struct net_config {
+	char tapif[16];		/* IFNAMSIZ; empty: the kernel picks tapN */
+	uint8_t guest_mac[6];
+	uint32_t host_ip;	/* in host byte order; set on a tap lkvm creates */
+	enum virtio_transport_kind transport;
+	bool transport_given;	/* trans=; else --virtio-transport's */
 };
 
 /* Everything `lkvm run` was asked for; 0/NULL means "use the default". */
@@ -36,6 +63,14 @@ struct vm_config {
 	enum irqchip_kind irqchip;
 	enum console_kind console;
 	enum log_level log_level;
+	enum virtio_transport_kind transport;
+	struct disk_config disks[MAX_DISKS];
+	unsigned int nr_disks;
+	struct net_config nics[MAX_NICS];
+	unsigned int nr_nics;
+	bool no_network;	/* -n mode=none: no NIC at all */
+	bool rng;
+	bool nested;
 	bool nodefaults;
 	bool pmu;
 	bool sdei;

@@ -23,6 +23,7 @@
 #include "arm64/kvm_arm64.h"
 #include "arm64/memmap.h"
 #include "core/control.h"
+#include "core/devices.h"
 #include "core/log.h"
 #include "core/vm.h"
 
@@ -293,7 +294,7 @@ static void uart_rx_drained(void *opaque)
 	struct vm *vm = opaque;
 	uint64_t one = 1;
 
-	if (write(vm->uart_space_fd, &one, sizeof(one)) < 0)
+	if (write(vm->console_space_fd, &one, sizeof(one)) < 0)
 		pr_debug("uart: cannot wake the I/O thread: %s", strerror(errno));
 }
 
@@ -313,24 +314,33 @@ static const struct uart16550_ops uart_ops = {
 
 static int setup_devices(struct vm *vm)
 {
+	int ret;
+
 	uart16550_init(&vm->uart, &uart_ops, vm);
-	return mmio_bus_add(&vm->mmio, UART16550_BASE, UART16550_SIZE,
-			    uart_mmio, vm, "uart16550");
+	ret = mmio_bus_add(&vm->mmio, UART16550_BASE, UART16550_SIZE,
+			   uart_mmio, vm, "uart16550");
+	return ret ?: devices_create(vm);
 }
 
-/* kvmtool's rule: -p is appended to our defaults, or used verbatim. */
+/*
+ * kvmtool's rule: -p is appended to our defaults, or used verbatim. The
+ * defaults name the console and, with disks, the first as root unless -p
+ * names one.
+ */
 static int build_cmdline(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
 	const char *params = cfg->params ?: "";
+	bool root = cfg->nr_disks && !strstr(params, "root=");
 	int n;
 
 	if (cfg->nodefaults) {
 		vm->cmdline = cfg->params ? strdup(params) : NULL;
 		return cfg->params && !vm->cmdline ? -ENOMEM : 0;
 	}
-	n = asprintf(&vm->cmdline, "console=ttyS0%s%s", *params ? " " : "",
-		     params);
+	n = asprintf(&vm->cmdline, "console=%s%s%s%s",
+		     cfg->console == CONSOLE_VIRTIO ? "hvc0" : "ttyS0",
+		     root ? " root=/dev/vda rw" : "", *params ? " " : "", params);
 	return n < 0 ? -ENOMEM : 0;
 }
 
@@ -390,9 +400,10 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
-	vm->kvm_fd = vm->vm_fd = vm->gic_fd = -1;
+	vm->kvm_fd = vm->vm_fd = vm->gic_fd = vm->its_fd = -1;
+	pthread_mutex_init(&vm->irq_lock, NULL);
 	vm->kernel_fd = vm->initrd_fd = -1;
-	vm->stop_fd = vm->uart_space_fd = vm->signal_fd = vm->ctl_fd = -1;
+	vm->stop_fd = vm->console_space_fd = vm->signal_fd = vm->ctl_fd = -1;
 	vm->loop.epoll_fd = -1;
 	pthread_mutex_init(&vm->state_lock, NULL);
 	pthread_condattr_init(&attr);
@@ -460,21 +471,36 @@ static void on_signal(struct ioloop *loop, void *opaque)
 	vm_request_stop(vm, 128 + si.ssi_signo);
 }
 
+/* Room for console input: the UART's buffer, or all of virtio's. */
+static size_t console_space(struct vm *vm)
+{
+	size_t space;
+
+	if (vm->cfg->console == CONSOLE_VIRTIO)
+		return VIRTIO_CONSOLE_PENDING;
+	pthread_mutex_lock(&vm->uart.lock);
+	space = UART16550_RX_BUF - vm->uart.rx_count;
+	pthread_mutex_unlock(&vm->uart.lock);
+	return space;
+}
+
+static void pause_input(struct vm *vm)
+{
+	/* Leave it in the terminal until the guest reads; lose nothing. */
+	vm->input_paused = true;
+	ioloop_pause(&vm->loop, vm->term.in_fd, true);
+}
+
 static void on_console_input(struct ioloop *loop, void *opaque)
 {
 	struct vm *vm = opaque;
 	uint8_t in[256], out[256];
-	size_t space, n;
+	size_t space = console_space(vm), n;
 	bool quit;
 	ssize_t got;
 
-	pthread_mutex_lock(&vm->uart.lock);
-	space = UART16550_RX_BUF - vm->uart.rx_count;
-	pthread_mutex_unlock(&vm->uart.lock);
 	if (space == 0) {
-		/* Leave it in the terminal until the guest reads; lose nothing. */
-		vm->input_paused = true;
-		ioloop_pause(loop, vm->term.in_fd, true);
+		pause_input(vm);
 		return;
 	}
 	got = read(vm->term.in_fd, in, space < sizeof(in) ? space : sizeof(in));
@@ -484,18 +510,21 @@ static void on_console_input(struct ioloop *loop, void *opaque)
 		return;
 	}
 	n = term_filter_input(&vm->term, in, got, out, &quit);
-	uart16550_receive(&vm->uart, out, n);
+	if (vm->cfg->console != CONSOLE_VIRTIO)
+		uart16550_receive(&vm->uart, out, n);
+	else if (!devices_console_input(vm, out, n))
+		pause_input(vm);
 	if (quit) {
 		pr_info("escape sequence received; stopping the guest");
 		vm_request_stop(vm, 0);
 	}
 }
 
-static void on_uart_space(struct ioloop *loop, void *opaque)
+static void on_console_space(struct ioloop *loop, void *opaque)
 {
 	struct vm *vm = opaque;
 
-	drain_eventfd(vm->uart_space_fd);
+	drain_eventfd(vm->console_space_fd);
 	if (vm->input_paused) {
 		vm->input_paused = false;
 		ioloop_pause(loop, vm->term.in_fd, false);
@@ -507,15 +536,16 @@ static int setup_io_thread(struct vm *vm, sigset_t *stop_signals)
 	int ret;
 
 	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	vm->uart_space_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	vm->console_space_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	vm->signal_fd = signalfd(-1, stop_signals, SFD_CLOEXEC);
-	if (vm->stop_fd < 0 || vm->uart_space_fd < 0 || vm->signal_fd < 0)
+	if (vm->stop_fd < 0 || vm->console_space_fd < 0 || vm->signal_fd < 0)
 		return -errno;
 	ret = ioloop_init(&vm->loop);
 	ret = ret ?: ioloop_watch(&vm->loop, vm->stop_fd, on_stop, vm);
 	ret = ret ?: ioloop_watch(&vm->loop, vm->signal_fd, on_signal, vm);
-	ret = ret ?: ioloop_watch(&vm->loop, vm->uart_space_fd, on_uart_space, vm);
+	ret = ret ?: ioloop_watch(&vm->loop, vm->console_space_fd, on_console_space, vm);
 	ret = ret ?: ras_start_io(vm);
+	ret = ret ?: devices_start_io(vm);
 	ret = ret ?: control_start(vm);
 	if (ret)
 		return ret;
@@ -576,17 +606,20 @@ void vm_destroy(struct vm *vm)
 		sdei_destroy(&vm->sdei);
 	ras_destroy(vm);
 	ioloop_destroy(&vm->loop);
+	devices_destroy(vm);
 	if (vm->ram.mapping)
 		munmap(vm->ram.mapping, vm->ram.mapping_size);
+	close_fd(&vm->its_fd);
 	close_fd(&vm->gic_fd);
 	close_fd(&vm->vm_fd);
 	close_fd(&vm->kvm_fd);
 	close_fd(&vm->stop_fd);
-	close_fd(&vm->uart_space_fd);
+	close_fd(&vm->console_space_fd);
 	close_fd(&vm->signal_fd);
 	control_stop(vm);
 	term_restore(&vm->term);
 	uart16550_destroy(&vm->uart);
 	pthread_mutex_destroy(&vm->state_lock);
+	pthread_mutex_destroy(&vm->irq_lock);
 	pthread_cond_destroy(&vm->state_cond);
 }

@@ -62,6 +62,18 @@ static inline uint8_t *guest_ram_host(const struct guest_ram *ram, uint64_t gpa)
 	return ram->host + (gpa - ram->gpa);
 }
 
+/* An MSI as KVM routes it (arm64/irq.c). */
+struct msi_route {
+	uint64_t addr;
+	uint32_t data;
+	uint32_t devid;
+	bool set;
+};
+
+#define MSI_ROUTES_MAX 64
+
+struct vm_devices;
+
 /* Start-up steps timed for `--loglevel debug` and the benchmark. */
 #define STARTUP_MAX_STEPS 24
 
@@ -84,7 +96,12 @@ struct vm {
 	int kvm_fd;
 	int vm_fd;
 	int gic_fd;
+	int its_fd;		/* -1: no ITS, so no MSIs */
 	enum gic_version gic;
+	pthread_mutex_t irq_lock;	/* the MSI routes */
+	struct msi_route msi_routes[MSI_ROUTES_MAX];
+	unsigned int nr_msi_routes;
+	struct vm_devices *devices;	/* virtio devices and the PCI bridge */
 	struct guest_ram ram;
 	struct memslot_table memslots;
 	struct vcpu *vcpus;
@@ -104,7 +121,7 @@ struct vm {
 	struct ioloop loop;
 	struct term term;
 	int stop_fd;		/* eventfd: a stop was requested */
-	int uart_space_fd;	/* eventfd: the UART can take input again */
+	int console_space_fd;	/* eventfd: the console can take input again */
 	int signal_fd;		/* signalfd: SIGINT, SIGTERM, SIGHUP */
 	int ctl_fd;		/* the control socket, listening */
 	char ctl_path[108];

@@ -15,6 +15,9 @@
 #                           written): a newer emulated host, whose KVM has
 #                           KVM_CAP_ARM_SEA_TO_USER
 #   $cache/guest/busybox    static arm64 busybox
+#   $cache/l1tools/         arm64 e2fsprogs (mkfs.ext4, debugfs) with the
+#                           libraries and loader they need, for the host
+#                           side of the virtio-blk tests
 set -euo pipefail
 
 cache=${LKVM_CACHE:-$HOME/.cache/lkvm}
@@ -119,3 +122,9 @@ bdeb=$(fetch busybox-static)
 bdir=$cache/busybox-$(basename "$bdeb" .deb)
 [ -e "$bdir/.unpacked" ] || { mkdir -p "$bdir"; dpkg-deb -x "$bdeb" "$bdir"; touch "$bdir/.unpacked"; }
 ln -sfn "$bdir/bin/busybox" "$cache/guest/busybox"
+
+# e2fsprogs for the emulated host: it makes the guest's ext4 images and
+# reads them back after the guest wrote to them.
+for p in e2fsprogs libext2fs2 libcom-err2 libblkid1 libuuid1 libss2 libc6; do
+	unpack "$(fetch $p)" "$cache/l1tools"
+done

@@ -4,7 +4,9 @@
  * terminal would, and checks the console path:
  *   ptytest LKVM PAYLOAD echo     keys reach the guest; 'q' ends it, exit 0
  *   ptytest LKVM PAYLOAD escape   Ctrl-a x ends lkvm with exit 0
- * and in both that the terminal's mode is restored afterwards.
+ *   ptytest LKVM KERNEL hvc INITRD  a Linux guest with --console virtio
+ *                                 reads a typed line on hvc0, exit 0
+ * and in all that the terminal's mode is restored afterwards.
  * Exits 0 when every check holds; says what failed on stderr otherwise.
  */
 #define _GNU_SOURCE
@@ -18,7 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-static char output[4096];
+static char output[65536];
 static size_t output_len;
 
 /* Read from the master until @want appears or @ms pass. */
@@ -58,8 +60,8 @@ int main(int argc, char *argv[])
 	const char *mode;
 	pid_t pid;
 
-	if (argc != 4)
-		return fail("usage: ptytest LKVM PAYLOAD echo|escape");
+	if (argc < 4 || (!strcmp(argv[3], "hvc") && argc != 5))
+		return fail("usage: ptytest LKVM PAYLOAD echo|escape, or LKVM KERNEL hvc INITRD");
 	mode = argv[3];
 	master = posix_openpt(O_RDWR | O_NOCTTY);
 	if (master < 0 || grantpt(master) || unlockpt(master))
@@ -74,14 +76,31 @@ int main(int argc, char *argv[])
 		dup2(slave, 0);
 		dup2(slave, 1);
 		dup2(slave, 2);
-		execl(argv[1], argv[1], "run", "-k", argv[2], "-c", "1",
-		      "-m", "64", "--loglevel", "warning", (char *)NULL);
+		if (!strcmp(mode, "hvc"))
+			execl(argv[1], argv[1], "run", "-k", argv[2], "-i", argv[4],
+			      "-c", "1", "-m", "256", "--console", "virtio",
+			      "-p", "quiet lkvmtest.action=hvc", (char *)NULL);
+		else
+			execl(argv[1], argv[1], "run", "-k", argv[2], "-c", "1",
+			      "-m", "64", "--loglevel", "warning", (char *)NULL);
 		_exit(127);
 	}
-	alarm(120);
-	if (wait_for(master, "ready", 60000))
+	alarm(400);
+	if (!strcmp(mode, "hvc")) {
+		if (wait_for(master, "L2-CONSOLE=hvc0", 300000))
+			return fail("the guest's console is not hvc0");
+		if (wait_for(master, "L2-HVC-READY", 30000))
+			return fail("the guest never said L2-HVC-READY");
+		if (write(master, "hello-hvc0\r", 11) != 11)
+			return fail("cannot type");
+		if (wait_for(master, "L2-HVC-GOT=hello-hvc0", 60000))
+			return fail("the typed line did not reach the guest through hvc0");
+	} else if (wait_for(master, "ready", 60000)) {
 		return fail("the guest never said ready");
-	if (!strcmp(mode, "echo")) {
+	}
+	if (!strcmp(mode, "hvc")) {
+		/* the guest powers off by itself */
+	} else if (!strcmp(mode, "echo")) {
 		if (write(master, "hello\r", 6) != 6)
 			return fail("cannot type");
 		if (wait_for(master, "hello\r", 30000))

@@ -35,8 +35,16 @@ make_cpio() { (cd "$1" && find . -mindepth 1 | sort | cpio -o -H newc -R 0:0 --q
 rm -rf "$out/guest-root" "$out/l1-root" "$out/result-$mode"
 mkdir -p "$out/guest-root/bin" "$out/l1-root/bin" "$out/l1-root/guest" "$out/l1-root/payloads"
 
-# L2: the guest's initramfs: busybox and an init that reports and acts.
+# module NAME: the guest kernel's module NAME, decompressed, on stdout.
+module() { xz -dc "$(find -L "$cache/guest/modules/" -name "$1.ko*" | head -n1)"; }
+
+# L2: the guest's initramfs: busybox, an init that reports and acts, and
+# the virtio drivers Debian builds as modules (guest-init loads them).
 cp "$busybox" "$out/guest-root/bin/busybox"
+mkdir -p "$out/guest-root/lib/modules"
+for m in virtio_mmio virtio_blk virtio-rng failover net_failover virtio_net; do
+	module $m > "$out/guest-root/lib/modules/$m.ko"
+done
 cp "$top/tests/l1/guest-init" "$out/guest-root/init"
 chmod 755 "$out/guest-root/init"
 make_cpio "$out/guest-root" | gzip -1 > "$out/guest-initrd.cpio.gz"
@@ -48,11 +56,19 @@ cp "$busybox" "$l1/bin/busybox"
 cp "$top/tests/l1/l1-init" "$l1/init"
 cp "$top/lkvm" "$l1/bin/lkvm"
 cp "$top"/tests/l1/*.sh "$l1/"
-# hwpoison-inject, for the RAS scenario's background poison (6.12 host only).
+# hwpoison-inject, for the RAS scenario's background poison, and tun for
+# virtio-net's tap (6.12 host only: the modules are that kernel's).
+mkdir -p "$l1/lib" "$l1/sbin"
 if [ "$l1_kernel" = "$image" ]; then
-	mkdir -p "$l1/lib"
-	xz -dc "$(find -L "$cache/guest/modules/" -name 'hwpoison-inject.ko*' | head -n1)" > "$l1/lib/hwpoison-inject.ko"
+	module hwpoison-inject > "$l1/lib/hwpoison-inject.ko"
+	module tun > "$l1/lib/tun.ko"
 fi
+# e2fsprogs (dynamically linked, so with its loader and libraries) to make
+# and read back the guests' ext4 images.
+cp -a "$cache/l1tools/lib/aarch64-linux-gnu" "$l1/lib/"
+cp -a "$cache"/l1tools/usr/lib/aarch64-linux-gnu/lib{blkid,uuid}.so.1* "$l1/lib/aarch64-linux-gnu/"
+ln -s aarch64-linux-gnu/ld-linux-aarch64.so.1 "$l1/lib/ld-linux-aarch64.so.1"
+cp "$cache/l1tools/sbin/mke2fs" "$cache/l1tools/sbin/debugfs" "$l1/sbin/"
 cp "$image" "$l1/guest/Image"
 cp "$cache/guest/Image.gz" "$l1/guest/Image.gz"
 cp "$out/guest-initrd.cpio.gz" "$l1/guest/initrd.cpio.gz"

@@ -94,6 +94,82 @@ static void test_defaults_left_for_the_host(void **state)
 	assert_false(cfg.nodefaults);
 }
 
+static void test_disks(void **state)
+{
+	struct vm_config cfg;
+	char err[OPT_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(parse(&cfg, err, "-k", "I", "-d", "root.img", "--disk",
+			       "data.img,ro", "-d", "fast.img,direct,ro", NULL), 0);
+	assert_int_equal(cfg.nr_disks, 3);
+	assert_int_equal(cfg.disks[0].path_len, 8);
+	assert_memory_equal(cfg.disks[0].path, "root.img", 8);
+	assert_false(cfg.disks[0].ro || cfg.disks[0].direct);
+	assert_int_equal(cfg.disks[1].path_len, 8);
+	assert_true(cfg.disks[1].ro);
+	assert_false(cfg.disks[1].direct);
+	assert_true(cfg.disks[2].ro && cfg.disks[2].direct);
+
+	/* The ninth is one too many. */
+	assert_int_equal(parse(&cfg, err, "-k", "I", "-d", "1", "-d", "2", "-d",
+			       "3", "-d", "4", "-d", "5", "-d", "6", "-d", "7",
+			       NULL), 0);
+	{
+		char *argv[] = { "-k", "I", "-d", "1", "-d", "2", "-d", "3",
+				 "-d", "4", "-d", "5", "-d", "6", "-d", "7",
+				 "-d", "8", "-d", "9" };
+
+		assert_int_equal(run_options_parse(&cfg, ARRAY_SIZE(argv), argv,
+						   err, OPT_ERR_LEN), -EINVAL);
+		assert_string_equal(err, "--disk 9: at most 8 disks");
+	}
+}
+
+static void test_network_and_transport(void **state)
+{
+	static const uint8_t mac0[6] = { 2, 0x15, 0x15, 0x15, 0x15, 0x15 };
+	static const uint8_t mac1[6] = { 0x52, 0x54, 0, 0x12, 0xab, 0xCD };
+	struct vm_config cfg;
+	char err[OPT_ERR_LEN];
+
+	(void)state;
+	/* No -n: no NIC (kvmtool's default NIC is user-mode, which lkvm lacks). */
+	assert_int_equal(parse(&cfg, err, "-k", "I", NULL), 0);
+	assert_int_equal(cfg.nr_nics, 0);
+	assert_int_equal(cfg.transport, VIRTIO_PCI);
+	assert_int_equal(cfg.console, CONSOLE_SERIAL);
+
+	/* Without mode= it is tap; trans= wins over --virtio-transport. */
+	assert_int_equal(parse(&cfg, err, "-k", "I", "-n", "tapif=tap7",
+			       "-n", "mode=tap,guest_mac=52:54:00:12:ab:CD,host_ip=10.1.2.3,trans=pci",
+			       "--virtio-transport", "mmio", "--console",
+			       "virtio", "--rng", NULL), 0);
+	assert_int_equal(cfg.nr_nics, 2);
+	assert_string_equal(cfg.nics[0].tapif, "tap7");
+	assert_memory_equal(cfg.nics[0].guest_mac, mac0, 6);
+	assert_int_equal(cfg.nics[0].host_ip, 0xc0a82101);
+	assert_int_equal(cfg.nics[0].transport, VIRTIO_MMIO);
+	assert_string_equal(cfg.nics[1].tapif, "");
+	assert_memory_equal(cfg.nics[1].guest_mac, mac1, 6);
+	assert_int_equal(cfg.nics[1].host_ip, 0x0a010203);
+	assert_int_equal(cfg.nics[1].transport, VIRTIO_PCI);
+	assert_int_equal(cfg.transport, VIRTIO_MMIO);
+	assert_int_equal(cfg.console, CONSOLE_VIRTIO);
+	assert_true(cfg.rng);
+
+	/* mode=none turns every NIC off, wherever it comes. */
+	assert_int_equal(parse(&cfg, err, "-k", "I", "-n", "mode=tap",
+			       "-n", "mode=none", NULL), 0);
+	assert_int_equal(cfg.nr_nics, 0);
+	assert_true(cfg.no_network);
+
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--irqchip=gicv3-its",
+			       "--nested", NULL), 0);
+	assert_int_equal(cfg.irqchip, IRQCHIP_GICV3_ITS);
+	assert_true(cfg.nested);
+}
+
 static void test_help(void **state)
 {
 	struct vm_config cfg;
@@ -114,7 +190,8 @@ static void test_help(void **state)
 		"-k, --kernel", "-i, --initrd", "-p, --params", "-c, --cpus",
 		"-m, --mem", "--name", "--console", "--nodefaults",
 		"-n, --network", "--loglevel", "--irqchip", "--pmu",
-		"--dump-dtb", "--sdei", "--help",
+		"--dump-dtb", "--sdei", "--help", "-d, --disk", "--rng",
+		"--virtio-transport", "--nested",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(documented); i++)
 		assert_non_null(strstr(text, documented[i]));
@@ -140,12 +217,25 @@ static const struct bad_case bad_cases[] = {
 	{ { "-k", "I", "-z" }, "unknown option '-z' (see lkvm run --help)" },
 	{ { "-k", "I", "--pmu=yes" }, "--pmu: takes no value" },
 	{ { "-k", "I", "--mem" }, "--mem: needs a value (<size>)" },
-	{ { "-k", "I", "-n", "mode=tap" }, "--network mode=tap: mode 'tap' is not supported (only mode=none is available)" },
-	{ { "-k", "I", "-n", "mode=user" }, "--network mode=user: mode 'user' is not supported (only mode=none is available)" },
-	{ { "-k", "I", "-n", "tapif=tap0" }, "--network tapif=tap0: unsupported parameter 'tapif=tap0' (only mode=none is available)" },
-	{ { "-k", "I", "--console", "virtio" }, "--console virtio: only 'serial' is supported" },
+	{ { "-k", "I", "-n", "mode=user" }, "--network mode=user: mode=user is not available: lkvm has no user-mode network stack; use mode=tap" },
+	{ { "-k", "I", "-n", "mode=vde" }, "--network mode=vde: mode 'vde' is unknown (tap or none)" },
+	{ { "-k", "I", "-n", "vhost=1" }, "--network vhost=1: unknown parameter 'vhost' (mode, tapif, guest_mac, host_ip and trans are known)" },
+	{ { "-k", "I", "-n", "tap" }, "--network tap: 'tap' is not key=value" },
+	{ { "-k", "I", "-n", "tapif=" }, "--network tapif=: tapif must be 1 to 15 characters without '/'" },
+	{ { "-k", "I", "-n", "tapif=sixteen_chars_xx" }, "--network tapif=sixteen_chars_xx: tapif must be 1 to 15 characters without '/'" },
+	{ { "-k", "I", "-n", "guest_mac=02:15:15:15:15" }, "--network guest_mac=02:15:15:15:15: guest_mac must be six hex bytes like 02:15:15:15:15:15, not multicast" },
+	{ { "-k", "I", "-n", "guest_mac=02:15:15:15:15:1g" }, "--network guest_mac=02:15:15:15:15:1g: guest_mac must be six hex bytes like 02:15:15:15:15:15, not multicast" },
+	{ { "-k", "I", "-n", "guest_mac=01:00:5e:00:00:01" }, "--network guest_mac=01:00:5e:00:00:01: guest_mac must be six hex bytes like 02:15:15:15:15:15, not multicast" },
+	{ { "-k", "I", "-n", "host_ip=10.0.0.256" }, "--network host_ip=10.0.0.256: host_ip must be an IPv4 address" },
+	{ { "-k", "I", "-n", "trans=ccw" }, "--network trans=ccw: trans must be pci or mmio" },
+	{ { "-k", "I", "--console", "hv" }, "--console hv: must be serial or virtio" },
+	{ { "-k", "I", "--virtio-transport", "pci-legacy" }, "--virtio-transport pci-legacy: must be pci or mmio" },
+	{ { "-k", "I", "-d", ",ro" }, "--disk ,ro: no file name" },
+	{ { "-k", "I", "-d", "a.img,rw" }, "--disk a.img,rw: unknown flag 'rw' (ro and direct are known)" },
+	{ { "-k", "I", "-d", "a.img,ro," }, "--disk a.img,ro,: unknown flag '' (ro and direct are known)" },
+	{ { "-k", "I", "--rng=yes" }, "--rng: takes no value" },
 	{ { "-k", "I", "--loglevel", "loud" }, "--loglevel loud: must be one of error, warning, info, debug" },
-	{ { "-k", "I", "--irqchip", "gicv4" }, "--irqchip gicv4: must be one of auto, gicv2, gicv3" },
+	{ { "-k", "I", "--irqchip", "gicv4" }, "--irqchip gicv4: must be one of auto, gicv2, gicv3, gicv3-its" },
 	{ { "-k", "I", "--name", "a/b" }, "--name 'a/b': must be 1 to 64 characters without '/'" },
 	{ { "-k", "I", "Other" }, "unexpected argument 'Other' (the kernel is already I)" },
 	{ { "-c", "1" }, "no kernel given (use -k/--kernel FILE)" },
@@ -267,6 +357,8 @@ int main(void)
 		cmocka_unit_test(test_short_long_and_equals_forms),
 		cmocka_unit_test(test_kvm_unit_tests_command_line),
 		cmocka_unit_test(test_defaults_left_for_the_host),
+		cmocka_unit_test(test_disks),
+		cmocka_unit_test(test_network_and_transport),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_every_bad_input_message),
 		cmocka_unit_test(test_parse_size),

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM's virtio devices, wired to KVM: each queue's notify register is an
+ * ioeventfd, so a driver's kick wakes the I/O thread without a vCPU exit
+ * to lkvm; each interrupt is an irqfd (the SPI of a virtio-mmio device, or
+ * one MSI route per MSI-X vector through the ITS). virtio-pci INTx, level
+ * triggered and shared, goes through KVM_IRQ_LINE.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "arm64/kvm_arm64.h"
+#include "arm64/memmap.h"
+#include "core/devices.h"
+#include "core/log.h"
+#include "core/vm.h"
+
+/*
+ * Have KVM signal @fd on a write of @len bytes at @addr (of @data, if
+ * @match). Without it the write still reaches lkvm's MMIO handler, which
+ * signals the same eventfd: slower, never lost.
+ */
+static void ioeventfd(struct vm *vm, uint64_t addr, uint32_t len, bool match,
+		      uint64_t data, int fd, bool assign)
+{
+	struct kvm_ioeventfd ev = {
+		.datamatch = data, .addr = addr, .len = len, .fd = fd,
+		.flags = (match ? KVM_IOEVENTFD_FLAG_DATAMATCH : 0) |
+			 (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
+	};
+
+	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &ev))
+		pr_debug("KVM_IOEVENTFD %s at %#llx: %s",
+			 assign ? "assign" : "deassign",
+			 (unsigned long long)addr, strerror(errno));
+}
+
+static int new_eventfd(void)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int attach_mmio(struct vm *vm, struct virtio_slot *slot)
+{
+	struct vm_devices *devs = vm->devices;
+	unsigned int n = devs->nr_mmio;
+	uint64_t base = VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_STRIDE;
+	int ret;
+
+	if (n == VIRTIO_MMIO_MAX) {
+		pr_err("%s: no room for another virtio-mmio device (at most %d)",
+		       slot->dev->name, VIRTIO_MMIO_MAX);
+		return -ENOSPC;
+	}
+	slot->irq_fd = new_eventfd();
+	if (slot->irq_fd < 0)
+		return slot->irq_fd;
+	ret = arm64_irqfd(vm, slot->irq_fd, IRQ_VIRTIO_MMIO(n) - GIC_SPI_BASE);
+	if (ret)
+		return ret;
+	virtio_mmio_init(&slot->mmio, slot->dev, slot->irq_fd);
+	ret = mmio_bus_add(&vm->mmio, base, VIRTIO_MMIO_STRIDE, virtio_mmio_access,
+			   &slot->mmio, slot->dev->name);
+	if (ret)
+		return ret;
+	for (unsigned int q = 0; q < slot->dev->ops->nr_queues; q++)
+		ioeventfd(vm, base + VIRTIO_MMIO_QUEUE_NOTIFY, 4, true, q,
+			  slot->dev->queues[q].notify_fd, true);
+	devs->nr_mmio++;
+	return 0;
+}
+
+/* The requester ID on bus 0, which the ITS takes as the DeviceID. */
+static uint32_t pci_devid(const struct virtio_slot *slot)
+{
+	return slot->pci.fn.slot << 3;
+}
+
+static void vpci_msix_route(struct virtio_pci *vp, unsigned int v)
+{
+	struct virtio_slot *slot = vp->opaque;
+	const uint32_t *w = vp->msix[v].word;
+
+	arm64_msi_route(slot->vm, slot->msi_first + v,
+			w[MSIX_ADDR_LO] | (uint64_t)w[MSIX_ADDR_HI] << 32,
+			w[MSIX_DATA], pci_devid(slot));
+}
+
+static void vpci_notify_moved(struct virtio_pci *vp, uint64_t old, uint64_t addr)
+{
+	struct virtio_slot *slot = vp->opaque;
+
+	for (unsigned int q = 0; q < slot->dev->ops->nr_queues; q++) {
+		uint64_t off = VPCI_NOTIFY_OFF + q * VPCI_NOTIFY_MULT;
+		int fd = slot->dev->queues[q].notify_fd;
+
+		/* Drivers write the queue index as 16 bits (4.1.5.2). */
+		if (old)
+			ioeventfd(slot->vm, old + off, 2, false, 0, fd, false);
+		if (addr)
+			ioeventfd(slot->vm, addr + off, 2, false, 0, fd, true);
+	}
+}
+
+static const struct virtio_pci_ops vpci_ops = {
+	.msix_route = vpci_msix_route,
+	.notify_moved = vpci_notify_moved,
+};
+
+static void pci_set_irq(void *opaque, unsigned int line, bool level)
+{
+	arm64_irq_line(opaque, IRQ_PCI_INTX(line), level);
+}
+
+static int attach_pci(struct vm *vm, struct virtio_slot *slot)
+{
+	struct vm_devices *devs = vm->devices;
+	bool msix = vm->its_fd >= 0;
+	unsigned int nr_vectors = slot->dev->ops->nr_queues + 1;
+	int ret;
+
+	if (!devs->nr_pci) {
+		pci_host_init(&devs->pci, PCI_MMIO_BASE, PCI_MMIO_SIZE, pci_set_irq, vm);
+		ret = mmio_bus_add(&vm->mmio, PCI_ECAM_BASE, PCI_ECAM_SIZE,
+				   pci_ecam_access, &devs->pci, "pci-ecam");
+		ret = ret ?: mmio_bus_add(&vm->mmio, PCI_MMIO_BASE, PCI_MMIO_SIZE,
+					  pci_mmio_access, &devs->pci, "pci-mmio");
+		if (ret)
+			return ret;
+	}
+	devs->nr_pci++;
+	if (msix) {
+		ret = arm64_msi_alloc(vm, nr_vectors, &slot->msi_first);
+		for (unsigned int v = 0; !ret && v < nr_vectors; v++) {
+			slot->vector_fds[v] = new_eventfd();
+			ret = slot->vector_fds[v] < 0 ? slot->vector_fds[v] :
+			      arm64_irqfd(vm, slot->vector_fds[v],
+					  GSI_MSI_BASE + slot->msi_first + v);
+		}
+		if (ret)
+			return ret;
+	}
+	virtio_pci_init(&slot->pci, slot->dev, &vpci_ops, slot,
+			msix ? slot->vector_fds : NULL);
+	ret = pci_host_add(&devs->pci, &slot->pci.fn);
+	if (ret < 0)
+		pr_err("%s: no free PCI slot (at most %d)", slot->dev->name,
+		       PCI_MAX_SLOTS);
+	return ret < 0 ? ret : 0;
+}
+
+static int attach(struct vm *vm, struct virtio_dev *dev,
+		  enum virtio_transport_kind transport)
+{
+	struct vm_devices *devs = vm->devices;
+	struct virtio_slot *slot = &devs->slots[devs->nr_slots++];
+
+	slot->vm = vm;
+	slot->dev = dev;
+	slot->transport = transport;
+	slot->irq_fd = -1;
+	for (unsigned int v = 0; v < VIRTIO_PCI_MAX_VECTORS; v++)
+		slot->vector_fds[v] = -1;
+	for (unsigned int q = 0; q < VIRTIO_MAX_QUEUES; q++)
+		slot->watches[q] = (struct queue_watch) { slot, q };
+	return transport == VIRTIO_MMIO ? attach_mmio(vm, slot) : attach_pci(vm, slot);
+}
+
+/* The console's pending input reached the guest: read the terminal again. */
+static void console_drained(void *opaque)
+{
+	struct vm *vm = opaque;
+
+	eventfd_write(vm->console_space_fd, 1);
+}
+
+int devices_create(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	struct vm_devices *devs;
+	int ret = 0;
+
+	devs = calloc(1, sizeof(*devs));
+	if (!devs)
+		return -ENOMEM;
+	vm->devices = devs;
+	devs->mem = (struct vq_guest_mem) { vm->ram.gpa, vm->ram.size, vm->ram.host };
+
+	if (cfg->console == CONSOLE_VIRTIO) {
+		ret = virtio_console_init(&devs->console, &devs->mem, STDOUT_FILENO,
+					  console_drained, vm);
+		ret = ret ?: attach(vm, &devs->console.dev, cfg->transport);
+		if (ret)
+			return ret;
+		devs->console_on = true;
+	}
+	for (unsigned int i = 0; i < cfg->nr_disks; i++) {
+		ret = virtio_blk_init(&devs->blks[i], &cfg->disks[i], i, &devs->mem);
+		devs->nr_blks++;
+		ret = ret ?: attach(vm, &devs->blks[i].dev, cfg->transport);
+		if (ret)
+			return ret;
+	}
+	if (cfg->rng) {
+		ret = virtio_rng_init(&devs->rng, &devs->mem);
+		ret = ret ?: attach(vm, &devs->rng.dev, cfg->transport);
+	}
+	return ret;
+}
+
+static void on_queue_notify(struct ioloop *loop, void *opaque)
+{
+	struct queue_watch *w = opaque;
+	struct virtio_dev *dev = w->slot->dev;
+	eventfd_t v;
+
+	(void)loop;
+	if (eventfd_read(dev->queues[w->q].notify_fd, &v))
+		return;
+	pthread_mutex_lock(&dev->lock);
+	if (virtio_queue_live(dev, w->q))
+		dev->ops->queue_notify(dev, w->q);
+	pthread_mutex_unlock(&dev->lock);
+}
+
+int devices_start_io(struct vm *vm)
+{
+	struct vm_devices *devs = vm->devices;
+	int ret = 0;
+
+	for (unsigned int i = 0; devs && i < devs->nr_slots && !ret; i++) {
+		struct virtio_slot *slot = &devs->slots[i];
+
+		for (unsigned int q = 0; q < slot->dev->ops->nr_queues && !ret; q++)
+			ret = ioloop_watch(&vm->loop, slot->dev->queues[q].notify_fd,
+					   on_queue_notify, &slot->watches[q]);
+	}
+	return ret;
+}
+
+bool devices_console_input(struct vm *vm, const uint8_t *buf, size_t len)
+{
+	return virtio_console_input(&vm->devices->console, buf, len);
+}
+
+void devices_destroy(struct vm *vm)
+{
+	struct vm_devices *devs = vm->devices;
+
+	if (!devs)
+		return;
+	for (unsigned int i = 0; i < devs->nr_slots; i++) {
+		struct virtio_slot *slot = &devs->slots[i];
+
+		if (slot->irq_fd >= 0)
+			close(slot->irq_fd);
+		for (unsigned int v = 0; v < VIRTIO_PCI_MAX_VECTORS; v++)
+			if (slot->vector_fds[v] >= 0)
+				close(slot->vector_fds[v]);
+	}
+	for (unsigned int i = 0; i < devs->nr_blks; i++)
+		virtio_blk_destroy(&devs->blks[i]);
+	virtio_dev_destroy(&devs->rng.dev);
+	virtio_dev_destroy(&devs->console.dev);
+	if (devs->nr_pci)
+		pci_host_destroy(&devs->pci);
+	free(devs);
+	vm->devices = NULL;
+}

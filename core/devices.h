@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_CORE_DEVICES_H
+#define LKVM_CORE_DEVICES_H
+
+#include "core/options.h"
+#include "hw/pci.h"
+#include "virtio/blk.h"
+#include "virtio/console.h"
+#include "virtio/mmio.h"
+#include "virtio/pci.h"
+#include "virtio/rng.h"
+
+#define MAX_VIRTIO_DEVICES	(MAX_DISKS + MAX_NICS + 2)
+
+struct virtio_slot;
+
+struct queue_watch {
+	struct virtio_slot *slot;
+	unsigned int q;
+};
+
+/* One virtio device as the VM wired it: its transport, eventfds, routes. */
+struct virtio_slot {
+	struct vm *vm;
+	struct virtio_dev *dev;
+	enum virtio_transport_kind transport;
+	struct virtio_mmio mmio;
+	int irq_fd;			/* virtio-mmio: irqfd on its SPI */
+	struct virtio_pci pci;
+	unsigned int msi_first;		/* virtio-pci: its first MSI route */
+	int vector_fds[VIRTIO_PCI_MAX_VECTORS];
+	struct queue_watch watches[VIRTIO_MAX_QUEUES];
+};
+
+struct vm_devices {
+	struct vq_guest_mem mem;
+	struct pci_host pci;
+	unsigned int nr_pci, nr_mmio;
+	struct virtio_slot slots[MAX_VIRTIO_DEVICES];
+	unsigned int nr_slots;
+	struct virtio_blk blks[MAX_DISKS];
+	unsigned int nr_blks;
+	struct virtio_rng rng;
+	struct virtio_console console;
+	bool console_on;
+};
+
+/* The virtio devices the configuration asks for, on their transports. */
+int devices_create(struct vm *vm);
+/* Their queue notifications, watched by the I/O thread. */
+int devices_start_io(struct vm *vm);
+void devices_destroy(struct vm *vm);
+
+/* --console virtio: input for hvc0; false: stop reading until drained. */
+bool devices_console_input(struct vm *vm, const uint8_t *buf, size_t len);
+
+#endif

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-console without MULTIPORT: queue 0 carries input to the guest,
+ * queue 1 its output, written to @out_fd as it comes. EMERG_WRITE lets a
+ * driver print a byte through the configuration before the queues are up.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "virtio/console.h"
+
+#define VIRTIO_CONSOLE_F_EMERG_WRITE	2
+#define RX_QUEUE			0
+#define TX_QUEUE			1
+#define CFG_EMERG_WR			8
+
+static void write_all(int fd, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;	/* the output is gone: the guest keeps running */
+		buf += n;
+		len -= n;
+	}
+}
+
+static void transmit(struct virtio_dev *dev)
+{
+	struct virtio_console *con = dev->priv;
+	struct vq_chain *c = &con->chain;
+	bool pushed = false;
+
+	while (virtio_queue_pop(dev, TX_QUEUE, c) > 0) {
+		for (unsigned int i = 0; i < c->nr_out; i++)
+			write_all(con->out_fd, c->iov[i].iov_base, c->iov[i].iov_len);
+		vq_push(&dev->queues[TX_QUEUE].vq, c->head, 0);
+		pushed = true;
+	}
+	if (pushed)
+		virtio_queue_done(dev, TX_QUEUE);
+}
+
+/* Move pending input into the guest's receive buffers; true if all went. */
+static bool deliver(struct virtio_console *con)
+{
+	struct virtio_dev *dev = &con->dev;
+	struct vq_chain *c = &con->chain;
+	bool pushed = false;
+
+	while (con->pending_len && virtio_queue_pop(dev, RX_QUEUE, c) > 0) {
+		size_t n = iov_copy_to(c->iov + c->nr_out, c->nr_in, 0,
+				       con->pending, con->pending_len);
+
+		memmove(con->pending, con->pending + n, con->pending_len - n);
+		con->pending_len -= n;
+		vq_push(&dev->queues[RX_QUEUE].vq, c->head, n);
+		pushed = true;
+	}
+	if (pushed)
+		virtio_queue_done(dev, RX_QUEUE);
+	return !con->pending_len;
+}
+
+static void console_queue_notify(struct virtio_dev *dev, unsigned int q)
+{
+	struct virtio_console *con = dev->priv;
+
+	if (q == TX_QUEUE)
+		transmit(dev);
+	else if (con->pending_len && deliver(con))
+		con->input_drained(con->opaque);
+}
+
+static void console_config_write(struct virtio_dev *dev, uint32_t offset,
+				 const uint8_t *data, uint32_t len)
+{
+	struct virtio_console *con = dev->priv;
+
+	/* emerg_wr: the low byte is a character to print (5.3.4). */
+	if (offset == CFG_EMERG_WR && len == 4)
+		write_all(con->out_fd, data, 1);
+}
+
+static void console_reset(struct virtio_dev *dev)
+{
+	struct virtio_console *con = dev->priv;
+
+	if (con->pending_len) {
+		con->pending_len = 0;
+		con->input_drained(con->opaque);
+	}
+}
+
+static const struct virtio_device_ops console_ops = {
+	.device_id = VIRTIO_ID_CONSOLE,
+	.nr_queues = 2,
+	.config_size = VIRTIO_CONSOLE_CONFIG_SIZE,
+	.queue_notify = console_queue_notify,
+	.config_write = console_config_write,
+	.reset = console_reset,
+};
+
+int virtio_console_init(struct virtio_console *con, const struct vq_guest_mem *mem,
+			int out_fd, void (*input_drained)(void *), void *opaque)
+{
+	memset(con, 0, sizeof(*con));
+	con->out_fd = out_fd;
+	con->input_drained = input_drained;
+	con->opaque = opaque;
+	return virtio_dev_init(&con->dev, &console_ops, con, "virtio-console", mem,
+			       1ull << VIRTIO_CONSOLE_F_EMERG_WRITE, con->config);
+}
+
+bool virtio_console_input(struct virtio_console *con, const uint8_t *buf,
+			  size_t len)
+{
+	bool all;
+
+	pthread_mutex_lock(&con->dev.lock);
+	memcpy(con->pending + con->pending_len, buf, len);
+	con->pending_len += len;
+	all = deliver(con);
+	pthread_mutex_unlock(&con->dev.lock);
+	return all;
+}

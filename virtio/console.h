@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_VIRTIO_CONSOLE_H
+#define LKVM_VIRTIO_CONSOLE_H
+
+#include <stddef.h>
+
+#include "virtio/virtio.h"
+
+#define VIRTIO_CONSOLE_CONFIG_SIZE	12
+#define VIRTIO_CONSOLE_PENDING		512
+
+/* virtio-console with one port, the guest's hvc0 (Virtio 1.2, 5.3). */
+struct virtio_console {
+	struct virtio_dev dev;
+	int out_fd;
+	/* Input the guest has no buffers for yet, delivered in order. */
+	uint8_t pending[VIRTIO_CONSOLE_PENDING];
+	size_t pending_len;
+	/* The pending input is all delivered: read more (I/O thread). */
+	void (*input_drained)(void *opaque);
+	void *opaque;
+	uint8_t config[VIRTIO_CONSOLE_CONFIG_SIZE];
+	struct vq_chain chain;
+};
+
+int virtio_console_init(struct virtio_console *con, const struct vq_guest_mem *mem,
+			int out_fd, void (*input_drained)(void *), void *opaque);
+
+/*
+ * Input for the guest, on the I/O thread; the caller must not offer more
+ * than the free space (VIRTIO_CONSOLE_PENDING - pending_len). Returns true
+ * when all of it reached the guest; otherwise stop reading until
+ * input_drained() is called.
+ */
+bool virtio_console_input(struct virtio_console *con, const uint8_t *buf,
+			  size_t len);
+
+#endif
