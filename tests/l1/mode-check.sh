@@ -3,6 +3,7 @@
 . "$ROOT/lib.sh"
 . "$ROOT/ras.sh"
 . "$ROOT/control.sh"
+. "$ROOT/virtio.sh"
 
 K=$ROOT/guest/Image
 KZ=$ROOT/guest/Image.gz
@@ -57,7 +58,6 @@ bad "--cpus above lkvm's GICv3 layout" "^lkvm: --cpus 200: lkvm's memory map has
 bad "--mem below 64 MiB" '^lkvm: --mem 32: must be at least 64 MiB$' -k $K -m 32
 bad "--mem not a number" '^lkvm: --mem lots: not a size' -k $K --mem lots
 bad "unknown option" "^lkvm: unknown option '--frobnicate'" -k $K --frobnicate
-bad "unsupported network mode" "^lkvm: --network mode=tap: mode 'tap' is not supported" -k $K -n mode=tap
 bad "no KVM device" '^lkvm: cannot open /nonexistent/kvm: No such file or directory \(errno 2\)' -k $K --dev /nonexistent/kvm
 
 # --- bare-metal payloads: flat binaries at RAM + 0x80000 --------------------
@@ -181,6 +181,7 @@ expect_err /tmp/gone "^lkvm: --name sdeihost: no VM of that name is running" "lk
 
 # --- the control plane: lkvm list, pause, resume, stop -----------------------
 control_checks
+virtio_checks
 
 # --- Debian's 6.12 kernel as the guest --------------------------------------
 marker=marker-$$-$(date +%s)

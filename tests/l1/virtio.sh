@@ -1,0 +1,119 @@
+# The virtio scenarios (sourced by mode-check.sh): a Linux guest uses
+# virtio-blk, virtio-rng and virtio-console; the host side checks what the
+# guest did with e2fsprogs' own tools.
+
+# make_disk FILE: a 64 MiB ext4 image holding known.txt and a 16 MiB filler.
+make_disk() {
+	rm -rf /tmp/disk-root "$1"
+	mkdir -p /tmp/disk-root
+	echo "known content 42" > /tmp/disk-root/known.txt
+	dd if=/dev/urandom of=/tmp/disk-root/filler bs=1M count=16 2>/dev/null
+	$ROOT/sbin/mke2fs -q -F -t ext4 -d /tmp/disk-root "$1" 64M
+}
+
+# check DESC CONDITION...: ok if the command succeeds, else not_ok with the
+# run's output ($run) as diagnostics.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc" /tmp/$run.out /tmp/$run.err; fi
+}
+
+# disk_rw NAME TRANSPORT IRQ-PATTERN ARGS...: the guest mounts a fresh image,
+# reads known.txt, writes new.txt, trims the freed filler and powers off.
+disk_rw() {
+	run=$1 t=$2 irq=$3
+	shift 3
+	make_disk /tmp/$run.img
+	before_kb=$(du -k /tmp/$run.img | cut -f1)
+	lkvm_run $run -k $K -i $I -c 1 -m 256 -d /tmp/$run.img "$@" \
+		--virtio-transport $t -p "quiet lkvmtest.action=disk"
+	want=$(seq 1 100000 | md5sum | cut -d' ' -f1)
+	got=$($ROOT/sbin/debugfs -R "cat /new.txt" /tmp/$run.img 2>/dev/null | md5sum | cut -d' ' -f1)
+	after_kb=$(du -k /tmp/$run.img | cut -f1)
+	check "virtio-blk $t: the guest mounts the ext4 image and reads known.txt (exit $status)" \
+		[ "$status" = 0 -a "$(value $run L2-KNOWN)" = "known content 42" ]
+	check "virtio-blk $t: a writable disk of 131072 sectors with serial lkvm-disk0" \
+		[ "$(value $run L2-VDA-RO)" = 0 -a "$(value $run L2-VDA-SECTORS)" = 131072 \
+		  -a "$(value $run L2-VDA-SERIAL)" = lkvm-disk0 ]
+	check "virtio-blk $t: debugfs finds the guest's new.txt intact in the image" \
+		[ "$got" = "$want" -a "$(value $run L2-WROTE)" = "$want" ]
+	echo "#   image ${before_kb} KiB allocated before, ${after_kb} KiB after the guest's fstrim"
+	check "virtio-blk $t: fstrim in the guest punches the freed 16 MiB out of the image" \
+		[ $((before_kb - after_kb)) -ge 12000 ]
+	check "virtio-blk $t: interrupts arrive as $irq" has $run "^L2-IRQ .*$irq"
+}
+
+virtio_checks() {
+	disk_rw blk-pci pci "ITS-PCI-MSIX-0000:00:00.0 +1 Edge +virtio0-req.0"
+	disk_rw blk-intx pci "GICv3 +35 Level +virtio0\$" --irqchip gicv3
+	disk_rw blk-mmio mmio "GICv3 +48 Edge +virtio0\$"
+
+	# ,ro and ,direct: the guest sees a read-only disk and cannot change
+	# a byte of the image.
+	run=blk-ro
+	make_disk /tmp/$run.img
+	sum=$(md5sum < /tmp/$run.img)
+	lkvm_run $run -k $K -i $I -c 1 -m 256 -d /tmp/$run.img,ro,direct \
+		-p "quiet lkvmtest.action=disk"
+	check "virtio-blk ,ro: the guest sees a read-only disk and mounts it (exit $status)" \
+		[ "$status" = 0 -a "$(value $run L2-VDA-RO)" = 1 \
+		  -a "$(value $run L2-KNOWN)" = "known content 42" ]
+	check "virtio-blk ,ro: the guest's raw and file writes are refused" \
+		[ "$(value $run L2-RAW-WRITE)" = refused -a "$(value $run L2-FS-WRITE)" = refused ]
+	check "virtio-blk ,ro: the image is unchanged byte for byte" \
+		[ "$(md5sum < /tmp/$run.img)" = "$sum" ]
+
+	# Two disks at once, the second read-only; the guest sees both.
+	run=blk-two
+	make_disk /tmp/$run-a.img
+	make_disk /tmp/$run-b.img
+	lkvm_run $run -k $K -i $I -c 1 -m 256 -d /tmp/$run-a.img \
+		-d /tmp/$run-b.img,ro -p "quiet lkvmtest.action=disk"
+	check "virtio-blk: two disks, the first writable (exit $status)" \
+		[ "$status" = 0 -a "$(value $run L2-VDA-RO)" = 0 ]
+	check "virtio-blk: two disks, the second read-only with serial lkvm-disk1" \
+		[ "$(value $run L2-VDB-RO)" = 1 -a "$(value $run L2-VDB-SERIAL)" = lkvm-disk1 ]
+
+	for t in pci mmio; do
+		run=rng-$t
+		lkvm_run $run -k $K -i $I -c 1 -m 256 --rng --virtio-transport $t \
+			-p "quiet lkvmtest.action=rng"
+		r1=$(value $run L2-RNG1) r2=$(value $run L2-RNG2)
+		check "virtio-rng $t: /dev/hwrng is virtio_rng.0 and gives two different reads (exit $status)" \
+			[ "$status" = 0 -a "$(value $run L2-HWRNG)" = virtio_rng.0 \
+			  -a -n "$r1" -a "$r1" != "$r2" -a "$(value $run L2-RNG-BYTES)" -gt 0 ]
+	done
+
+	if ptytest "$ROOT/bin/lkvm" $K hvc $I 2>/tmp/pty.err; then
+		ok "virtio-console: init talks on hvc0 and reads a line typed there"
+	else
+		not_ok "virtio-console: init talks on hvc0 and reads a line typed there" /tmp/pty.err
+	fi
+
+	# Bad disks: one line naming the option, the file and the reason.
+	one_line_error "bad input: --disk of a missing file" \
+		'^lkvm: --disk /nonexistent.img: cannot open: No such file or directory$' \
+		lkvm run -k $K -d /nonexistent.img
+	one_line_error "bad input: --disk of a directory" \
+		'^lkvm: --disk /tmp: not a regular file nor a block device$' \
+		lkvm run -k $K -d /tmp,ro
+	# A second VM on a disk the first one uses is refused.
+	make_disk /tmp/blk-lock.img
+	lkvm run -k $P/ticker.flat -c 1 -m 64 -d /tmp/blk-lock.img </dev/null \
+		>/tmp/locker.out 2>&1 &
+	vm_pid=$!
+	if wait_line /tmp/locker.out TICK; then
+		one_line_error "bad input: --disk of an image another VM uses" \
+			'^lkvm: --disk /tmp/blk-lock.img: in use by another process' \
+			timeout 60 lkvm run -k $K -d /tmp/blk-lock.img
+	else
+		not_ok "bad input: --disk of an image another VM uses (the first VM did not start)" /tmp/locker.out
+	fi
+	kill $vm_pid
+	wait $vm_pid
+	one_line_error "bad input: --network mode=user" \
+		'^lkvm: --network mode=user: mode=user is not available: lkvm has no user-mode network stack; use mode=tap$' \
+		lkvm run -k $K -n mode=user
+	rm -f /tmp/blk-*.img
+}
