@@ -180,6 +180,14 @@ static void console_drained(void *opaque)
 	eventfd_write(vm->console_space_fd, 1);
 }
 
+/* The guest has no receive buffers: leave packets in the tap till it has. */
+static void net_rx_wait(void *opaque, int tap_fd, bool waiting)
+{
+	struct vm *vm = opaque;
+
+	ioloop_pause(&vm->loop, tap_fd, waiting);
+}
+
 int devices_create(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -207,6 +215,14 @@ int devices_create(struct vm *vm)
 		if (ret)
 			return ret;
 	}
+	for (unsigned int i = 0; i < cfg->nr_nics; i++) {
+		ret = virtio_net_init(&devs->nets[i], &cfg->nics[i], i, &devs->mem,
+				      net_rx_wait, vm);
+		devs->nr_nets++;
+		ret = ret ?: attach(vm, &devs->nets[i].dev, cfg->nics[i].transport);
+		if (ret)
+			return ret;
+	}
 	if (cfg->rng) {
 		ret = virtio_rng_init(&devs->rng, &devs->mem);
 		ret = ret ?: attach(vm, &devs->rng.dev, cfg->transport);
@@ -229,11 +245,20 @@ static void on_queue_notify(struct ioloop *loop, void *opaque)
 	pthread_mutex_unlock(&dev->lock);
 }
 
+static void on_tap_readable(struct ioloop *loop, void *opaque)
+{
+	(void)loop;
+	virtio_net_tap_readable(opaque);
+}
+
 int devices_start_io(struct vm *vm)
 {
 	struct vm_devices *devs = vm->devices;
 	int ret = 0;
 
+	for (unsigned int i = 0; devs && i < devs->nr_nets && !ret; i++)
+		ret = ioloop_watch(&vm->loop, devs->nets[i].tap_fd, on_tap_readable,
+				   &devs->nets[i]);
 	for (unsigned int i = 0; devs && i < devs->nr_slots && !ret; i++) {
 		struct virtio_slot *slot = &devs->slots[i];
 
@@ -266,6 +291,8 @@ void devices_destroy(struct vm *vm)
 	}
 	for (unsigned int i = 0; i < devs->nr_blks; i++)
 		virtio_blk_destroy(&devs->blks[i]);
+	for (unsigned int i = 0; i < devs->nr_nets; i++)
+		virtio_net_destroy(&devs->nets[i]);
 	virtio_dev_destroy(&devs->rng.dev);
 	virtio_dev_destroy(&devs->console.dev);
 	if (devs->nr_pci)

@@ -7,6 +7,7 @@
 #include "virtio/blk.h"
 #include "virtio/console.h"
 #include "virtio/mmio.h"
+#include "virtio/net.h"
 #include "virtio/pci.h"
 #include "virtio/rng.h"
 
@@ -40,6 +41,8 @@ struct vm_devices {
 	unsigned int nr_slots;
 	struct virtio_blk blks[MAX_DISKS];
 	unsigned int nr_blks;
+	struct virtio_net nets[MAX_NICS];
+	unsigned int nr_nets;
 	struct virtio_rng rng;
 	struct virtio_console console;
 	bool console_on;

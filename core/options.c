@@ -431,7 +431,6 @@ static const struct run_option network_options[] = {
 
 static const struct run_option arch_options[] = {
 	{ 0, "irqchip", "auto|gicv2|gicv3|gicv3-its", "interrupt controller (default auto: gicv3-its, gicv3, gicv2)", set_irqchip, 0 },
-	{ 0, "nested", NULL, "give the guest EL2 (nested virtualisation)", FIELD(nested) },
 	{ 0, "pmu", NULL, "give the guest a PMUv3", FIELD(pmu) },
 	{ 0, "dump-dtb", "file", "write the generated device tree blob to a file", FIELD(dump_dtb_path) },
 	{ 0, "sdei", NULL, "be the guest's SDEI dispatcher (--sdei --help lists the events)", FIELD(sdei) },

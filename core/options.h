@@ -70,7 +70,6 @@ struct vm_config {
 	unsigned int nr_nics;
 	bool no_network;	/* -n mode=none: no NIC at all */
 	bool rng;
-	bool nested;
 	bool nodefaults;
 	bool pmu;
 	bool sdei;

@@ -159,6 +159,11 @@ int vq_pop(struct virtqueue *vq, struct vq_chain *chain, const char **why)
 	return walk(vq, head, chain, why) ?: 1;
 }
 
+void vq_unpop(struct virtqueue *vq)
+{
+	vq->last_avail--;
+}
+
 void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len)
 {
 	uint8_t *elem = USED_ELEM(vq, vq->used_idx % vq->size);

@@ -68,6 +68,9 @@ int vq_setup(struct virtqueue *vq, const struct vq_guest_mem *mem, uint16_t size
  */
 int vq_pop(struct virtqueue *vq, struct vq_chain *chain, const char **why);
 
+/* Put the chain vq_pop() just gave back, unused, for the next vq_pop(). */
+void vq_unpop(struct virtqueue *vq);
+
 /* Give the chain that started at @head back, @len bytes written. */
 void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len);
 

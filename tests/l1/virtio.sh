@@ -44,6 +44,39 @@ disk_rw() {
 	check "virtio-blk $t: interrupts arrive as $irq" has $run "^L2-IRQ .*$irq"
 }
 
+# virtio-net over a tap lkvm creates: ping and a file through nc, both ways.
+net_checks() {
+	run=net
+	insmod $ROOT/lib/tun.ko 2>/dev/null
+	# The listener hands the connection to a script that saves it (nc's
+	# own stdin would end the connection at its EOF).
+	printf '#!/bin/sh\nexec cat > /tmp/from-guest\n' > /tmp/recv
+	chmod 755 /tmp/recv
+	: > /tmp/from-guest
+	nc -l -p 5001 -e /tmp/recv &
+	listener=$!
+	timeout 600 lkvm run -k $K -i $I -c 1 -m 256 -n mode=tap,tapif=lkvmtap0 \
+		-p "quiet lkvmtest.action=net" </dev/null >/tmp/net.out 2>/tmp/net.err &
+	vm_pid=$!
+	host_ping=failed sent=
+	if wait_line /tmp/net.out L2-NC-LISTENING; then
+		ping -c 2 -W 10 192.168.33.15 >/dev/null && host_ping=ok
+		seq 1 30000 | nc -w 3 192.168.33.15 5002 && sent=ok
+	fi
+	wait $vm_pid
+	status=$?
+	kill $listener 2>/dev/null
+	check "virtio-net: the guest's NIC has MAC 02:15:15:15:15:15 (exit $status)" \
+		[ "$status" = 0 -a "$(value net L2-MAC)" = 02:15:15:15:15:15 ]
+	check "virtio-net: the guest pings the host's end of the tap (192.168.33.1)" \
+		[ "$(value net L2-PING)" = ok ]
+	check "virtio-net: the host pings the guest (192.168.33.15)" [ "$host_ping" = ok ]
+	check "virtio-net: a file sent by the guest with nc arrives intact" \
+		[ "$(md5sum < /tmp/from-guest)" = "$(seq 1 50000 | md5sum)" ]
+	check "virtio-net: a file sent by the host with nc arrives intact" \
+		[ "$sent" = ok -a "$(value net L2-FROM-HOST)" = "$(seq 1 30000 | md5sum | cut -d' ' -f1)" ]
+}
+
 virtio_checks() {
 	disk_rw blk-pci pci "ITS-PCI-MSIX-0000:00:00.0 +1 Edge +virtio0-req.0"
 	disk_rw blk-intx pci "GICv3 +35 Level +virtio0\$" --irqchip gicv3
@@ -84,6 +117,8 @@ virtio_checks() {
 			[ "$status" = 0 -a "$(value $run L2-HWRNG)" = virtio_rng.0 \
 			  -a -n "$r1" -a "$r1" != "$r2" -a "$(value $run L2-RNG-BYTES)" -gt 0 ]
 	done
+
+	net_checks
 
 	if ptytest "$ROOT/bin/lkvm" $K hvc $I 2>/tmp/pty.err; then
 		ok "virtio-console: init talks on hvc0 and reads a line typed there"

@@ -164,10 +164,8 @@ static void test_network_and_transport(void **state)
 	assert_int_equal(cfg.nr_nics, 0);
 	assert_true(cfg.no_network);
 
-	assert_int_equal(parse(&cfg, err, "-k", "I", "--irqchip=gicv3-its",
-			       "--nested", NULL), 0);
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--irqchip=gicv3-its", NULL), 0);
 	assert_int_equal(cfg.irqchip, IRQCHIP_GICV3_ITS);
-	assert_true(cfg.nested);
 }
 
 static void test_help(void **state)
@@ -191,7 +189,7 @@ static void test_help(void **state)
 		"-m, --mem", "--name", "--console", "--nodefaults",
 		"-n, --network", "--loglevel", "--irqchip", "--pmu",
 		"--dump-dtb", "--sdei", "--help", "-d, --disk", "--rng",
-		"--virtio-transport", "--nested",
+		"--virtio-transport",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(documented); i++)
 		assert_non_null(strstr(text, documented[i]));
