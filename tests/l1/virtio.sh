@@ -19,11 +19,11 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc" /tmp/$run.out /tmp/$run.err; fi
 }
 
-# disk_rw NAME TRANSPORT IRQ-PATTERN ARGS...: the guest mounts a fresh image,
-# reads known.txt, writes new.txt, trims the freed filler and powers off.
+# disk_rw NAME LABEL TRANSPORT IRQ-PATTERN ARGS...: the guest mounts a fresh
+# image, reads known.txt, writes new.txt, trims the freed filler, powers off.
 disk_rw() {
-	run=$1 t=$2 irq=$3
-	shift 3
+	run=$1 label=$2 t=$3 irq=$4
+	shift 4
 	make_disk /tmp/$run.img
 	before_kb=$(du -k /tmp/$run.img | cut -f1)
 	lkvm_run $run -k $K -i $I -c 1 -m 256 -d /tmp/$run.img "$@" \
@@ -31,17 +31,17 @@ disk_rw() {
 	want=$(seq 1 100000 | md5sum | cut -d' ' -f1)
 	got=$($ROOT/sbin/debugfs -R "cat /new.txt" /tmp/$run.img 2>/dev/null | md5sum | cut -d' ' -f1)
 	after_kb=$(du -k /tmp/$run.img | cut -f1)
-	check "virtio-blk $t: the guest mounts the ext4 image and reads known.txt (exit $status)" \
+	check "virtio-blk $label: the guest mounts the ext4 image and reads known.txt (exit $status)" \
 		[ "$status" = 0 -a "$(value $run L2-KNOWN)" = "known content 42" ]
-	check "virtio-blk $t: a writable disk of 131072 sectors with serial lkvm-disk0" \
+	check "virtio-blk $label: a writable disk of 131072 sectors with serial lkvm-disk0" \
 		[ "$(value $run L2-VDA-RO)" = 0 -a "$(value $run L2-VDA-SECTORS)" = 131072 \
 		  -a "$(value $run L2-VDA-SERIAL)" = lkvm-disk0 ]
-	check "virtio-blk $t: debugfs finds the guest's new.txt intact in the image" \
+	check "virtio-blk $label: debugfs finds the guest's new.txt intact in the image" \
 		[ "$got" = "$want" -a "$(value $run L2-WROTE)" = "$want" ]
 	echo "#   image ${before_kb} KiB allocated before, ${after_kb} KiB after the guest's fstrim"
-	check "virtio-blk $t: fstrim in the guest punches the freed 16 MiB out of the image" \
+	check "virtio-blk $label: fstrim in the guest punches the freed 16 MiB out of the image" \
 		[ $((before_kb - after_kb)) -ge 12000 ]
-	check "virtio-blk $t: interrupts arrive as $irq" has $run "^L2-IRQ .*$irq"
+	check "virtio-blk $label: interrupts arrive as $irq" has $run "^L2-IRQ .*$irq"
 }
 
 # virtio-net over a tap lkvm creates: ping and a file through nc, both ways.
@@ -78,9 +78,9 @@ net_checks() {
 }
 
 virtio_checks() {
-	disk_rw blk-pci pci "ITS-PCI-MSIX-0000:00:00.0 +1 Edge +virtio0-req.0"
-	disk_rw blk-intx pci "GICv3 +35 Level +virtio0\$" --irqchip gicv3
-	disk_rw blk-mmio mmio "GICv3 +48 Edge +virtio0\$"
+	disk_rw blk-pci pci/MSI-X pci "ITS-PCI-MSIX-0000:00:00.0 +1 Edge +virtio0-req.0"
+	disk_rw blk-intx pci/INTx pci "GICv3 +35 Level +virtio0\$" --irqchip gicv3
+	disk_rw blk-mmio mmio mmio "GICv3 +48 Edge +virtio0\$"
 
 	# ,ro and ,direct: the guest sees a read-only disk and cannot change
 	# a byte of the image.
