@@ -163,7 +163,6 @@ static int attach(struct vm *vm, struct virtio_dev *dev,
 
 	slot->vm = vm;
 	slot->dev = dev;
-	slot->transport = transport;
 	slot->irq_fd = -1;
 	for (unsigned int v = 0; v < VIRTIO_PCI_MAX_VECTORS; v++)
 		slot->vector_fds[v] = -1;
@@ -206,7 +205,6 @@ int devices_create(struct vm *vm)
 		ret = ret ?: attach(vm, &devs->console.dev, cfg->transport);
 		if (ret)
 			return ret;
-		devs->console_on = true;
 	}
 	for (unsigned int i = 0; i < cfg->nr_disks; i++) {
 		ret = virtio_blk_init(&devs->blks[i], &cfg->disks[i], i, &devs->mem);

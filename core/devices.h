@@ -24,7 +24,6 @@ struct queue_watch {
 struct virtio_slot {
 	struct vm *vm;
 	struct virtio_dev *dev;
-	enum virtio_transport_kind transport;
 	struct virtio_mmio mmio;
 	int irq_fd;			/* virtio-mmio: irqfd on its SPI */
 	struct virtio_pci pci;
@@ -45,7 +44,6 @@ struct vm_devices {
 	unsigned int nr_nets;
 	struct virtio_rng rng;
 	struct virtio_console console;
-	bool console_on;
 };
 
 /* The virtio devices the configuration asks for, on their transports. */

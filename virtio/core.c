@@ -224,14 +224,6 @@ void virtio_queue_done(struct virtio_dev *dev, unsigned int q)
 	}
 }
 
-void virtio_config_changed(struct virtio_dev *dev)
-{
-	dev->config_generation++;
-	dev->isr |= VIRTIO_ISR_CONFIG;
-	if (dev->status & VIRTIO_STATUS_DRIVER_OK)
-		dev->transport->interrupt(dev, -1);
-}
-
 void virtio_needs_reset(struct virtio_dev *dev, const char *why)
 {
 	if (dev->broken)

@@ -139,8 +139,6 @@ void virtio_queue_done(struct virtio_dev *dev, unsigned int q);
  * driver resets the device. Other devices are not affected.
  */
 void virtio_needs_reset(struct virtio_dev *dev, const char *why);
-/* Tell the driver the configuration changed (under the lock). */
-void virtio_config_changed(struct virtio_dev *dev);
 
 /* Copy @len bytes at byte @offset of a chain's segments; returns bytes done. */
 size_t iov_copy_from(const struct iovec *iov, unsigned int nr, size_t offset,
