@@ -35,15 +35,15 @@ void pci_function_init(struct pci_function *fn, const struct pci_function_ops *o
 {
 	memset(fn, 0, sizeof(*fn));
 	fn->ops = ops;
-	pci_put16(fn->cfg + PCI_VENDOR_ID, vendor);
-	pci_put16(fn->cfg + PCI_DEVICE_ID, device);
+	put_le16(fn->cfg + PCI_VENDOR_ID, vendor);
+	put_le16(fn->cfg + PCI_DEVICE_ID, device);
 	fn->cfg[PCI_REVISION_ID] = revision;
 	fn->cfg[PCI_CLASS_PROG] = class_code;
-	pci_put16(fn->cfg + PCI_CLASS_PROG + 1, class_code >> 8);
-	pci_put16(fn->cfg + PCI_SUBSYSTEM_VENDOR_ID, subsys_vendor);
-	pci_put16(fn->cfg + PCI_SUBSYSTEM_ID, subsys_id);
+	put_le16(fn->cfg + PCI_CLASS_PROG + 1, class_code >> 8);
+	put_le16(fn->cfg + PCI_SUBSYSTEM_VENDOR_ID, subsys_vendor);
+	put_le16(fn->cfg + PCI_SUBSYSTEM_ID, subsys_id);
 	fn->cfg[PCI_INTERRUPT_PIN] = 1;		/* INTA */
-	pci_put16(fn->wmask + PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+	put_le16(fn->wmask + PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
 		  PCI_COMMAND_INTX_DISABLE);
 	fn->wmask[PCI_INTERRUPT_LINE] = 0xff;
 }
@@ -52,7 +52,7 @@ void pci_function_add_bar(struct pci_function *fn, int bar, uint32_t size)
 {
 	/* 32-bit non-prefetchable memory: the type bits [3:0] read 0. */
 	fn->bar_size[bar] = size;
-	pci_put32(fn->wmask + PCI_BAR0 + 4 * bar, ~(size - 1));
+	put_le32(fn->wmask + PCI_BAR0 + 4 * bar, ~(size - 1));
 }
 
 int pci_host_add(struct pci_host *host, struct pci_function *fn)
@@ -91,9 +91,9 @@ static uint64_t bar_decode(const struct pci_host *host, const struct pci_functio
 			   int bar)
 {
 	uint64_t size = fn->bar_size[bar];
-	uint64_t addr = pci_get32(fn->cfg + PCI_BAR0 + 4 * bar) & ~0xfull;
+	uint64_t addr = get_le32(fn->cfg + PCI_BAR0 + 4 * bar) & ~0xfull;
 
-	if (!size || !(pci_get16(fn->cfg + PCI_COMMAND) & PCI_COMMAND_MEMORY))
+	if (!size || !(get_le16(fn->cfg + PCI_COMMAND) & PCI_COMMAND_MEMORY))
 		return 0;
 	if (addr < host->mmio_base || addr - host->mmio_base > host->mmio_size - size)
 		return 0;

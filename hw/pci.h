@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/le.h"
+
 #define PCI_MAX_SLOTS		32
 #define PCI_NR_BARS		6
 
@@ -103,28 +105,5 @@ void pci_ecam_access(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 		     bool is_write);
 void pci_mmio_access(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 		     bool is_write);
-
-/* Little-endian helpers for headers and capabilities. */
-static inline void pci_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static inline void pci_put32(uint8_t *p, uint32_t v)
-{
-	pci_put16(p, v);
-	pci_put16(p + 2, v >> 16);
-}
-
-static inline uint16_t pci_get16(const uint8_t *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static inline uint32_t pci_get32(const uint8_t *p)
-{
-	return pci_get16(p) | (uint32_t)pci_get16(p + 2) << 16;
-}
 
 #endif

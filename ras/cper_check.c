@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "ras/cper.h"
-#include "ras/le.h"
+#include "core/le.h"
 
 #define GHES_MAX_BLOCK_LENGTH 65536	/* Linux clamps larger blocks */
 

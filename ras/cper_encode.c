@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ras/cper.h"
-#include "ras/le.h"
+#include "core/le.h"
 
 /* EFI GUIDs: the first three fields little-endian, the rest as written. */
 #define CPER_GUID(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7) { {		\

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "ras/cper.h"
-#include "ras/le.h"
+#include "core/le.h"
 
 const char *cper_severity_name(uint32_t severity)
 {

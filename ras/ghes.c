@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "ras/ghes.h"
-#include "ras/le.h"
+#include "core/le.h"
 
 #define READ_ACK_BIT	1ull
 

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/le.h"
 #include "core/log.h"
 #include "virtio/blk.h"
 
@@ -52,11 +53,6 @@ enum {
 	CFG_MAX_WRITE_ZEROES_SECTORS = 48, CFG_MAX_WRITE_ZEROES_SEG = 52,
 	CFG_WRITE_ZEROES_MAY_UNMAP = 56,
 };
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, 4);
-}
 
 /* Is [sector, +count) on the disk? */
 static bool in_range(const struct virtio_blk *blk, uint64_t sector, uint64_t count)
@@ -147,9 +143,9 @@ static uint8_t discard_or_zero(struct virtio_blk *blk, const struct vq_chain *c,
 
 		iov_copy_from(c->iov, c->nr_out, HEADER_SIZE + i * RANGE_SIZE,
 			      range, RANGE_SIZE);
-		memcpy(&sector, range, 8);
-		memcpy(&count, range + 8, 4);
-		memcpy(&flags, range + 12, 4);
+		sector = get_le64(range);
+		count = get_le32(range + 8);
+		flags = get_le32(range + 12);
 		/* The unmap flag is for write-zeroes only; the rest reserved. */
 		if (flags & ~(zero ? WRITE_ZEROES_FLAG_UNMAP : 0))
 			return VIRTIO_BLK_S_UNSUPP;
@@ -176,8 +172,8 @@ static uint8_t handle_request(struct virtio_blk *blk, struct vq_chain *c,
 	int nr_in = c->nr_in;
 
 	iov_copy_from(c->iov, c->nr_out, 0, header, HEADER_SIZE);
-	memcpy(&type, header, 4);
-	memcpy(&sector, header + 8, 8);
+	type = get_le32(header);
+	sector = get_le64(header + 8);
 
 	/* The status byte is the last writable byte: leave it out of the data. */
 	in[nr_in - 1].iov_len--;
@@ -315,13 +311,13 @@ int virtio_blk_init(struct virtio_blk *blk, const struct disk_config *disk,
 	blk->sectors = size / SECTOR;
 	snprintf(blk->serial, sizeof(blk->serial), "lkvm-disk%u", index);
 
-	memcpy(blk->config + CFG_CAPACITY, &blk->sectors, 8);
-	put32(blk->config + CFG_SEG_MAX, VQ_CHAIN_MAX - 2);
-	put32(blk->config + CFG_MAX_DISCARD_SECTORS, MAX_RANGE_SECTORS);
-	put32(blk->config + CFG_MAX_DISCARD_SEG, MAX_RANGES);
-	put32(blk->config + CFG_DISCARD_ALIGNMENT, 8);	/* 4 KiB, the host's pages */
-	put32(blk->config + CFG_MAX_WRITE_ZEROES_SECTORS, MAX_RANGE_SECTORS);
-	put32(blk->config + CFG_MAX_WRITE_ZEROES_SEG, MAX_RANGES);
+	put_le64(blk->config + CFG_CAPACITY, blk->sectors);
+	put_le32(blk->config + CFG_SEG_MAX, VQ_CHAIN_MAX - 2);
+	put_le32(blk->config + CFG_MAX_DISCARD_SECTORS, MAX_RANGE_SECTORS);
+	put_le32(blk->config + CFG_MAX_DISCARD_SEG, MAX_RANGES);
+	put_le32(blk->config + CFG_DISCARD_ALIGNMENT, 8);	/* 4 KiB, the host's pages */
+	put_le32(blk->config + CFG_MAX_WRITE_ZEROES_SECTORS, MAX_RANGE_SECTORS);
+	put_le32(blk->config + CFG_MAX_WRITE_ZEROES_SEG, MAX_RANGES);
 	blk->config[CFG_WRITE_ZEROES_MAY_UNMAP] = 1;
 
 	features = 1ull << VIRTIO_BLK_F_SEG_MAX | 1ull << VIRTIO_BLK_F_FLUSH;

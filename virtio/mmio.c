@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 
+#include "core/le.h"
 #include "core/log.h"
 #include "virtio/mmio.h"
 
@@ -183,8 +184,6 @@ void virtio_mmio_access(void *opaque, uint64_t offset, uint8_t *data,
 {
 	struct virtio_mmio *m = opaque;
 	struct virtio_dev *dev = m->dev;
-	uint32_t v = 0;
-
 	pthread_mutex_lock(&dev->lock);
 	if (offset >= REG_CONFIG) {
 		if (is_write)
@@ -195,11 +194,9 @@ void virtio_mmio_access(void *opaque, uint64_t offset, uint8_t *data,
 		if (!is_write)
 			memset(data, 0, len);
 	} else if (is_write) {
-		memcpy(&v, data, 4);
-		reg_write(dev, offset, v);
+		reg_write(dev, offset, get_le32(data));
 	} else {
-		v = reg_read(dev, offset);
-		memcpy(data, &v, 4);
+		put_le32(data, reg_read(dev, offset));
 	}
 	pthread_mutex_unlock(&dev->lock);
 }

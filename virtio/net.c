@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/le.h"
 #include "core/log.h"
 #include "virtio/net.h"
 
@@ -190,7 +191,6 @@ int virtio_net_init(struct virtio_net *net, const struct net_config *nic,
 	int hdr_size = NET_HDR_SIZE, ret;
 	bool existed = nic->tapif[0] && if_nametoindex(nic->tapif);
 	char name[24];
-	uint16_t status = VIRTIO_NET_S_LINK_UP;
 	uint64_t features;
 
 	memset(net, 0, sizeof(*net));
@@ -230,7 +230,7 @@ int virtio_net_init(struct virtio_net *net, const struct net_config *nic,
 		nic->guest_mac[5]);
 
 	memcpy(net->config, nic->guest_mac, 6);
-	memcpy(net->config + 6, &status, 2);
+	put_le16(net->config + 6, VIRTIO_NET_S_LINK_UP);
 	features = 1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS |
 		   1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_GUEST_CSUM |
 		   1ull << VIRTIO_NET_F_HOST_TSO4 | 1ull << VIRTIO_NET_F_HOST_TSO6 |

@@ -66,12 +66,12 @@ static struct virtio_pci *to_vp(struct pci_function *fn)
 
 bool virtio_pci_msix_enabled(const struct virtio_pci *vp)
 {
-	return vp->has_msix && (pci_get16(vp->fn.cfg + MSIX_CTRL) & MSIX_ENABLE);
+	return vp->has_msix && (get_le16(vp->fn.cfg + MSIX_CTRL) & MSIX_ENABLE);
 }
 
 static bool vector_masked(const struct virtio_pci *vp, unsigned int v)
 {
-	return (pci_get16(vp->fn.cfg + MSIX_CTRL) & MSIX_MASKALL) ||
+	return (get_le16(vp->fn.cfg + MSIX_CTRL) & MSIX_MASKALL) ||
 	       (vp->msix[v].word[MSIX_CTRL_WORD] & MSIX_ENTRY_MASKED);
 }
 
@@ -105,7 +105,7 @@ static void vpci_interrupt(struct virtio_dev *dev, int q)
 					dev->queues[q].msix_vector);
 		return;
 	}
-	if (!(pci_get16(vp->fn.cfg + PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE))
+	if (!(get_le16(vp->fn.cfg + PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE))
 		pci_set_intx(&vp->fn, true);
 }
 
@@ -120,27 +120,27 @@ static void common_snapshot(struct virtio_pci *vp, uint8_t *cc)
 	struct virtio_queue *vq = virtio_selected_queue(dev);
 
 	memset(cc, 0, CC_SIZE);
-	pci_put32(cc + CC_DFSELECT, dev->device_features_sel);
-	pci_put32(cc + CC_DF, virtio_read_device_features(dev));
-	pci_put32(cc + CC_GFSELECT, dev->driver_features_sel);
-	pci_put32(cc + CC_GF, virtio_read_driver_features(dev));
-	pci_put16(cc + CC_MSIX_CONFIG, dev->config_msix_vector);
-	pci_put16(cc + CC_NUM_QUEUES, dev->ops->nr_queues);
+	put_le32(cc + CC_DFSELECT, dev->device_features_sel);
+	put_le32(cc + CC_DF, virtio_read_device_features(dev));
+	put_le32(cc + CC_GFSELECT, dev->driver_features_sel);
+	put_le32(cc + CC_GF, virtio_read_driver_features(dev));
+	put_le16(cc + CC_MSIX_CONFIG, dev->config_msix_vector);
+	put_le16(cc + CC_NUM_QUEUES, dev->ops->nr_queues);
 	cc[CC_STATUS] = dev->status;
 	cc[CC_CFG_GENERATION] = dev->config_generation;
-	pci_put16(cc + CC_Q_SELECT, dev->queue_sel);
+	put_le16(cc + CC_Q_SELECT, dev->queue_sel);
 	if (!vq)
 		return;		/* a queue that does not exist: size 0 */
-	pci_put16(cc + CC_Q_SIZE, vq->size);
-	pci_put16(cc + CC_Q_MSIX, vq->msix_vector);
-	pci_put16(cc + CC_Q_ENABLE, vq->ready);
-	pci_put16(cc + CC_Q_NOFF, dev->queue_sel);
-	pci_put32(cc + CC_Q_DESC, vq->desc);
-	pci_put32(cc + CC_Q_DESC + 4, vq->desc >> 32);
-	pci_put32(cc + CC_Q_DRIVER, vq->driver);
-	pci_put32(cc + CC_Q_DRIVER + 4, vq->driver >> 32);
-	pci_put32(cc + CC_Q_DEVICE, vq->device);
-	pci_put32(cc + CC_Q_DEVICE + 4, vq->device >> 32);
+	put_le16(cc + CC_Q_SIZE, vq->size);
+	put_le16(cc + CC_Q_MSIX, vq->msix_vector);
+	put_le16(cc + CC_Q_ENABLE, vq->ready);
+	put_le16(cc + CC_Q_NOFF, dev->queue_sel);
+	put_le32(cc + CC_Q_DESC, vq->desc);
+	put_le32(cc + CC_Q_DESC + 4, vq->desc >> 32);
+	put_le32(cc + CC_Q_DRIVER, vq->driver);
+	put_le32(cc + CC_Q_DRIVER + 4, vq->driver >> 32);
+	put_le32(cc + CC_Q_DEVICE, vq->device);
+	put_le32(cc + CC_Q_DEVICE + 4, vq->device >> 32);
 }
 
 static uint16_t valid_vector(struct virtio_pci *vp, uint64_t v)
@@ -252,10 +252,11 @@ static void msix_access(struct virtio_pci *vp, uint32_t off, uint8_t *data,
 
 	if (off >= VPCI_MSIX_PBA_OFF - VPCI_MSIX_TABLE_OFF) {
 		off -= VPCI_MSIX_PBA_OFF - VPCI_MSIX_TABLE_OFF;
-		if (!is_write && off < 8) {
-			uint64_t pba = vp->msix_pending;
+		if (!is_write && off < 8 && len <= 8 - off) {
+			uint8_t pba[8];
 
-			memcpy(data, (uint8_t *)&pba + off, len);
+			put_le64(pba, vp->msix_pending);
+			memcpy(data, pba + off, len);
 		}
 		return;
 	}
@@ -268,10 +269,10 @@ static void msix_access(struct virtio_pci *vp, uint32_t off, uint8_t *data,
 		return;
 	}
 	if (!is_write) {
-		memcpy(data, &vp->msix[v].word[word], 4);
+		put_le32(data, vp->msix[v].word[word]);
 		return;
 	}
-	memcpy(&val, data, 4);
+	val = get_le32(data);
 	was_masked = vector_masked(vp, v);
 	vp->msix[v].word[word] = word == MSIX_CTRL_WORD ? (val & MSIX_ENTRY_MASKED) : val;
 	if (word != MSIX_CTRL_WORD)
@@ -321,8 +322,8 @@ static bool pci_cfg_window(struct virtio_pci *vp, uint32_t *off, uint32_t *len)
 {
 	const uint8_t *cfg = vp->fn.cfg;
 
-	*off = pci_get32(cfg + PCI_CFG_OFFSET);
-	*len = pci_get32(cfg + PCI_CFG_LENGTH);
+	*off = get_le32(cfg + PCI_CFG_OFFSET);
+	*len = get_le32(cfg + PCI_CFG_LENGTH);
 	return cfg[PCI_CFG_BAR] == 0 && (*len == 1 || *len == 2 || *len == 4) &&
 	       !(*off % *len);
 }
@@ -340,7 +341,7 @@ static void config_written(struct pci_function *fn, uint32_t off, uint32_t len)
 	if (touches(off, len, PCI_CFG_DATA, 4) && pci_cfg_window(vp, &win_off, &win_len))
 		bar_access(fn, 0, win_off, fn->cfg + PCI_CFG_DATA, win_len, true);
 	if (touches(off, len, PCI_COMMAND, 2) &&
-	    (pci_get16(fn->cfg + PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE))
+	    (get_le16(fn->cfg + PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE))
 		pci_set_intx(fn, false);
 	if (vp->has_msix && touches(off, len, MSIX_CTRL, 2)) {
 		pthread_mutex_lock(&vp->dev->lock);
@@ -384,8 +385,8 @@ static void add_vendor_cap(uint8_t *cfg, uint8_t at, uint8_t next, uint8_t len,
 	cfg[at + 2] = len;
 	cfg[at + 3] = type;
 	cfg[at + 4] = 0;	/* bar */
-	pci_put32(cfg + at + 8, offset);
-	pci_put32(cfg + at + 12, length);
+	put_le32(cfg + at + 8, offset);
+	put_le32(cfg + at + 12, length);
 }
 
 static uint32_t class_of(uint32_t device_id)
@@ -421,13 +422,13 @@ void virtio_pci_init(struct virtio_pci *vp, struct virtio_dev *dev,
 	dev->transport = &pci_transport;
 	dev->transport_data = vp;
 
-	pci_put16(cfg + PCI_STATUS, PCI_STATUS_CAP_LIST);
+	put_le16(cfg + PCI_STATUS, PCI_STATUS_CAP_LIST);
 	cfg[PCI_CAPABILITY_LIST] = CAP_COMMON;
 	add_vendor_cap(cfg, CAP_COMMON, CAP_NOTIFY, 16, VIRTIO_PCI_CAP_COMMON_CFG,
 		       VPCI_COMMON_OFF, CC_SIZE);
 	add_vendor_cap(cfg, CAP_NOTIFY, CAP_ISR, 20, VIRTIO_PCI_CAP_NOTIFY_CFG,
 		       VPCI_NOTIFY_OFF, VPCI_NOTIFY_MULT * dev->ops->nr_queues);
-	pci_put32(cfg + CAP_NOTIFY + 16, VPCI_NOTIFY_MULT);
+	put_le32(cfg + CAP_NOTIFY + 16, VPCI_NOTIFY_MULT);
 	/* A device without configuration has no such capability (4.1.4.6). */
 	add_vendor_cap(cfg, CAP_ISR, dev->ops->config_size ? CAP_DEVICE : CAP_PCI_CFG,
 		       16, VIRTIO_PCI_CAP_ISR_CFG, VPCI_ISR_OFF, 1);
@@ -449,8 +450,8 @@ void virtio_pci_init(struct virtio_pci *vp, struct virtio_dev *dev,
 		vp->msix[v].word[MSIX_CTRL_WORD] = MSIX_ENTRY_MASKED;
 	}
 	cfg[CAP_MSIX] = PCI_CAP_ID_MSIX;
-	pci_put16(cfg + MSIX_CTRL, vp->nr_vectors - 1);
-	pci_put32(cfg + CAP_MSIX + 4, VPCI_MSIX_TABLE_OFF);	/* BIR 0 */
-	pci_put32(cfg + CAP_MSIX + 8, VPCI_MSIX_PBA_OFF);
-	pci_put16(fn->wmask + MSIX_CTRL, MSIX_ENABLE | MSIX_MASKALL);
+	put_le16(cfg + MSIX_CTRL, vp->nr_vectors - 1);
+	put_le32(cfg + CAP_MSIX + 4, VPCI_MSIX_TABLE_OFF);	/* BIR 0 */
+	put_le32(cfg + CAP_MSIX + 8, VPCI_MSIX_PBA_OFF);
+	put_le16(fn->wmask + MSIX_CTRL, MSIX_ENABLE | MSIX_MASKALL);
 }

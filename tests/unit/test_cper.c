@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "ras/cper.h"
-#include "ras/le.h"
+#include "core/le.h"
 #include "tests/unit/helpers.h"
 
 /* Recoverable memory error at 0x40a08000, 4 KiB granule, multi-bit ECC,

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "ras/ghes.h"
-#include "ras/le.h"
+#include "core/le.h"
 #include "tests/unit/helpers.h"
 
 #define GPA 0x47e00000ull

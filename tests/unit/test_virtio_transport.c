@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "hw/pci.h"
-#include "ras/le.h"
+#include "core/le.h"
 #include "tests/unit/helpers.h"
 #include "virtio/blk.h"
 #include "virtio/mmio.h"

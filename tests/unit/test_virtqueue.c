@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ras/le.h"
+#include "core/le.h"
 #include "tests/unit/helpers.h"
 #include "virtio/virtqueue.h"
 

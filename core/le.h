@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LKVM_RAS_LE_H
-#define LKVM_RAS_LE_H
+#ifndef LKVM_CORE_LE_H
+#define LKVM_CORE_LE_H
 
-/* Little-endian fields at byte offsets: CPER and ACPI are packed LE. */
+/*
+ * Little-endian fields at byte offsets, whatever the host: CPER, ACPI, PCI
+ * config space and virtio structures are all packed little-endian.
+ */
 #include <stdint.h>
 
 static inline void put_le16(uint8_t *p, uint16_t v)
