@@ -98,16 +98,6 @@ static uint32_t reg_read(struct virtio_dev *dev, uint32_t reg)
 	}
 }
 
-static void set_low(uint64_t *addr, uint32_t v)
-{
-	*addr = (*addr & ~0xffffffffull) | v;
-}
-
-static void set_high(uint64_t *addr, uint32_t v)
-{
-	*addr = (*addr & 0xffffffffull) | (uint64_t)v << 32;
-}
-
 static void queue_write(struct virtio_dev *dev, uint32_t reg, uint32_t v)
 {
 	struct virtio_queue *vq = virtio_selected_queue(dev);
@@ -127,22 +117,16 @@ static void queue_write(struct virtio_dev *dev, uint32_t reg, uint32_t v)
 			virtio_enable_queue(dev, dev->queue_sel);
 		break;
 	case REG_QUEUE_DESC_LOW:
-		set_low(&vq->desc, v);
-		break;
 	case REG_QUEUE_DESC_HIGH:
-		set_high(&vq->desc, v);
+		virtio_set_addr_half(&vq->desc, reg == REG_QUEUE_DESC_HIGH, v);
 		break;
 	case REG_QUEUE_DRIVER_LOW:
-		set_low(&vq->driver, v);
-		break;
 	case REG_QUEUE_DRIVER_HIGH:
-		set_high(&vq->driver, v);
+		virtio_set_addr_half(&vq->driver, reg == REG_QUEUE_DRIVER_HIGH, v);
 		break;
 	case REG_QUEUE_DEVICE_LOW:
-		set_low(&vq->device, v);
-		break;
 	case REG_QUEUE_DEVICE_HIGH:
-		set_high(&vq->device, v);
+		virtio_set_addr_half(&vq->device, reg == REG_QUEUE_DEVICE_HIGH, v);
 		break;
 	}
 }

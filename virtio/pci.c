@@ -154,10 +154,8 @@ static void set_addr(uint64_t *addr, uint32_t off, uint32_t len, uint64_t v)
 {
 	if (len == 8)
 		*addr = v;
-	else if (off % 8)
-		*addr = (*addr & 0xffffffffull) | v << 32;
 	else
-		*addr = (*addr & ~0xffffffffull) | (uint32_t)v;
+		virtio_set_addr_half(addr, off % 8, v);
 }
 
 static void common_write(struct virtio_pci *vp, uint32_t off, uint32_t len,

@@ -140,6 +140,9 @@ void virtio_queue_done(struct virtio_dev *dev, unsigned int q);
  */
 void virtio_needs_reset(struct virtio_dev *dev, const char *why);
 
+/* A driver's 32-bit write to one half of a 64-bit queue address. */
+void virtio_set_addr_half(uint64_t *addr, bool high, uint32_t v);
+
 /* Copy @len bytes at byte @offset of a chain's segments; returns bytes done. */
 size_t iov_copy_from(const struct iovec *iov, unsigned int nr, size_t offset,
 		     void *buf, size_t len);
