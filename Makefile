@@ -151,11 +151,13 @@ $(BUILD)/guest/%.flat: tests/guest/%.c $(GUEST_RT) $(wildcard tests/guest/*.h te
 	$(Q)$(CROSS_COMPILE)objcopy -O binary $(BUILD)/guest/$*.elf $@
 
 # Test helpers that run inside the emulated host.
-L1_HELPERS := $(BUILD)/l1/ptytest $(BUILD)/l1/ctlpoke $(BUILD)/l1/startup-bench
+L1_HELPERS := $(BUILD)/l1/ptytest $(BUILD)/l1/ctlpoke $(BUILD)/l1/startup-bench \
+	      $(BUILD)/l1/iobench
 
 $(BUILD)/l1/ptytest: tests/l1/ptytest.c
 $(BUILD)/l1/ctlpoke: tests/l1/ctlpoke.c
 $(BUILD)/l1/startup-bench: bench/startup.c
+$(BUILD)/l1/iobench: bench/iobench.c
 $(L1_HELPERS):
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<

@@ -509,7 +509,14 @@ static void on_console_input(struct ioloop *loop, void *opaque)
 			ioloop_pause(loop, vm->term.in_fd, true);
 		return;
 	}
-	n = term_filter_input(&vm->term, in, got, out, &quit);
+	/* Only a terminal's keys are commands; a pipe's bytes are all data. */
+	if (vm->term.raw) {
+		n = term_filter_input(&vm->term, in, got, out, &quit);
+	} else {
+		memcpy(out, in, got);
+		n = got;
+		quit = false;
+	}
 	if (vm->cfg->console != CONSOLE_VIRTIO)
 		uart16550_receive(&vm->uart, out, n);
 	else if (!devices_console_input(vm, out, n))
@@ -549,10 +556,12 @@ static int setup_io_thread(struct vm *vm, sigset_t *stop_signals)
 	ret = ret ?: control_start(vm);
 	if (ret)
 		return ret;
+	/* A terminal, a pipe or a socket types into the console; a file or
+	 * /dev/null cannot be watched (EPERM) and a closed stdin (EBADF)
+	 * has nothing to say. */
 	term_init(&vm->term, STDIN_FILENO);
-	if (vm->term.raw)
-		ret = ioloop_watch(&vm->loop, STDIN_FILENO, on_console_input, vm);
-	return ret;
+	ret = ioloop_watch(&vm->loop, STDIN_FILENO, on_console_input, vm);
+	return ret == -EPERM || ret == -EBADF ? 0 : ret;
 }
 
 int vm_run(struct vm *vm)

@@ -19,3 +19,4 @@ while read -r calls ioctls; do
 done
 . "$ROOT/ras.sh"
 . "$ROOT/bench-ras.sh"
+. "$ROOT/bench-virtio.sh"

@@ -38,9 +38,10 @@ mkdir -p "$out/guest-root/bin" "$out/l1-root/bin" "$out/l1-root/guest" "$out/l1-
 # module NAME: the guest kernel's module NAME, decompressed, on stdout.
 module() { xz -dc "$(find -L "$cache/guest/modules/" -name "$1.ko*" | head -n1)"; }
 
-# L2: the guest's initramfs: busybox, an init that reports and acts, and
-# the virtio drivers Debian builds as modules (guest-init loads them).
+# L2: the guest's initramfs: busybox, iobench (make bench), an init that
+# reports and acts, and the virtio drivers Debian builds as modules (guest-init loads them).
 cp "$busybox" "$out/guest-root/bin/busybox"
+cp "$top/build/l1/iobench" "$out/guest-root/bin/"
 mkdir -p "$out/guest-root/lib/modules"
 for m in virtio_mmio virtio_blk virtio-rng failover net_failover virtio_net; do
 	module $m > "$out/guest-root/lib/modules/$m.ko"
@@ -73,7 +74,8 @@ cp "$image" "$l1/guest/Image"
 cp "$cache/guest/Image.gz" "$l1/guest/Image.gz"
 cp "$out/guest-initrd.cpio.gz" "$l1/guest/initrd.cpio.gz"
 cp "$top"/build/guest/*.flat "$l1/payloads/"
-cp "$top/build/l1/ptytest" "$top/build/l1/ctlpoke" "$top/build/l1/startup-bench" "$l1/bin/"
+cp "$top/build/l1/ptytest" "$top/build/l1/ctlpoke" "$top/build/l1/startup-bench" \
+	"$top/build/l1/iobench" "$l1/bin/"
 chmod 755 "$l1/init"
 make_cpio "$l1" > "$out/l1.cpio"
 

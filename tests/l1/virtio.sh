@@ -126,6 +126,25 @@ virtio_checks() {
 		not_ok "virtio-console: init talks on hvc0 and reads a line typed there" /tmp/pty.err
 	fi
 
+	# Not a terminal: lines piped into lkvm's stdin reach the serial console.
+	rm -f /tmp/pipe.in
+	mkfifo /tmp/pipe.in
+	timeout 600 lkvm run -k $K -i $I -c 1 -m 256 -p "quiet lkvmtest.action=hvc" \
+		</tmp/pipe.in >/tmp/pipe.out 2>/tmp/pipe.err &
+	vm_pid=$!
+	exec 3>/tmp/pipe.in
+	if wait_line /tmp/pipe.out L2-HVC-READY; then
+		echo "typed through a pipe" >&3
+		wait_line /tmp/pipe.out L2-HVC-GOT || kill $vm_pid
+	fi
+	exec 3>&-
+	wait $vm_pid
+	status=$?
+	run=pipe
+	check "console: a line piped into lkvm's stdin reaches the guest's ttyS0 (exit $status)" \
+		[ "$status" = 0 -a "$(value pipe L2-CONSOLE)" = ttyS0 \
+		  -a "$(value pipe L2-HVC-GOT)" = "typed through a pipe" ]
+
 	# Bad disks: one line naming the option, the file and the reason.
 	one_line_error "bad input: --disk of a missing file" \
 		'^lkvm: --disk /nonexistent.img: cannot open: No such file or directory$' \
