@@ -93,6 +93,7 @@ int arm64_setup_fdt(struct vm *vm)
 		.nr_cpus = vm->nr_cpus,
 		.gic = vm->gic,
 		.pmu = vm->cfg->pmu,
+		.nested = vm->cfg->nested,
 		.sdei = vm->sdei_on,
 		.ras_start = vm->layout.reserved_start,
 		.ras_size = vm->layout.reserved_size,

@@ -106,6 +106,14 @@ static int add_psci(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/* GICv2 PPIs carry a mask of the CPUs they reach in bits [15:8]. */
+static uint32_t ppi_flags(const struct fdt_platform *plat, uint32_t type)
+{
+	if (plat->gic == GIC_V2)
+		type |= ((1u << plat->nr_cpus) - 1) << 8;
+	return type;
+}
+
 static int add_gic(void *fdt, const struct fdt_platform *plat)
 {
 	static const char v2_compat[] = "arm,cortex-a15-gic";
@@ -133,6 +141,14 @@ static int add_gic(void *fdt, const struct fdt_platform *plat)
 	TRY(fdt_property_u32(fdt, "#address-cells", 2));
 	TRY(fdt_property_u32(fdt, "#size-cells", 2));
 	TRY(fdt_property_u32(fdt, "phandle", FDT_PHANDLE_GIC));
+	if (plat->nested) {
+		uint32_t maint[] = {
+			GIC_FDT_PPI, PPI_GIC_MAINT - 16,
+			ppi_flags(plat, IRQ_TYPE_LEVEL_HIGH),
+		};
+
+		TRY(prop_cells(fdt, "interrupts", maint, 3));
+	}
 	if (plat->its) {
 		uint64_t reg[] = { GIC_ITS_BASE, GIC_ITS_SIZE };
 
@@ -148,14 +164,6 @@ static int add_gic(void *fdt, const struct fdt_platform *plat)
 	return fdt_end_node(fdt);
 }
 
-/* GICv2 PPIs carry a mask of the CPUs they reach in bits [15:8]. */
-static uint32_t ppi_flags(const struct fdt_platform *plat, uint32_t type)
-{
-	if (plat->gic == GIC_V2)
-		type |= ((1u << plat->nr_cpus) - 1) << 8;
-	return type;
-}
-
 static int add_timer(void *fdt, const struct fdt_platform *plat)
 {
 	static const char compat[] = "arm,armv8-timer\0arm,armv7-timer";
@@ -165,11 +173,13 @@ static int add_timer(void *fdt, const struct fdt_platform *plat)
 		GIC_FDT_PPI, PPI_TIMER_PHYS - 16, flags,
 		GIC_FDT_PPI, PPI_TIMER_VIRT - 16, flags,
 		GIC_FDT_PPI, PPI_TIMER_HYP - 16, flags,
+		GIC_FDT_PPI, PPI_TIMER_HYP_VIRT - 16, flags,
 	};
 
 	TRY(fdt_begin_node(fdt, "timer"));
 	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
-	TRY(prop_cells(fdt, "interrupts", irqs, 12));
+	/* The EL2 virtual timer exists only for a guest at EL2. */
+	TRY(prop_cells(fdt, "interrupts", irqs, plat->nested ? 15 : 12));
 	TRY(fdt_property(fdt, "always-on", NULL, 0));
 	return fdt_end_node(fdt);
 }

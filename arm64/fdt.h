@@ -19,6 +19,7 @@ struct fdt_platform {
 	const uint64_t *mpidrs;		/* MPIDR_EL1 of each vCPU */
 	enum gic_version gic;
 	bool pmu;
+	bool nested;			/* EL2: maintenance and EL2 timer PPIs */
 	bool sdei;			/* /firmware/sdei: lkvm dispatches SDEI */
 	uint64_t ras_start;		/* the RAS error region, no-map */
 	uint64_t ras_size;		/* 0: none */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "arm64/kvm_arm64.h"
+#include "arm64/kvm_uapi.h"
 #include "arm64/memmap.h"
 #include "core/log.h"
 
@@ -85,9 +86,10 @@ int arm64_gic_create(struct vm *vm)
 
 	if (want != IRQCHIP_GICV2) {
 		ret = create_gic(vm, GIC_V3);
-		if (ret && want != IRQCHIP_AUTO) {
-			pr_err("--irqchip %s: this host cannot give the guest a GICv3: %s",
-			       want == IRQCHIP_GICV3 ? "gicv3" : "gicv3-its",
+		if (ret && (want != IRQCHIP_AUTO || vm->cfg->nested)) {
+			pr_err("--%s: this host cannot give the guest a GICv3: %s",
+			       want == IRQCHIP_GICV3 ? "irqchip gicv3" :
+			       want == IRQCHIP_GICV3_ITS ? "irqchip gicv3-its" : "nested",
 			       strerror(-ret));
 			return ret;
 		}
@@ -121,10 +123,13 @@ int arm64_gic_create(struct vm *vm)
 
 int arm64_gic_finalize(struct vm *vm)
 {
-	uint32_t nr_irqs = GIC_NR_IRQS;
+	uint32_t nr_irqs = GIC_NR_IRQS, maint = PPI_GIC_MAINT;
 	int ret;
 
 	ret = set_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs);
+	/* A guest hypervisor's own vGIC signals through this PPI. */
+	if (!ret && vm->cfg->nested)
+		ret = set_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ, 0, &maint);
 	ret = ret ?: set_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_CTRL,
 			      KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
 	if (ret) {

@@ -30,6 +30,18 @@
 #define KVM_EXIT_ARM_SEA		41
 #endif
 
+/* Linux 6.16: vCPUs with EL2 (api.rst, KVM_ARM_VCPU_INIT; devices/arm-vgic-v3.rst
+ * for the maintenance interrupt a guest hypervisor's vGIC needs). */
+#ifndef KVM_CAP_ARM_EL2
+#define KVM_CAP_ARM_EL2			240
+#endif
+#ifndef KVM_ARM_VCPU_HAS_EL2
+#define KVM_ARM_VCPU_HAS_EL2		7
+#endif
+#ifndef KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ
+#define KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ	9
+#endif
+
 /* struct kvm_smccc_filter, under our own name so both header ages build. */
 struct lkvm_smccc_filter {
 	uint32_t base;

@@ -60,6 +60,8 @@
 #define PPI_TIMER_PHYS		30
 #define PPI_TIMER_VIRT		27
 #define PPI_TIMER_HYP		26
+#define PPI_TIMER_HYP_VIRT	28
+#define PPI_GIC_MAINT		25	/* vGIC maintenance, for a guest at EL2 */
 #define PPI_PMU			23
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 
 #include "arm64/kvm_arm64.h"
+#include "arm64/kvm_uapi.h"
 #include "arm64/memmap.h"
 #include "core/log.h"
 
@@ -14,6 +15,7 @@
 
 /* EL1h with D, A, I and F masked: the state booting.rst asks for. */
 #define PSTATE_EL1H_DAIF_MASKED 0x3c5
+#define PSTATE_EL2H_DAIF_MASKED 0x3c9
 
 static int check_cap(int fd, long cap)
 {
@@ -77,7 +79,11 @@ static void select_features(struct vm *vm, struct vcpu *vcpu,
 	    check_cap(vm->kvm_fd, KVM_CAP_ARM_PTRAUTH_GENERIC))
 		init->features[0] |= 1u << KVM_ARM_VCPU_PTRAUTH_ADDRESS |
 				     1u << KVM_ARM_VCPU_PTRAUTH_GENERIC;
-	if (check_cap(vm->kvm_fd, KVM_CAP_ARM_SVE))
+	/* KVM refused SVE next to EL2 when nested virtualization came in
+	 * (kvm_vcpu_init_check_features), so a guest hypervisor goes without. */
+	if (vm->cfg->nested)
+		init->features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2;
+	else if (check_cap(vm->kvm_fd, KVM_CAP_ARM_SVE))
 		init->features[0] |= 1u << KVM_ARM_VCPU_SVE;
 }
 
@@ -88,6 +94,10 @@ int arm64_vcpu_init(struct vm *vm, struct vcpu *vcpu)
 
 	if (vm->cfg->pmu && !check_cap(vm->kvm_fd, KVM_CAP_ARM_PMU_V3)) {
 		pr_err("--pmu: this host's KVM cannot give guests a PMU (no KVM_CAP_ARM_PMU_V3)");
+		return -EINVAL;
+	}
+	if (vm->cfg->nested && !check_cap(vm->kvm_fd, KVM_CAP_ARM_EL2)) {
+		pr_err("--nested: this host's KVM cannot give guests EL2 (no KVM_CAP_ARM_EL2)");
 		return -EINVAL;
 	}
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init)) {
@@ -143,7 +153,9 @@ int arm64_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0)
 {
 	int ret;
 
-	ret = arm64_set_reg(vcpu, ARM64_CORE_REG(regs.pstate), PSTATE_EL1H_DAIF_MASKED);
+	ret = arm64_set_reg(vcpu, ARM64_CORE_REG(regs.pstate),
+			    vcpu->vm->cfg->nested ? PSTATE_EL2H_DAIF_MASKED :
+						    PSTATE_EL1H_DAIF_MASKED);
 	ret = ret ?: arm64_set_reg(vcpu, ARM64_CORE_REG(regs.regs[0]), x0);
 	for (int i = 1; i <= 3 && !ret; i++)
 		ret = arm64_set_reg(vcpu, ARM64_CORE_REG(regs.regs[i]), 0);

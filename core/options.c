@@ -432,6 +432,7 @@ static const struct run_option network_options[] = {
 static const struct run_option arch_options[] = {
 	{ 0, "irqchip", "auto|gicv2|gicv3|gicv3-its", "interrupt controller (default auto: gicv3-its, gicv3, gicv2)", set_irqchip, 0 },
 	{ 0, "pmu", NULL, "give the guest a PMUv3", FIELD(pmu) },
+	{ 0, "nested", NULL, "give the guest EL2 (nested virtualization): it boots at EL2h", FIELD(nested) },
 	{ 0, "dump-dtb", "file", "write the generated device tree blob to a file", FIELD(dump_dtb_path) },
 	{ 0, "sdei", NULL, "be the guest's SDEI dispatcher (--sdei --help lists the events)", FIELD(sdei) },
 	{ 0, "ras", NULL, "be the guest's firmware-first RAS handler (see lkvm ras --help)", FIELD(ras) },
@@ -577,6 +578,9 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 	if (!cfg->show_help && !cfg->kernel_path)
 		return fail(err, err_len,
 			    "no kernel given (use -k/--kernel FILE)");
+	if (cfg->nested && cfg->irqchip == IRQCHIP_GICV2)
+		return fail(err, err_len,
+			    "--nested: needs a GICv3 (KVM gives EL2 only to GICv3 guests), not --irqchip gicv2");
 	if (cfg->no_network)
 		cfg->nr_nics = 0;
 	for (unsigned int i = 0; i < cfg->nr_nics; i++)

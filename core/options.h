@@ -72,6 +72,7 @@ struct vm_config {
 	bool rng;
 	bool nodefaults;
 	bool pmu;
+	bool nested;		/* the guest boots at EL2h */
 	bool sdei;
 	bool ras;
 	bool show_help;

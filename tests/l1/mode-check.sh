@@ -58,6 +58,9 @@ bad "--cpus above lkvm's GICv3 layout" "^lkvm: --cpus 200: lkvm's memory map has
 bad "--mem below 64 MiB" '^lkvm: --mem 32: must be at least 64 MiB$' -k $K -m 32
 bad "--mem not a number" '^lkvm: --mem lots: not a size' -k $K --mem lots
 bad "unknown option" "^lkvm: unknown option '--frobnicate'" -k $K --frobnicate
+# QEMU 7.2's -cpu max has no FEAT_NV2, so this host's KVM offers no EL2.
+bad "--nested where KVM cannot give EL2" "^lkvm: --nested: this host's KVM cannot give guests EL2 \\(no KVM_CAP_ARM_EL2\\)$" -k $K --nested
+bad "--nested with a GICv2" '^lkvm: --nested: needs a GICv3 \(KVM gives EL2 only to GICv3 guests\), not --irqchip gicv2$' -k $K --nested --irqchip gicv2
 bad "no KVM device" '^lkvm: cannot open /nonexistent/kvm: No such file or directory \(errno 2\)' -k $K --dev /nonexistent/kvm
 
 # --- bare-metal payloads: flat binaries at RAM + 0x80000 --------------------

@@ -182,6 +182,8 @@ static void test_gicv3_timer_uart(void **state)
 	assert_int_equal(cell(p, 10), 10);
 	assert_int_equal(cell(p, 2), 8);
 	assert_int_equal(fdt_node_check_compatible(fdt, node(fdt, "/timer"), "arm,armv8-timer"), 0);
+	/* No maintenance interrupt without a guest hypervisor. */
+	assert_null(fdt_getprop(fdt, off, "interrupts", &len));
 
 	p = prop(fdt, "/pmu", "interrupts", &len);
 	assert_int_equal(cell(p, 0), 1);
@@ -262,6 +264,31 @@ static void test_ras_region_is_reserved(void **state)
 	free(fdt);
 }
 
+/* --nested: the vGIC's maintenance PPI 9 and the EL2 virtual timer, PPI 12. */
+static void test_nested(void **state)
+{
+	struct fdt_platform plat = {
+		.ram_base = RAM_BASE, .ram_size = 512ULL << 20, .nr_cpus = 1,
+		.mpidrs = mpidrs, .gic = GIC_V3, .nested = true,
+	};
+	void *fdt = malloc(FDT_SIZE);
+	const void *p;
+	int len;
+
+	(void)state;
+	assert_int_equal(fdt_build(&plat, fdt, FDT_SIZE), 0);
+	p = prop(fdt, "/intc@8000000", "interrupts", &len);
+	assert_int_equal(len, 12);
+	assert_int_equal(cell(p, 0), 1);	/* PPI */
+	assert_int_equal(cell(p, 1), 9);
+	assert_int_equal(cell(p, 2), 4);	/* level-high */
+	p = prop(fdt, "/timer", "interrupts", &len);
+	assert_int_equal(len, 60);
+	assert_int_equal(cell(p, 10), 10);
+	assert_int_equal(cell(p, 13), 12);
+	free(fdt);
+}
+
 static void test_too_small_buffer(void **state)
 {
 	struct fdt_platform plat = {
@@ -284,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_gicv2),
 		cmocka_unit_test(test_sdei_node),
 		cmocka_unit_test(test_ras_region_is_reserved),
+		cmocka_unit_test(test_nested),
 		cmocka_unit_test(test_too_small_buffer),
 	};
 

@@ -50,8 +50,11 @@ static void test_short_long_and_equals_forms(void **state)
 	assert_int_equal(cfg.log_level, LOG_DEBUG);
 	assert_int_equal(cfg.irqchip, IRQCHIP_GICV2);
 	assert_true(cfg.pmu);
+	assert_false(cfg.nested);
 	assert_true(cfg.nodefaults);
 	assert_string_equal(cfg.dump_dtb_path, "out.dtb");
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--nested", NULL), 0);
+	assert_true(cfg.nested);
 
 	/* Glued short values and a bare kernel argument, as kvmtool takes. */
 	assert_int_equal(parse(&cfg, err, "-c3", "-m256M", "Image", NULL), 0);
@@ -189,7 +192,7 @@ static void test_help(void **state)
 		"-m, --mem", "--name", "--console", "--nodefaults",
 		"-n, --network", "--loglevel", "--irqchip", "--pmu",
 		"--dump-dtb", "--sdei", "--help", "-d, --disk", "--rng",
-		"--virtio-transport",
+		"--virtio-transport", "--nested",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(documented); i++)
 		assert_non_null(strstr(text, documented[i]));
@@ -214,6 +217,7 @@ static const struct bad_case bad_cases[] = {
 	{ { "-k", "I", "--frobnicate" }, "unknown option '--frobnicate' (see lkvm run --help)" },
 	{ { "-k", "I", "-z" }, "unknown option '-z' (see lkvm run --help)" },
 	{ { "-k", "I", "--pmu=yes" }, "--pmu: takes no value" },
+	{ { "-k", "I", "--nested", "--irqchip=gicv2" }, "--nested: needs a GICv3 (KVM gives EL2 only to GICv3 guests), not --irqchip gicv2" },
 	{ { "-k", "I", "--mem" }, "--mem: needs a value (<size>)" },
 	{ { "-k", "I", "-n", "mode=user" }, "--network mode=user: mode=user is not available: lkvm has no user-mode network stack; use mode=tap" },
 	{ { "-k", "I", "-n", "mode=vde" }, "--network mode=vde: mode 'vde' is unknown (tap or none)" },
