@@ -75,6 +75,13 @@ static void list_one(const char *name, const char *path, void *opaque)
 	free(reply);
 }
 
+static void list_usage(const char *cmd)
+{
+	(void)cmd;
+	printf("\n usage: lkvm list\n\n"
+	       "Lists the running VMs: PID, name, state (running or paused), vCPUs, RAM.\n\n");
+}
+
 int cmd_list(int argc, char *argv[])
 {
 	bool running_only;	/* kvmtool's --run: lkvm lists only running VMs anyway */
@@ -82,18 +89,10 @@ int cmd_list(int argc, char *argv[])
 		{ "run", 'i', NULL, &running_only },
 		{ NULL },
 	};
-	char err[OPT_ERR_LEN];
-	int ret = command_options_parse("list", opts, argc, argv, err, sizeof(err));
+	int ret = command_options_handle("list", opts, argc, argv, list_usage);
 
-	if (ret < 0) {
-		pr_err("%s", err);
-		return 1;
-	}
-	if (ret) {
-		printf("\n usage: lkvm list\n\n"
-		       "Lists the running VMs: PID, name, state (running or paused), vCPUs, RAM.\n\n");
-		return 0;
-	}
+	if (ret >= 0)
+		return ret;
 	printf("%7s %-24s %-8s %5s %12s\n", "PID", "NAME", "STATE", "CPUS", "MEM");
 	for_each_socket(list_one, NULL);
 	return 0;
@@ -136,6 +135,14 @@ static void act_on_live(const char *name, const char *path, void *opaque)
 		act_on(name, path, opaque);
 }
 
+static void vm_command_usage(const char *verb)
+{
+	printf("\n usage: lkvm %s --name VM\n"
+	       "        lkvm %s --all\n\n"
+	       "    -n, --name <name>   the VM, as given to lkvm run --name\n"
+	       "    -a, --all           every running VM\n\n", verb, verb);
+}
+
 static int vm_command(struct action *act, int argc, char *argv[])
 {
 	const char *name = NULL;
@@ -146,20 +153,10 @@ static int vm_command(struct action *act, int argc, char *argv[])
 		{ "all", 'a', NULL, &all },
 		{ NULL },
 	};
-	char err[OPT_ERR_LEN];
-	int ret = command_options_parse(act->verb, opts, argc, argv, err, sizeof(err));
+	int ret = command_options_handle(act->verb, opts, argc, argv, vm_command_usage);
 
-	if (ret < 0) {
-		pr_err("%s", err);
-		return 1;
-	}
-	if (ret) {
-		printf("\n usage: lkvm %s --name VM\n"
-		       "        lkvm %s --all\n\n"
-		       "    -n, --name <name>   the VM, as given to lkvm run --name\n"
-		       "    -a, --all           every running VM\n\n", act->verb, act->verb);
-		return 0;
-	}
+	if (ret >= 0)
+		return ret;
 	if (!!name == all) {
 		pr_err("%s: give one of --name VM or --all", act->verb);
 		return 1;

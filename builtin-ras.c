@@ -22,9 +22,10 @@
 
 #define DECODE_MAX (64 * 1024)
 
-static void usage(FILE *out)
+static void usage(const char *cmd)
 {
-	fprintf(out,
+	(void)cmd;
+	printf(
 		"\n usage: lkvm ras --name VM --inject memory --gpa ADDR [--severity S] [--notify N] [--vcpu N] [--count N]\n"
 		"        lkvm ras --name VM --inject processor [--gpa ADDR] [--severity S] [--notify N] [--vcpu N] [--count N]\n"
 		"        lkvm ras --name VM --status\n"
@@ -122,18 +123,11 @@ int cmd_ras(int argc, char *argv[])
 		{ "hwpoison", 0, NULL, &hwpoison },
 		{ NULL },
 	};
-	char err[OPT_ERR_LEN];
 	uint64_t v;
-	int ret = command_options_parse("ras", opts, argc, argv, err, sizeof(err));
+	int ret = command_options_handle("ras", opts, argc, argv, usage);
 
-	if (ret < 0) {
-		pr_err("%s", err);
-		return 1;
-	}
-	if (ret) {
-		usage(stdout);
-		return 0;
-	}
+	if (ret >= 0)
+		return ret;
 	if (file) {
 		if (name || inject || status || hwpoison) {
 			pr_err("ras: --decode works on a file alone, without a VM");

@@ -10,9 +10,10 @@
 #include "core/log.h"
 #include "core/options.h"
 
-static void usage(FILE *out)
+static void usage(const char *cmd)
 {
-	fprintf(out,
+	(void)cmd;
+	printf(
 		"\n usage: lkvm sdei --name VM --signal EVENT [--vcpu N]\n"
 		"        lkvm sdei --name VM --status\n\n"
 		"    --name <name>      the VM, as given to lkvm run --name\n"
@@ -33,18 +34,11 @@ int cmd_sdei(int argc, char *argv[])
 		{ "status", 0, NULL, &status },
 		{ NULL },
 	};
-	char err[OPT_ERR_LEN];
 	uint64_t v;
-	int ret = command_options_parse("sdei", opts, argc, argv, err, sizeof(err));
+	int ret = command_options_handle("sdei", opts, argc, argv, usage);
 
-	if (ret < 0) {
-		pr_err("%s", err);
-		return 1;
-	}
-	if (ret) {
-		usage(stdout);
-		return 0;
-	}
+	if (ret >= 0)
+		return ret;
 	if (!name) {
 		pr_err("sdei: --name: which VM? (see lkvm sdei --help)");
 		return 1;

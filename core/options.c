@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/options.h"
 
 struct run_option {
@@ -88,6 +89,23 @@ int command_options_parse(const char *cmd, const struct command_option *opts,
 		*o->value = argv[++i];
 	}
 	return 0;
+}
+
+int command_options_handle(const char *cmd, const struct command_option *opts,
+			   int argc, char *const argv[], void (*usage)(const char *cmd))
+{
+	char err[OPT_ERR_LEN];
+	int ret = command_options_parse(cmd, opts, argc, argv, err, sizeof(err));
+
+	if (ret < 0) {
+		pr_err("%s", err);
+		return 1;
+	}
+	if (ret) {
+		usage(cmd);
+		return 0;
+	}
+	return -1;
 }
 
 int parse_size(const char *str, uint64_t default_unit, uint64_t *out)

@@ -114,4 +114,12 @@ struct command_option {
 int command_options_parse(const char *cmd, const struct command_option *opts,
 			  int argc, char *const argv[], char *err, size_t err_len);
 
+/*
+ * command_options_parse() as a command's entry point wants it: a mistake
+ * is printed as one line (exit status 1), --help calls @usage with @cmd
+ * (exit status 0). Returns that exit status, or -1 for the command to go on.
+ */
+int command_options_handle(const char *cmd, const struct command_option *opts,
+			   int argc, char *const argv[], void (*usage)(const char *cmd));
+
 #endif

@@ -9,7 +9,7 @@
 # (the guest is told on its console when to go) and medians are compared.
 # Needs lib.sh (wait_line).
 
-rounds=${rounds:-5}
+rounds=5
 
 # rates FILE WHAT: MB/s (10^6) of each "[L2-]iobench WHAT BYTES NS" line.
 rates() {
@@ -31,8 +31,9 @@ receiver() {
 
 # compare WHAT GUEST-FILE HOST-FILE KIND: one result line from the medians.
 compare() {
-	g=$(rates "$2" "$4" | median) h=$(rates "$3" "$4" | median)
-	echo "bench   $1, per round: guest $(rates "$2" "$4" | tr '\n' ' ')/ host $(rates "$3" "$4" | tr '\n' ' ')"
+	g_rounds=$(rates "$2" "$4") h_rounds=$(rates "$3" "$4")
+	g=$(echo "$g_rounds" | median) h=$(echo "$h_rounds" | median)
+	echo "bench   $1, per round: guest" $g_rounds "/ host" $h_rounds
 	if [ -n "$g" ] && [ -n "$h" ]; then
 		awk -v what="$1" -v g="$g" -v h="$h" 'BEGIN {
 			printf "bench   %s: median guest %s MB/s, host %s MB/s, ratio %.2f\n", what, g, h, g / h }'
@@ -85,12 +86,10 @@ compare "virtio-blk write" /tmp/vb.lines /tmp/host-disk.out write
 compare "virtio-blk read" /tmp/vb.lines /tmp/host-disk.out read
 # Where a guest's MiB goes: in all, waiting on the device (the guest's
 # /sys/block/vda/stat), and in lkvm's preadv/pwritev (its debug counters).
+stat=$(sed -n "s/^L2-VDA-STAT //p" /tmp/vb.lines | sed -n '1p;$p' | tr '\n' ' ')
+served=$(sed -n "s/^lkvm: debug: virtio-blk0: [0-9]* reads in \([0-9]*\) us, [0-9]* writes in \([0-9]*\) us$/\1 \2/p" /tmp/vb.err)
 for dir in read write; do
-	sed -n "s/^L2-VDA-STAT //p" /tmp/vb.lines | sed -n '1p;$p' | tr '\n' ' ' > /tmp/vb.stat
-	sed -n "s/^lkvm: debug: virtio-blk0: [0-9]* reads in \([0-9]*\) us, [0-9]* writes in \([0-9]*\) us$/\1 \2/p" \
-		/tmp/vb.err > /tmp/vb.lkvm
-	sed -n "s/^L2-iobench $dir //p" /tmp/vb.lines | awk -v dir=$dir \
-		-v stat="$(cat /tmp/vb.stat)" -v lkvm="$(cat /tmp/vb.lkvm)" \
+	sed -n "s/^L2-iobench $dir //p" /tmp/vb.lines | awk -v dir=$dir -v stat="$stat" -v lkvm="$served" \
 		-v host="$(sed -n "s/^iobench $dir //p" /tmp/host-disk.out | awk '{ b += $1; t += $2 } END { if (b) print t / 1e6 / (b / 1048576) }')" '
 		{ bytes += $1; ns += $2 }
 		END {
