@@ -77,7 +77,28 @@ net_checks() {
 		[ "$sent" = ok -a "$(value net L2-FROM-HOST)" = "$(seq 1 30000 | md5sum | cut -d' ' -f1)" ]
 }
 
+# A bare-metal driver breaks a live disk's queue four ways (virtio_break.c);
+# lkvm says why each time, once, and keeps serving the guest to its end.
+break_checks() {
+	printf 'LKVM-BREAK-DISK\n' > /tmp/break.img
+	dd if=/dev/zero of=/tmp/break.img bs=512 seek=1 count=7 2>/dev/null
+	lkvm_run break -k $P/virtio_break.flat -c 1 -m 64 --virtio-transport mmio \
+		-d /tmp/break.img --rng
+	guest_checks break "virtio_break payload"
+	run=break
+	check "virtio_break payload: lkvm exits 0" [ "$status" = 0 ]
+	for why in "descriptor chain loops" "buffer outside guest RAM" \
+		   "indirect descriptor inside an indirect table" "ring outside guest RAM"; do
+		check "virtio_break payload: lkvm warns once: $why" \
+			[ "$(grep -c "^lkvm: warning: virtio-blk0: queue 0: $why; the device needs a reset$" /tmp/break.err)" = 1 ]
+	done
+	check "virtio_break payload: lkvm says nothing else but its start and the power-off" \
+		[ "$(grep -vc '^lkvm: run \|^lkvm: guest powered off$' /tmp/break.err)" = 4 ]
+}
+
 virtio_checks() {
+	break_checks
+
 	disk_rw blk-pci pci/MSI-X pci "ITS-PCI-MSIX-0000:00:00.0 +1 Edge +virtio0-req.0"
 	disk_rw blk-intx pci/INTx pci "GICv3 +35 Level +virtio0\$" --irqchip gicv3
 	disk_rw blk-mmio mmio mmio "GICv3 +48 Edge +virtio0\$"
