@@ -25,6 +25,16 @@
 #define GICV3_REDIST_SIZE	0x00F60000ULL
 #define GICV3_REDIST_STRIDE	0x20000ULL	/* RD_base + SGI_base frames */
 
+/* Firmware mode's devices, where Debian's QEMU_EFI.fd looks for them. */
+#define FLASH_CODE_BASE		0x00000000ULL
+#define FLASH_VARS_BASE		0x04000000ULL
+#define PL011_BASE		0x09000000ULL
+#define PL011_SIZE		0x1000ULL
+#define PL031_BASE		0x09010000ULL
+#define PL031_SIZE		0x1000ULL
+#define FW_CFG_BASE		0x09020000ULL
+#define FW_CFG_SIZE		0x18ULL		/* with the DMA register */
+
 /* virtio-mmio devices, as QEMU's virt places them (0x200 apart). */
 #define VIRTIO_MMIO_BASE	0x0a000000ULL
 #define VIRTIO_MMIO_STRIDE	0x200ULL
@@ -49,6 +59,8 @@
 #define GIC_SPI_BASE		32
 #define GIC_NR_IRQS		128	/* INTIDs the vGIC implements (SGIs+PPIs+SPIs) */
 #define IRQ_UART16550		(GIC_SPI_BASE + 0)
+#define IRQ_PL011		(GIC_SPI_BASE + 1)
+#define IRQ_PL031		(GIC_SPI_BASE + 2)
 #define IRQ_PCI_INTX(line)	(GIC_SPI_BASE + 3 + (line))	/* INTA-INTD */
 #define IRQ_VIRTIO_MMIO(n)	(GIC_SPI_BASE + 16 + (n))
 
