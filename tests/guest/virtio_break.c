@@ -222,6 +222,22 @@ static bool wait_needs_reset(uint64_t base)
 	return true;
 }
 
+/* check() of "@what @how": one line per check, counted in failures(). */
+static bool check_how(bool ok, const char *what, const char *how)
+{
+	static char line[160];
+	unsigned int n = 0;
+
+	for (const char *p = what; *p && n < sizeof(line) - 1; p++)
+		line[n++] = *p;
+	if (n < sizeof(line) - 1)
+		line[n++] = ' ';
+	for (const char *p = how; *p && n < sizeof(line) - 1; p++)
+		line[n++] = *p;
+	line[n] = 0;
+	return check(ok, line);
+}
+
 /* Read sector 0 and compare it with the magic the harness wrote. */
 static void blk_read_sector0(const char *when)
 {
@@ -237,19 +253,13 @@ static void blk_read_sector0(const char *when)
 	set_desc(&blk_q.desc[2], (uint64_t)&req_status, 1, D_WRITE, 0);
 	submit(blk_base, &blk_q, 0);
 	used = wait_used(&blk_q);
-	puts(used && req_status == 0 ? "PASS " : "FAIL ");
-	puts("the disk reads its first sector ");
-	puts(when);
-	puts("\n");
+	check_how(used && req_status == 0, "the disk reads its first sector", when);
 	if (used) {
 		bool same = true;
 
 		for (unsigned int i = 0; i < sizeof(DISK_MAGIC) - 1; i++)
 			same &= ((volatile uint8_t *)sector)[i] == DISK_MAGIC[i];
-		puts(same ? "PASS " : "FAIL ");
-		puts("the sector holds what the harness wrote ");
-		puts(when);
-		puts("\n");
+		check_how(same, "the sector holds what the harness wrote", when);
 	}
 }
 
@@ -272,15 +282,6 @@ static bool rng_serves(void)
 	return any;
 }
 
-static void say(bool ok, const char *what, const char *how)
-{
-	puts(ok ? "PASS " : "FAIL ");
-	puts(what);
-	puts(" (");
-	puts(how);
-	puts(")\n");
-}
-
 /*
  * After the disk was given @how: it needs a reset, told the driver by a
  * configuration interrupt (only once DRIVER_OK, 2.1.2: @submitted says
@@ -292,24 +293,24 @@ static void check_broken(const char *how, bool submitted)
 {
 	unsigned int irq = VIRTIO_MMIO_IRQ(blk_slot);
 
-	say(wait_needs_reset(blk_base), "the disk sets DEVICE_NEEDS_RESET", how);
+	check_how(wait_needs_reset(blk_base), "the disk sets DEVICE_NEEDS_RESET", how);
 	if (submitted) {
-		say(rd(blk_base, INTERRUPT_STATUS) & ISR_CONFIG,
-		    "the disk's interrupt status says configuration change", how);
-		say(gic_pending(irq), "the disk's SPI is pending at the GIC", how);
+		check_how(rd(blk_base, INTERRUPT_STATUS) & ISR_CONFIG,
+			  "the disk's interrupt status says configuration change", how);
+		check_how(gic_pending(irq), "the disk's SPI is pending at the GIC", how);
 	} else {
-		say(!gic_pending(irq), "no interrupt before DRIVER_OK", how);
+		check_how(!gic_pending(irq), "no interrupt before DRIVER_OK", how);
 	}
 	wr(blk_base, INTERRUPT_ACK, rd(blk_base, INTERRUPT_STATUS));
 	gic_clear_pending(irq);
 	wr(blk_base, STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
-	say(rd(blk_base, STATUS) & S_NEEDS_RESET,
-	    "a status write without the bit does not clear it", how);
-	say(((volatile struct queue *)&blk_q)->used.idx == (uint16_t)(blk_q.next_avail - submitted),
-	    "the disk did not use the request", how);
-	say(rng_serves(), "virtio-rng still fills a buffer", how);
-	say(!(rd(blk_base, INTERRUPT_STATUS) & ISR_CONFIG) && !gic_pending(irq),
-	    "nothing else was raised meanwhile", how);
+	check_how(rd(blk_base, STATUS) & S_NEEDS_RESET,
+		  "a status write without the bit does not clear it", how);
+	check_how(((volatile struct queue *)&blk_q)->used.idx == (uint16_t)(blk_q.next_avail - submitted),
+		  "the disk did not use the request", how);
+	check_how(rng_serves(), "virtio-rng still fills a buffer", how);
+	check_how(!(rd(blk_base, INTERRUPT_STATUS) & ISR_CONFIG) && !gic_pending(irq),
+		  "nothing else was raised meanwhile", how);
 }
 
 static bool find_devices(void)
@@ -346,14 +347,14 @@ void main(void)
 	set_desc(&blk_q.desc[0], (uint64_t)sector, 256, D_WRITE | D_NEXT, 1);
 	set_desc(&blk_q.desc[1], (uint64_t)sector + 256, 256, D_WRITE | D_NEXT, 0);
 	submit(blk_base, &blk_q, 0);
-	check_broken("a looping chain", true);
+	check_broken("(a looping chain)", true);
 
 	check(device_start(blk_base, &blk_q, 0, NULL), "the disk restarts after the loop");
 	blk_read_sector0("after the loop and a reset");
 	set_desc(&blk_q.desc[0], 0x1000, sizeof(req), D_NEXT, 1);
 	set_desc(&blk_q.desc[1], (uint64_t)&req_status, 1, D_WRITE, 0);
 	submit(blk_base, &blk_q, 0);
-	check_broken("a buffer outside RAM", true);
+	check_broken("(a buffer outside RAM)", true);
 
 	/* 2.7.5.3.1: an indirect table may not name another. */
 	check(device_start(blk_base, &blk_q, 1ull << F_INDIRECT_DESC, NULL),
@@ -362,11 +363,11 @@ void main(void)
 	set_desc(&indirect_table[1], (uint64_t)&req_status, 1, D_WRITE, 0);
 	set_desc(&blk_q.desc[0], (uint64_t)indirect_table, sizeof(indirect_table), D_INDIRECT, 0);
 	submit(blk_base, &blk_q, 0);
-	check_broken("an indirect table inside an indirect table", true);
+	check_broken("(an indirect table inside an indirect table)", true);
 
 	/* The ring itself outside RAM: refused when the queue goes ready. */
 	device_start(blk_base, &blk_q, 0, (const struct desc *)0x20000000);
-	check_broken("a descriptor table outside RAM", false);
+	check_broken("(a descriptor table outside RAM)", false);
 
 	check(device_start(blk_base, &blk_q, 0, NULL), "the disk restarts after all that");
 	blk_read_sector0("at the end");
