@@ -99,6 +99,12 @@ static void select_key(struct fw_cfg *cfg, uint16_t key)
 	cfg->offset = 0;
 }
 
+/* Move the offset on by @len; it stops at UINT32_MAX, past any item. */
+static void advance(struct fw_cfg *cfg, uint32_t len)
+{
+	cfg->offset = len > UINT32_MAX - cfg->offset ? UINT32_MAX : cfg->offset + len;
+}
+
 /* @len bytes of the item from the current offset, zeros past its end. */
 static void read_item(struct fw_cfg *cfg, uint8_t *out, uint32_t len)
 {
@@ -109,27 +115,28 @@ static void read_item(struct fw_cfg *cfg, uint8_t *out, uint32_t len)
 	if (n)
 		memcpy(out, it->data + cfg->offset, n);
 	memset(out + n, 0, len - n);
-	cfg->offset = len > UINT32_MAX - cfg->offset ? UINT32_MAX : cfg->offset + len;
+	advance(cfg, len);
 }
 
 static uint32_t dma_transfer(struct fw_cfg *cfg, uint32_t control, uint32_t len,
 			     uint64_t addr)
 {
 	struct fw_cfg_item *it;
-	uint8_t *buf;
+	uint8_t *buf = NULL;
 
 	if (control & DMA_SELECT)
 		select_key(cfg, control >> 16);
 	it = selected(cfg);
-	if (control & DMA_READ) {
-		buf = len ? cfg->ram(cfg->opaque, addr, len) : NULL;
-		if (len && !buf)
+	if (len && (control & (DMA_READ | DMA_WRITE))) {
+		buf = cfg->ram(cfg->opaque, addr, len);
+		if (!buf)
 			return DMA_ERROR;
+	}
+	if (control & DMA_READ) {
 		if (len)
 			read_item(cfg, buf, len);
 	} else if (control & DMA_WRITE) {
-		buf = len ? cfg->ram(cfg->opaque, addr, len) : NULL;
-		if (!it || !it->writable || (len && !buf) || cfg->offset > it->size ||
+		if (!it || !it->writable || cfg->offset > it->size ||
 		    len > it->size - cfg->offset)
 			return DMA_ERROR;
 		if (len) {
@@ -139,7 +146,7 @@ static uint32_t dma_transfer(struct fw_cfg *cfg, uint32_t control, uint32_t len,
 				cfg->written(cfg->opaque, it->name);
 		}
 	} else if (control & DMA_SKIP) {
-		cfg->offset = len > UINT32_MAX - cfg->offset ? UINT32_MAX : cfg->offset + len;
+		advance(cfg, len);
 	}
 	return 0;
 }
