@@ -44,9 +44,10 @@ PURE_SRCS := core/log.c core/options.c core/mmio.c core/term.c core/fileio.c \
 	     ras/cper_encode.c ras/cper_check.c ras/cper_print.c ras/ghes.c ras/policy.c ras/records.c \
 	     virtio/virtqueue.c virtio/core.c virtio/mmio.c virtio/pci.c virtio/blk.c \
 	     virtio/rng.c virtio/console.c virtio/net.c hw/pci.c \
-	     acpi/buf.c acpi/aml.c acpi/loader.c acpi/tables.c hw/fw_cfg.c
+	     acpi/buf.c acpi/aml.c acpi/loader.c acpi/tables.c hw/fw_cfg.c \
+	     hw/pl011.c hw/pl031.c hw/cfi_flash.c
 KVM_SRCS := main.c builtin-run.c builtin-sdei.c builtin-ras.c builtin-control.c core/vm.c core/ras.c core/vcpu.c core/ioloop.c core/control.c \
-	    core/devices.c arm64/irq.c arm64/gic.c arm64/vcpu.c arm64/boot.c arm64/sdei_kvm.c arm64/psci.c arm64/ras_kvm.c
+	    core/devices.c arm64/irq.c arm64/gic.c arm64/vcpu.c arm64/boot.c arm64/sdei_kvm.c arm64/psci.c arm64/ras_kvm.c arm64/firmware.c
 LKVM_SRCS := $(PURE_SRCS) $(KVM_SRCS)
 
 all: lkvm
@@ -153,12 +154,13 @@ $(BUILD)/guest/%.flat: tests/guest/%.c $(GUEST_RT) $(wildcard tests/guest/*.h te
 
 # Test helpers that run inside the emulated host.
 L1_HELPERS := $(BUILD)/l1/ptytest $(BUILD)/l1/ctlpoke $(BUILD)/l1/startup-bench \
-	      $(BUILD)/l1/iobench
+	      $(BUILD)/l1/iobench $(BUILD)/l1/touchpage
 
 $(BUILD)/l1/ptytest: tests/l1/ptytest.c
 $(BUILD)/l1/ctlpoke: tests/l1/ctlpoke.c
 $(BUILD)/l1/startup-bench: bench/startup.c
 $(BUILD)/l1/iobench: bench/iobench.c
+$(BUILD)/l1/touchpage: tests/l1/touchpage.c
 $(L1_HELPERS):
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<

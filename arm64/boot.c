@@ -101,6 +101,9 @@ int arm64_setup_fdt(struct vm *vm)
 		.initrd_start = vm->layout.initrd_start,
 		.initrd_size = vm->layout.initrd_size,
 		.its = vm->its_fd >= 0,
+		.firmware = vm->firmware,
+		.flash_code_size = vm->fw.code_size,
+		.flash_vars_size = vm->fw.vars_size,
 	};
 	uint64_t *mpidrs;
 	void *fdt;
@@ -131,6 +134,16 @@ int arm64_setup_fdt(struct vm *vm)
 	if (getrandom(&plat.kaslr_seed, sizeof(plat.kaslr_seed), GRND_NONBLOCK) < 0)
 		plat.kaslr_seed = 0;
 
+	if (vm->firmware) {
+		/* The firmware tells the OS of kernel and initrd itself, and
+		 * allocates the error region the ACPI tables point into. */
+		plat.bootargs = NULL;
+		plat.initrd_size = 0;
+		plat.ras_size = vm->cfg->ras ? ghes_region_size(RAS_NR_SOURCES(vm->nr_cpus)) : 0;
+		ret = firmware_tables(vm, &plat);
+		if (ret)
+			goto out;
+	}
 	ret = fdt_build(&plat, fdt, FDT_BUILD_SIZE);
 	if (ret) {
 		pr_err("cannot build the device tree: %s", fdt_strerror(ret));

@@ -211,6 +211,53 @@ static int add_uart(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/* Firmware mode's console (Documentation/devicetree/bindings/serial/pl011.yaml). */
+static int add_pl011(void *fdt)
+{
+	static const char compat[] = "arm,pl011\0arm,primecell";
+	uint64_t reg[] = { PL011_BASE, PL011_SIZE };
+	uint32_t irq[] = { GIC_FDT_SPI, IRQ_PL011 - GIC_SPI_BASE, IRQ_TYPE_LEVEL_HIGH };
+
+	TRY(begin_node_at(fdt, "pl011", PL011_BASE));
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(prop_reg(fdt, reg, 1));
+	TRY(prop_cells(fdt, "interrupts", irq, 3));
+	return fdt_end_node(fdt);
+}
+
+/*
+ * What Debian's UEFI build looks for besides the console: the RTC (its
+ * kernel loader depends on it), both flash banks (code, then the variable
+ * store: 32-bit bus) and fw_cfg, whose 0x18-byte size says "DMA".
+ */
+static int add_firmware_devices(void *fdt, const struct fdt_platform *plat)
+{
+	static const char rtc_compat[] = "arm,pl031\0arm,primecell";
+	uint64_t rtc_reg[] = { PL031_BASE, PL031_SIZE };
+	uint64_t flash_reg[] = {
+		FLASH_CODE_BASE, plat->flash_code_size,
+		FLASH_VARS_BASE, plat->flash_vars_size,
+	};
+	uint64_t fw_cfg_reg[] = { FW_CFG_BASE, FW_CFG_SIZE };
+
+	TRY(begin_node_at(fdt, "pl031", PL031_BASE));
+	TRY(fdt_property(fdt, "compatible", rtc_compat, sizeof(rtc_compat)));
+	TRY(prop_reg(fdt, rtc_reg, 1));
+	TRY(fdt_end_node(fdt));
+
+	TRY(begin_node_at(fdt, "flash", FLASH_CODE_BASE));
+	TRY(fdt_property_string(fdt, "compatible", "cfi-flash"));
+	TRY(prop_reg(fdt, flash_reg, 2));
+	TRY(fdt_property_u32(fdt, "bank-width", 4));
+	TRY(fdt_end_node(fdt));
+
+	TRY(begin_node_at(fdt, "fw-cfg", FW_CFG_BASE));
+	TRY(fdt_property_string(fdt, "compatible", "qemu,fw-cfg-mmio"));
+	TRY(prop_reg(fdt, fw_cfg_reg, 1));
+	TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+	return fdt_end_node(fdt);
+}
+
 static int add_virtio_mmio(void *fdt, unsigned int n)
 {
 	uint64_t base = VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_STRIDE;
@@ -307,12 +354,15 @@ static int add_ras_region(void *fdt, const struct fdt_platform *plat)
 	return fdt_end_node(fdt);
 }
 
-static int add_aliases(void *fdt)
+static int add_aliases(void *fdt, const struct fdt_platform *plat)
 {
 	char path[64];
 
-	snprintf(path, sizeof(path), "/uart@%llx",
-		 (unsigned long long)UART16550_BASE);
+	if (plat->firmware)
+		snprintf(path, sizeof(path), "/pl011@%llx", (unsigned long long)PL011_BASE);
+	else
+		snprintf(path, sizeof(path), "/uart@%llx",
+			 (unsigned long long)UART16550_BASE);
 	TRY(fdt_begin_node(fdt, "aliases"));
 	TRY(fdt_property_string(fdt, "serial0", path));
 	return fdt_end_node(fdt);
@@ -330,7 +380,7 @@ int fdt_build(const struct fdt_platform *plat, void *buf, size_t size)
 	TRY(fdt_property_u32(fdt, "#size-cells", 2));
 	TRY(fdt_property_u32(fdt, "interrupt-parent", FDT_PHANDLE_GIC));
 	TRY(add_chosen(fdt, plat));
-	TRY(add_aliases(fdt));
+	TRY(add_aliases(fdt, plat));
 	TRY(add_memory(fdt, plat));
 	TRY(add_cpus(fdt, plat));
 	TRY(add_psci(fdt));
@@ -338,14 +388,19 @@ int fdt_build(const struct fdt_platform *plat, void *buf, size_t size)
 	TRY(add_timer(fdt, plat));
 	if (plat->pmu)
 		TRY(add_pmu(fdt, plat));
-	TRY(add_uart(fdt));
+	if (plat->firmware) {
+		TRY(add_pl011(fdt));
+		TRY(add_firmware_devices(fdt, plat));
+	} else {
+		TRY(add_uart(fdt));
+	}
 	for (unsigned int i = 0; i < plat->nr_virtio_mmio; i++)
 		TRY(add_virtio_mmio(fdt, i));
 	if (plat->pci_slots)
 		TRY(add_pci(fdt, plat));
 	if (plat->sdei)
 		TRY(add_sdei(fdt));
-	if (plat->ras_size)
+	if (plat->ras_size && !plat->firmware)
 		TRY(add_ras_region(fdt, plat));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));

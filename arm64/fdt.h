@@ -32,6 +32,14 @@ struct fdt_platform {
 	const uint8_t *rng_seed;	/* /chosen/rng-seed, seeds the guest's CRNG */
 	size_t rng_seed_len;
 	uint64_t kaslr_seed;
+	/*
+	 * Firmware mode (--firmware): the devices UEFI needs (PL011 instead
+	 * of the 16550, PL031, the flash banks, fw_cfg); the error region is
+	 * the firmware's to place, so it is not in the tree.
+	 */
+	bool firmware;
+	uint64_t flash_code_size;
+	uint64_t flash_vars_size;
 };
 
 /* Phandle of the interrupt controller: every interrupt refers to it. */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -285,4 +286,69 @@ int kernel_load(int fd, void *ram, uint64_t limit, struct kernel_load *out,
 		break;
 	}
 	return load_raw(fd, size, ram, limit, out, err, err_len);
+}
+
+/* Inflate all of @fd into a buffer that grows as needed. */
+static int read_gzip(int fd, uint8_t **out, uint64_t *size, char *err, size_t err_len)
+{
+	uint8_t in[64 * 1024], *buf = NULL, *bigger;
+	uint64_t cap = 0;
+	z_stream zs = { 0 };
+	int zret = Z_BUF_ERROR;
+
+	if (lseek(fd, 0, SEEK_SET) < 0 || inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
+		return fail(err, err_len, -EIO, "cannot start gzip decompression");
+	while (zret == Z_BUF_ERROR) {
+		cap = cap ? 2 * cap : 32ull << 20;
+		bigger = realloc(buf, cap);
+		if (!bigger) {
+			zret = Z_MEM_ERROR;
+			break;
+		}
+		buf = bigger;
+		zret = inflate_some(&zs, fd, in, sizeof(in), buf + zs.total_out,
+				    cap - zs.total_out);
+	}
+	*size = zs.total_out;
+	inflateEnd(&zs);
+	if (zret == Z_MEM_ERROR) {
+		free(buf);
+		return fail(err, err_len, -ENOMEM, "no memory to decompress the kernel");
+	}
+	if (zret != Z_STREAM_END) {
+		free(buf);
+		return gzip_status_error(zret, err, err_len);
+	}
+	*out = buf;
+	return 0;
+}
+
+int kernel_read_all(int fd, uint8_t **out, uint64_t *size, char *err, size_t err_len)
+{
+	uint8_t head[ARM64_IMAGE_HEADER_SIZE];
+	enum kernel_format fmt;
+	const char *why;
+	off_t file_size;
+	ssize_t n;
+	int ret;
+
+	file_size = lseek(fd, 0, SEEK_END);
+	n = pread(fd, head, sizeof(head), 0);
+	if (file_size < 0 || n < 0)
+		return fail(err, err_len, -errno, "cannot read the kernel: %s", strerror(errno));
+	if (kernel_identify(head, n, &fmt, &why))
+		return fail(err, err_len, -ENOEXEC,
+			    "kernel is not an arm64 Image nor a flat binary: %s", why);
+	if (fmt == KERNEL_FORMAT_IMAGE_GZIP)
+		return read_gzip(fd, out, size, err, err_len);
+	*out = malloc(file_size ? file_size : 1);
+	if (!*out)
+		return fail(err, err_len, -ENOMEM, "no memory for the kernel");
+	ret = pread_full(fd, *out, file_size, 0);
+	if (ret) {
+		free(*out);
+		return fail(err, err_len, ret, "cannot read the kernel: %s", strerror(-ret));
+	}
+	*size = file_size;
+	return 0;
 }

@@ -56,4 +56,11 @@ struct kernel_load {
 int kernel_load(int fd, void *ram, uint64_t limit, struct kernel_load *out,
 		char *err, size_t err_len);
 
+/*
+ * The whole kernel file in a new buffer (the caller frees it), gunzipped
+ * if it is gzip: for UEFI firmware, which places the kernel itself.
+ * Returns 0, or a negative errno with a one-line reason in @err.
+ */
+int kernel_read_all(int fd, uint8_t **out, uint64_t *size, char *err, size_t err_len);
+
 #endif

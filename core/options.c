@@ -439,6 +439,9 @@ static const struct run_option kernel_options[] = {
 	{ 'k', "kernel", "kernel", "arm64 Image, gzip-compressed Image, or flat binary", FIELD(kernel_path) },
 	{ 'i', "initrd", "initrd", "initial RAM disk", FIELD(initrd_path) },
 	{ 'p', "params", "params", "kernel command line", set_params, 0 },
+	{ 'f', "firmware", "firmware", "UEFI firmware (Debian's QEMU_EFI.fd): boots at 0 with ACPI, the kernel through fw_cfg", FIELD(firmware_path) },
+	{ 'F', "flash", "flash", "the firmware's variable store, kept in this file (default: in memory, zeroed)", FIELD(flash_path) },
+	{ 0, "dump-acpi", "dir", "with --firmware: write each generated ACPI table into a directory", FIELD(dump_acpi_dir) },
 	{ 0 }
 };
 
@@ -593,9 +596,24 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 		if (ret)
 			return ret;
 	}
-	if (!cfg->show_help && !cfg->kernel_path)
+	if (!cfg->show_help && !cfg->kernel_path && !cfg->firmware_path)
 		return fail(err, err_len,
 			    "no kernel given (use -k/--kernel FILE)");
+	if (!cfg->firmware_path) {
+		if (cfg->flash_path)
+			return fail(err, err_len, "--flash: holds UEFI variables, so needs --firmware");
+		if (cfg->dump_acpi_dir)
+			return fail(err, err_len, "--dump-acpi: lkvm makes ACPI tables only for --firmware");
+	} else {
+		if (!cfg->kernel_path && (cfg->initrd_path || cfg->params))
+			return fail(err, err_len, "--%s: needs a kernel (-k) to go with it",
+				    cfg->initrd_path ? "initrd" : "params");
+		if (cfg->nested)
+			return fail(err, err_len, "--nested: the UEFI firmware runs at EL1 only, so not with --firmware");
+		if (cfg->ram_size && cfg->ram_size < FIRMWARE_MIN_RAM)
+			return fail(err, err_len, "--mem: UEFI firmware needs at least %llu MiB",
+				    FIRMWARE_MIN_RAM / MiB);
+	}
 	if (cfg->nested && cfg->irqchip == IRQCHIP_GICV2)
 		return fail(err, err_len,
 			    "--nested: needs a GICv3 (KVM gives EL2 only to GICv3 guests), not --irqchip gicv2");

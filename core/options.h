@@ -11,6 +11,7 @@
 
 #define MiB (1024ULL * 1024)
 #define MIN_RAM_SIZE (64 * MiB)
+#define FIRMWARE_MIN_RAM (128 * MiB)	/* Debian's UEFI build maps that much early */
 #define OPT_ERR_LEN 256
 
 enum irqchip_kind {
@@ -57,6 +58,9 @@ struct vm_config {
 	const char *params;
 	const char *name;
 	const char *dump_dtb_path;
+	const char *firmware_path;	/* UEFI: boots from flash at 0 */
+	const char *flash_path;		/* its variable store */
+	const char *dump_acpi_dir;
 	const char *kvm_dev_path;
 	unsigned int nr_cpus;
 	uint64_t ram_size;

@@ -246,6 +246,12 @@ static struct report report(struct vm *vm, struct cper_record *rec, uint64_t tag
 
 	timestamp_now(rec);
 	pthread_mutex_lock(&ras->lock);
+	if (!ras->region.mem) {
+		/* Firmware mode, before the firmware placed the region. */
+		pthread_mutex_unlock(&ras->lock);
+		r.result = GHES_INVALID;
+		return r;
+	}
 	r.result = ghes_submit(&ras->region, r.src, rec, at_once ? tag | TAG_NOTIFIED : tag);
 	if (ghes_any_queued(&ras->region))
 		arm_poll_timer(vm, true);
@@ -269,7 +275,8 @@ void ras_poll(struct vm *vm)
 		return;
 	pthread_mutex_lock(&ras->lock);
 	for (unsigned int src = 0; src < n; src++)
-		written[src] = ghes_poll(&ras->region, src, &tags[src]);
+		written[src] = src < ras->region.nr_sources &&
+			       ghes_poll(&ras->region, src, &tags[src]);
 	if (!ghes_any_queued(&ras->region))
 		arm_poll_timer(vm, false);
 	pthread_mutex_unlock(&ras->lock);
@@ -407,7 +414,8 @@ int ras_setup_kvm(struct vm *vm)
 
 	if (!vm->cfg->ras)
 		return 0;
-	ras->reserve = RAS_REGION_RESERVE;
+	/* UEFI firmware allocates the region itself (ras_region_placed()). */
+	ras->reserve = vm->firmware ? 0 : RAS_REGION_RESERVE;
 	return arm64_ras_caps(vm, &ras->sea_to_user);
 }
 
@@ -421,7 +429,7 @@ int ras_setup(struct vm *vm)
 
 	if (!vm->cfg->ras)
 		return 0;
-	if (ghes_region_size(nr) > ras->reserve) {
+	if (!vm->firmware && ghes_region_size(nr) > ras->reserve) {
 		pr_err("--ras: %u vCPUs need more error sources than the region holds", vm->nr_cpus);
 		return -E2BIG;
 	}
@@ -435,9 +443,11 @@ int ras_setup(struct vm *vm)
 	ret = arm64_guest_counter_init(vm);
 	if (ret)
 		return ret;
-	ret = ghes_region_init(&ras->region, guest_ram_host(&vm->ram, gpa), gpa, nr);
-	if (ret)
-		return ret;
+	if (!vm->firmware) {
+		ret = ghes_region_init(&ras->region, guest_ram_host(&vm->ram, gpa), gpa, nr);
+		if (ret)
+			return ret;
+	}
 	pthread_mutex_init(&ras->lock, NULL);
 	ras->host_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ras->poll_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -458,9 +468,44 @@ int ras_setup(struct vm *vm)
 	if (prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0))
 		pr_debug("--ras: PR_MCE_KILL_EARLY: %s", strerror(errno));
 	ras->on = true;
-	pr_debug("ras: %u error sources at 0x%llx%s", nr, (unsigned long long)gpa,
-		 ras->sea_to_user ? ", KVM_EXIT_ARM_SEA enabled" : "");
+	if (vm->firmware)
+		pr_debug("ras: %u error sources, placed by the firmware%s", nr,
+			 ras->sea_to_user ? ", KVM_EXIT_ARM_SEA enabled" : "");
+	else
+		pr_debug("ras: %u error sources at 0x%llx%s", nr, (unsigned long long)gpa,
+			 ras->sea_to_user ? ", KVM_EXIT_ARM_SEA enabled" : "");
 	return 0;
+}
+
+void ras_region_placed(struct vm *vm, uint64_t gpa)
+{
+	struct vm_ras *ras = &vm->ras;
+	unsigned int nr = RAS_NR_SOURCES(vm->nr_cpus);
+	uint64_t size = ghes_region_size(nr);
+
+	if (!ras->on)
+		return;
+	pthread_mutex_lock(&ras->lock);
+	/* Placed again (the firmware restarted) or withdrawn (its loader
+	 * failed and wrote 0): what was queued for the old place is gone. */
+	if (ras->region.mem)
+		ghes_region_destroy(&ras->region);
+	memset(&ras->region, 0, sizeof(ras->region));
+	vm->layout.reserved_start = vm->layout.reserved_size = 0;
+	if (!gpa) {
+		pr_debug("ras: the firmware withdrew the error region");
+	} else if (gpa % 4096 || !guest_ram_contains(&vm->ram, gpa, size)) {
+		pr_warn("ras: the firmware put the error region at 0x%llx, not in guest RAM; errors cannot be reported",
+			(unsigned long long)gpa);
+	} else if (ghes_region_init(&ras->region, guest_ram_host(&vm->ram, gpa), gpa, nr)) {
+		pr_warn("ras: no memory for the error sources; errors cannot be reported");
+		memset(&ras->region, 0, sizeof(ras->region));
+	} else {
+		vm->layout.reserved_start = gpa;
+		vm->layout.reserved_size = size;
+		pr_debug("ras: the firmware placed the error region at 0x%llx", (unsigned long long)gpa);
+	}
+	pthread_mutex_unlock(&ras->lock);
 }
 
 int ras_start_io(struct vm *vm)
@@ -488,6 +533,16 @@ void ras_destroy(struct vm *vm)
 
 /* --- control requests ---------------------------------------------------- */
 
+static bool region_placed(struct vm_ras *ras)
+{
+	bool placed;
+
+	pthread_mutex_lock(&ras->lock);
+	placed = ras->region.mem;
+	pthread_mutex_unlock(&ras->lock);
+	return placed;
+}
+
 static int check_inject(struct vm *vm, const struct ctl_ras_inject *req,
 			char *text, size_t len)
 {
@@ -508,6 +563,11 @@ static int check_inject(struct vm *vm, const struct ctl_ras_inject *req,
 	if (req->notify == RAS_NOTIFY_SDEI && !vm->sdei_on) {
 		snprintf(text, len, "--notify sdei: VM '%s' runs without --sdei", vm->name);
 		return ENOTSUP;
+	}
+	if (!region_placed(&vm->ras)) {
+		snprintf(text, len, "VM '%s': its UEFI firmware has not placed the error region yet (it does before starting the OS)",
+			 vm->name);
+		return EAGAIN;
 	}
 	return 0;
 }
@@ -629,9 +689,12 @@ void ras_format_status(struct vm *vm, char *text, size_t len)
 		return;
 	}
 	pthread_mutex_lock(&ras->lock);
-	fprintf(out, "region 0x%" PRIx64 ", %u sources, %u-byte blocks%s\n",
-		r->gpa, r->nr_sources, GHES_BLOCK_SIZE,
-		ras->sea_to_user ? "; KVM_EXIT_ARM_SEA on" : "");
+	if (r->mem)
+		fprintf(out, "region 0x%" PRIx64 ", %u sources, %u-byte blocks%s\n",
+			r->gpa, r->nr_sources, GHES_BLOCK_SIZE,
+			ras->sea_to_user ? "; KVM_EXIT_ARM_SEA on" : "");
+	else
+		fprintf(out, "region not placed yet: the UEFI firmware allocates it\n");
 	fprintf(out, "%-3s %-14s %-5s %-3s %9s %9s %6s %7s %9s\n", "src", "notify",
 		"block", "ack", "received", "delivered", "queued", "dropped", "acked");
 	for (unsigned int i = 0; i < r->nr_sources; i++) {

@@ -48,6 +48,8 @@ struct vm_ras {
  * SIGBUS handling once the layout is known. */
 int ras_setup_kvm(struct vm *vm);
 int ras_setup(struct vm *vm);
+/* Firmware mode: the firmware put the region at @gpa (0: took it back). */
+void ras_region_placed(struct vm *vm, uint64_t gpa);
 void ras_destroy(struct vm *vm);
 
 /* The I/O thread watches these. */

@@ -80,6 +80,8 @@ static int open_boot_files(struct vm *vm)
 	const char *why;
 	ssize_t n = -1;
 
+	if (!cfg->kernel_path)
+		return 0;	/* --firmware alone: it boots what it finds */
 	vm->kernel_fd = open(cfg->kernel_path, O_RDONLY | O_CLOEXEC);
 	if (vm->kernel_fd >= 0)
 		n = pread(vm->kernel_fd, head, sizeof(head), 0);
@@ -285,7 +287,7 @@ static void uart_set_irq(void *opaque, int level)
 {
 	struct vm *vm = opaque;
 
-	arm64_irq_line(vm, IRQ_UART16550, level);
+	arm64_irq_line(vm, vm->firmware ? IRQ_PL011 : IRQ_UART16550, level);
 }
 
 /* The guest emptied the receive buffer: paused console input may resume. */
@@ -306,19 +308,32 @@ static void uart_mmio(void *opaque, uint64_t offset, uint8_t *data,
 	uart16550_access(&vm->uart, offset, data, len, is_write);
 }
 
-static const struct uart16550_ops uart_ops = {
+static void pl011_mmio(void *opaque, uint64_t offset, uint8_t *data,
+		       uint32_t len, bool is_write)
+{
+	struct vm *vm = opaque;
+
+	pl011_access(&vm->pl011, offset, data, len, is_write);
+}
+
+static const struct serial_ops uart_ops = {
 	.transmit = uart_transmit,
 	.set_irq = uart_set_irq,
 	.rx_drained = uart_rx_drained,
 };
 
+/* The console UART: the 16550, or in firmware mode the PL011 UEFI knows. */
 static int setup_devices(struct vm *vm)
 {
 	int ret;
 
 	uart16550_init(&vm->uart, &uart_ops, vm);
-	ret = mmio_bus_add(&vm->mmio, UART16550_BASE, UART16550_SIZE,
-			   uart_mmio, vm, "uart16550");
+	pl011_init(&vm->pl011, &uart_ops, vm);
+	if (vm->firmware)
+		ret = mmio_bus_add(&vm->mmio, PL011_BASE, PL011_SIZE, pl011_mmio, vm, "pl011");
+	else
+		ret = mmio_bus_add(&vm->mmio, UART16550_BASE, UART16550_SIZE,
+				   uart_mmio, vm, "uart16550");
 	return ret ?: devices_create(vm);
 }
 
@@ -339,13 +354,16 @@ static int build_cmdline(struct vm *vm)
 		return cfg->params && !vm->cmdline ? -ENOMEM : 0;
 	}
 	n = asprintf(&vm->cmdline, "console=%s%s%s%s",
-		     cfg->console == CONSOLE_VIRTIO ? "hvc0" : "ttyS0",
+		     cfg->console == CONSOLE_VIRTIO ? "hvc0" :
+		     vm->firmware ? "ttyAMA0" : "ttyS0",
 		     root ? " root=/dev/vda rw" : "", *params ? " " : "", params);
 	return n < 0 ? -ENOMEM : 0;
 }
 
 static int load_images(struct vm *vm)
 {
+	if (vm->firmware)
+		return firmware_load(vm);
 	return arm64_load_images(vm, vm->kernel_fd, vm->initrd_fd);
 }
 
@@ -358,8 +376,11 @@ static int init_pmus(struct vm *vm)
 	return ret;
 }
 
+/* The firmware starts at its reset vector and finds the DT by itself. */
 static int set_boot_regs(struct vm *vm)
 {
+	if (vm->firmware)
+		return arm64_set_boot_regs(&vm->vcpus[0], FLASH_CODE_BASE, 0);
 	return arm64_set_boot_regs(&vm->vcpus[0], vm->layout.kernel_start,
 				   vm->layout.dtb_start);
 }
@@ -400,6 +421,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
+	vm->firmware = cfg->firmware_path;
 	vm->kvm_fd = vm->vm_fd = vm->gic_fd = vm->its_fd = -1;
 	pthread_mutex_init(&vm->irq_lock, NULL);
 	vm->kernel_fd = vm->initrd_fd = -1;
@@ -423,7 +445,9 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	close_fd(&vm->kernel_fd);
 	close_fd(&vm->initrd_fd);
 	if (!ret)
-		pr_info("run -k %s -m %llu -c %u --name %s", cfg->kernel_path,
+		pr_info("run %s %s -m %llu -c %u --name %s",
+			cfg->kernel_path ? "-k" : "--firmware",
+			cfg->kernel_path ?: cfg->firmware_path,
 			(unsigned long long)(vm->ram_size / MiB), vm->nr_cpus,
 			vm->name);
 	return ret;
@@ -478,6 +502,8 @@ static size_t console_space(struct vm *vm)
 
 	if (vm->cfg->console == CONSOLE_VIRTIO)
 		return VIRTIO_CONSOLE_PENDING;
+	if (vm->firmware)
+		return pl011_rx_space(&vm->pl011);
 	pthread_mutex_lock(&vm->uart.lock);
 	space = UART16550_RX_BUF - vm->uart.rx_count;
 	pthread_mutex_unlock(&vm->uart.lock);
@@ -517,10 +543,14 @@ static void on_console_input(struct ioloop *loop, void *opaque)
 		n = got;
 		quit = false;
 	}
-	if (vm->cfg->console != CONSOLE_VIRTIO)
+	if (vm->cfg->console == CONSOLE_VIRTIO) {
+		if (!devices_console_input(vm, out, n))
+			pause_input(vm);
+	} else if (vm->firmware) {
+		pl011_receive(&vm->pl011, out, n);
+	} else {
 		uart16550_receive(&vm->uart, out, n);
-	else if (!devices_console_input(vm, out, n))
-		pause_input(vm);
+	}
 	if (quit) {
 		pr_info("escape sequence received; stopping the guest");
 		vm_request_stop(vm, 0);
@@ -628,6 +658,8 @@ void vm_destroy(struct vm *vm)
 	control_stop(vm);
 	term_restore(&vm->term);
 	uart16550_destroy(&vm->uart);
+	pl011_destroy(&vm->pl011);
+	firmware_destroy(vm);
 	pthread_mutex_destroy(&vm->state_lock);
 	pthread_mutex_destroy(&vm->irq_lock);
 	pthread_cond_destroy(&vm->state_cond);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "arm64/fdt.h"
+#include "arm64/firmware.h"
 #include "arm64/layout.h"
 #include "core/ioloop.h"
 #include "core/memslot.h"
@@ -14,6 +15,7 @@
 #include "core/options.h"
 #include "core/ras.h"
 #include "core/term.h"
+#include "hw/pl011.h"
 #include "hw/uart16550.h"
 #include "sdei/sdei.h"
 
@@ -108,6 +110,9 @@ struct vm {
 	uint64_t *mpidrs;	/* MPIDR_EL1 of each vCPU */
 	struct mmio_bus mmio;
 	struct uart16550 uart;
+	bool firmware;		/* --firmware: UEFI boots, with the PL011 as console */
+	struct pl011 pl011;
+	struct firmware fw;
 	struct boot_layout layout;
 	char *cmdline;
 	struct sdei sdei;

@@ -40,6 +40,7 @@ void fw_cfg_init(struct fw_cfg *cfg, fw_cfg_ram_fn ram, fw_cfg_written_fn writte
 		 void *opaque)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	pthread_mutex_init(&cfg->lock, NULL);
 	cfg->ram = ram;
 	cfg->written = written;
 	cfg->opaque = opaque;
@@ -163,13 +164,9 @@ static void dma_run(struct fw_cfg *cfg, uint64_t gpa)
 	put_be32(desc, dma_transfer(cfg, get_be32(desc), get_be32(desc + 4), addr));
 }
 
-void fw_cfg_mmio(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
-		 bool is_write)
+static void handle_access(struct fw_cfg *cfg, uint64_t offset, uint8_t *data,
+			  uint32_t len, bool is_write)
 {
-	struct fw_cfg *cfg = opaque;
-
-	if (len > 8)
-		return;
 	if (offset == REG_DATA) {
 		if (!is_write)
 			read_item(cfg, data, len);
@@ -196,4 +193,21 @@ void fw_cfg_mmio(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 	}
 	if (!is_write)
 		memset(data, 0, len);
+}
+
+void fw_cfg_mmio(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
+		 bool is_write)
+{
+	struct fw_cfg *cfg = opaque;
+
+	if (len > 8)
+		return;
+	pthread_mutex_lock(&cfg->lock);
+	handle_access(cfg, offset, data, len, is_write);
+	pthread_mutex_unlock(&cfg->lock);
+}
+
+void fw_cfg_destroy(struct fw_cfg *cfg)
+{
+	pthread_mutex_destroy(&cfg->lock);
 }

@@ -16,6 +16,7 @@
  * Items are referenced, not copied: their bytes must outlive the device.
  * Only files added writable take DMA writes, never past their end.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -43,10 +44,11 @@ struct fw_cfg_item {
 
 /* Guest RAM for DMA: the host address of [gpa, gpa + len), or NULL. */
 typedef uint8_t *(*fw_cfg_ram_fn)(void *opaque, uint64_t gpa, uint64_t len);
-/* A DMA write changed the writable file @name. */
+/* A DMA write changed the writable file @name (called under the device lock). */
 typedef void (*fw_cfg_written_fn)(void *opaque, const char *name);
 
 struct fw_cfg {
+	pthread_mutex_t lock;		/* vCPU threads share the selection */
 	struct fw_cfg_item items[FW_CFG_FILE_FIRST + FW_CFG_MAX_FILES];
 	unsigned int nr_files;
 	uint8_t signature[4], id[4];
@@ -61,6 +63,7 @@ struct fw_cfg {
 
 void fw_cfg_init(struct fw_cfg *cfg, fw_cfg_ram_fn ram, fw_cfg_written_fn written,
 		 void *opaque);
+void fw_cfg_destroy(struct fw_cfg *cfg);
 /* An item under a fixed key (below FW_CFG_FILE_FIRST). */
 void fw_cfg_set(struct fw_cfg *cfg, uint16_t key, uint8_t *data, uint32_t size);
 /* A little-endian u32 item, as the size keys are; @store keeps the bytes. */

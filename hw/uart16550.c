@@ -49,7 +49,7 @@ enum {
 #define MSR_RI		0x40
 #define MSR_DCD		0x80
 
-void uart16550_init(struct uart16550 *uart, const struct uart16550_ops *ops,
+void uart16550_init(struct uart16550 *uart, const struct serial_ops *ops,
 		    void *opaque)
 {
 	memset(uart, 0, sizeof(*uart));

@@ -7,16 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct uart16550_ops {
-	/* The guest sent these bytes. */
-	void (*transmit)(void *opaque, const uint8_t *buf, size_t len);
-	/* The interrupt output changed to @level. */
-	void (*set_irq)(void *opaque, int level);
-	/* The guest read the last buffered input byte (optional). */
-	void (*rx_drained)(void *opaque);
-};
+#include "hw/serial.h"
 
-#define UART16550_RX_BUF 1024
+#define UART16550_RX_BUF SERIAL_RX_BUF
 
 /*
  * A 16550A as Linux's 8250 driver and kvm-unit-tests drive it: one byte per
@@ -26,7 +19,7 @@ struct uart16550_ops {
  */
 struct uart16550 {
 	pthread_mutex_t lock;
-	const struct uart16550_ops *ops;
+	const struct serial_ops *ops;
 	void *opaque;
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	bool thre_pending;	/* THR-empty interrupt not yet acknowledged */
@@ -35,7 +28,7 @@ struct uart16550 {
 	size_t rx_head, rx_count;
 };
 
-void uart16550_init(struct uart16550 *uart, const struct uart16550_ops *ops,
+void uart16550_init(struct uart16550 *uart, const struct serial_ops *ops,
 		    void *opaque);
 void uart16550_destroy(struct uart16550 *uart);
 

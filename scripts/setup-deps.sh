@@ -9,7 +9,7 @@ need_update=0
 [ "$(id -u)" = 0 ] || { echo "setup-deps: must run as root (apt-get)" >&2; exit 1; }
 
 pkgs=(make gcc libc6-dev pkg-config xz-utils libfdt-dev zlib1g-dev libcmocka-dev
-      cpio gzip device-tree-compiler clang libclang-rt-14-dev acpica-tools)
+      cpio gzip device-tree-compiler clang libclang-rt-14-dev acpica-tools qemu-efi-aarch64)
 if [ "$host_arch" != arm64 ]; then
 	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 		dpkg --add-architecture arm64

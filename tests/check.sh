@@ -5,11 +5,12 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-results="build/host/unit-result build/host/fuzz-result build/l1/result-check build/l1/result-oldhost build/l1/result-newhost"
+results="build/host/unit-result build/host/fuzz-result build/l1/result-check build/l1/result-iasl build/l1/result-oldhost build/l1/result-newhost"
 rm -f $results
 tests/unit/run.sh "$@"
 make --no-print-directory fuzz
 tests/l1/run.sh check
+tests/acpi-iasl.sh build/l1/console-check.log build/l1/result-iasl
 L1_KERNEL=${LKVM_CACHE:-$HOME/.cache/lkvm}/guest/Image-6.1 tests/l1/run.sh oldhost
 L1_KERNEL=${LKVM_CACHE:-$HOME/.cache/lkvm}/guest/Image-new tests/l1/run.sh newhost
 

@@ -4,6 +4,7 @@
 . "$ROOT/ras.sh"
 . "$ROOT/control.sh"
 . "$ROOT/virtio.sh"
+. "$ROOT/firmware.sh"
 
 K=$ROOT/guest/Image
 KZ=$ROOT/guest/Image.gz
@@ -62,6 +63,13 @@ bad "unknown option" "^lkvm: unknown option '--frobnicate'" -k $K --frobnicate
 bad "--nested where KVM cannot give EL2" "^lkvm: --nested: this host's KVM cannot give guests EL2 \\(no KVM_CAP_ARM_EL2\\)$" -k $K --nested
 bad "--nested with a GICv2" '^lkvm: --nested: needs a GICv3 \(KVM gives EL2 only to GICv3 guests\), not --irqchip gicv2$' -k $K --nested --irqchip gicv2
 bad "no KVM device" '^lkvm: cannot open /nonexistent/kvm: No such file or directory \(errno 2\)' -k $K --dev /nonexistent/kvm
+dd if=/dev/zero of=/tmp/odd.fd bs=1k count=100 2>/dev/null
+bad "--firmware that does not exist" '^lkvm: --firmware /nonexistent: cannot open: No such file' --firmware /nonexistent
+bad "--flash of an odd size" '^lkvm: --flash /tmp/odd.fd: 102400 bytes; a variable store is a multiple of 256 KiB' \
+	--firmware $ROOT/guest/QEMU_EFI.fd --flash /tmp/odd.fd
+bad "--firmware with a kernel UEFI cannot start" "^lkvm: kernel $P/hello.flat: not an EFI application" \
+	--firmware $ROOT/guest/QEMU_EFI.fd -k $P/hello.flat
+bad "--flash without --firmware" '^lkvm: --flash: holds UEFI variables, so needs --firmware$' -k $K --flash /tmp/odd.fd
 
 # --- bare-metal payloads: flat binaries at RAM + 0x80000 --------------------
 lkvm_run hello -k $P/hello.flat -c 1 -m 64 --loglevel debug
@@ -242,5 +250,7 @@ else
 	echo "#   exit status $status"
 	not_ok "gzip-compressed Image, -c 1: reaches init with 1 CPU, reboot -f exits 0" /tmp/gz.out /tmp/gz.err
 fi
+
+firmware_checks "firmware"
 
 tap_done

@@ -19,7 +19,8 @@ timeout_s=${L1_TIMEOUT:-1500}
 image=$cache/guest/Image
 l1_kernel=${L1_KERNEL:-$image}
 busybox=$cache/guest/busybox
-for f in "$image" "$l1_kernel" "$busybox" "$top/lkvm"; do
+uefi=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd	# Debian's qemu-efi-aarch64
+for f in "$image" "$l1_kernel" "$busybox" "$uefi" "$top/lkvm"; do
 	[ -e "$f" ] || { echo "l1: missing $f (run make deps and make)" >&2; exit 1; }
 done
 
@@ -41,9 +42,9 @@ module() { xz -dc "$(find -L "$cache/guest/modules/" -name "$1.ko*" | head -n1)"
 # L2: the guest's initramfs: busybox, iobench (make bench), an init that
 # reports and acts, and the virtio drivers Debian builds as modules (guest-init loads them).
 cp "$busybox" "$out/guest-root/bin/busybox"
-cp "$top/build/l1/iobench" "$out/guest-root/bin/"
+cp "$top/build/l1/iobench" "$top/build/l1/touchpage" "$out/guest-root/bin/"
 mkdir -p "$out/guest-root/lib/modules"
-for m in virtio_mmio virtio_blk virtio-rng failover net_failover virtio_net; do
+for m in virtio_mmio virtio_blk virtio-rng failover net_failover virtio_net efivarfs; do
 	module $m > "$out/guest-root/lib/modules/$m.ko"
 done
 cp "$top/tests/l1/guest-init" "$out/guest-root/init"
@@ -71,6 +72,7 @@ cp -a "$cache"/l1tools/usr/lib/aarch64-linux-gnu/lib{blkid,uuid}.so.1* "$l1/lib/
 ln -s aarch64-linux-gnu/ld-linux-aarch64.so.1 "$l1/lib/ld-linux-aarch64.so.1"
 cp "$cache/l1tools/sbin/mke2fs" "$cache/l1tools/sbin/debugfs" "$l1/sbin/"
 cp "$image" "$l1/guest/Image"
+cp "$uefi" "$l1/guest/QEMU_EFI.fd"
 cp "$cache/guest/Image.gz" "$l1/guest/Image.gz"
 cp "$out/guest-initrd.cpio.gz" "$l1/guest/initrd.cpio.gz"
 cp "$top"/build/guest/*.flat "$l1/payloads/"

@@ -257,6 +257,44 @@ static void test_load_gzip_not_an_image(void **state)
 	free(gz);
 }
 
+/* For firmware: the whole Image, inflated past the first buffer's 32 MiB. */
+static void test_read_all(void **state)
+{
+	size_t size = 40 * MiB, gz_len;
+	uint8_t *img = make_image(size, 0, size, 0);
+	uint8_t *gz = gzip_buffer(img, size, &gz_len);
+	uint64_t got_size;
+	uint8_t *got;
+	char err[256];
+	int fd = temp_file(gz, gz_len);
+
+	(void)state;
+	img[size - 1] = 0x5a;
+	free(gz);
+	gz = gzip_buffer(img, size, &gz_len);
+	close(fd);
+	fd = temp_file(gz, gz_len);
+	assert_int_equal(kernel_read_all(fd, &got, &got_size, err, sizeof(err)), 0);
+	assert_int_equal(got_size, size);
+	assert_memory_equal(got, img, size);
+	free(got);
+	close(fd);
+
+	fd = temp_file(img, 1000);			/* uncompressed: as is */
+	assert_int_equal(kernel_read_all(fd, &got, &got_size, err, sizeof(err)), 0);
+	assert_int_equal(got_size, 1000);
+	assert_memory_equal(got, img, 1000);
+	free(got);
+	close(fd);
+
+	fd = temp_file(gz, gz_len / 3);
+	assert_int_equal(kernel_read_all(fd, &got, &got_size, err, sizeof(err)), -EIO);
+	assert_string_equal(err, "gzip-compressed kernel is truncated");
+	close(fd);
+	free(gz);
+	free(img);
+}
+
 static void test_load_flat(void **state)
 {
 	uint8_t code[300];
@@ -306,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_load_image),
 		cmocka_unit_test(test_load_gzip_image),
 		cmocka_unit_test(test_load_gzip_not_an_image),
+		cmocka_unit_test(test_read_all),
 		cmocka_unit_test(test_load_flat),
 		cmocka_unit_test(test_load_too_big),
 	};

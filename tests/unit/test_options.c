@@ -55,6 +55,12 @@ static void test_short_long_and_equals_forms(void **state)
 	assert_string_equal(cfg.dump_dtb_path, "out.dtb");
 	assert_int_equal(parse(&cfg, err, "-k", "I", "--nested", NULL), 0);
 	assert_true(cfg.nested);
+	/* UEFI may boot whatever it finds without -k; -F is the store. */
+	assert_int_equal(parse(&cfg, err, "-f", "F", "-F", "V", "--dump-acpi", "D", NULL), 0);
+	assert_string_equal(cfg.firmware_path, "F");
+	assert_string_equal(cfg.flash_path, "V");
+	assert_string_equal(cfg.dump_acpi_dir, "D");
+	assert_null(cfg.kernel_path);
 
 	/* Glued short values and a bare kernel argument, as kvmtool takes. */
 	assert_int_equal(parse(&cfg, err, "-c3", "-m256M", "Image", NULL), 0);
@@ -192,7 +198,8 @@ static void test_help(void **state)
 		"-m, --mem", "--name", "--console", "--nodefaults",
 		"-n, --network", "--loglevel", "--irqchip", "--pmu",
 		"--dump-dtb", "--sdei", "--help", "-d, --disk", "--rng",
-		"--virtio-transport", "--nested",
+		"--virtio-transport", "--nested", "-f, --firmware", "-F, --flash",
+		"--dump-acpi",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(documented); i++)
 		assert_non_null(strstr(text, documented[i]));
@@ -243,6 +250,12 @@ static const struct bad_case bad_cases[] = {
 	{ { "-c", "1" }, "no kernel given (use -k/--kernel FILE)" },
 	{ { "-k", "" }, "--kernel: needs a value (<kernel>)" },
 	{ { "-k", "I", "--initrd=" }, "--initrd: needs a value (<initrd>)" },
+	{ { "-k", "I", "--flash", "V" }, "--flash: holds UEFI variables, so needs --firmware" },
+	{ { "-k", "I", "--dump-acpi", "D" }, "--dump-acpi: lkvm makes ACPI tables only for --firmware" },
+	{ { "--firmware", "F", "-i", "R" }, "--initrd: needs a kernel (-k) to go with it" },
+	{ { "--firmware", "F", "-p", "quiet" }, "--params: needs a kernel (-k) to go with it" },
+	{ { "-f", "F", "--nested" }, "--nested: the UEFI firmware runs at EL1 only, so not with --firmware" },
+	{ { "-f", "F", "-m", "127" }, "--mem: UEFI firmware needs at least 128 MiB" },
 };
 
 static void test_every_bad_input_message(void **state)

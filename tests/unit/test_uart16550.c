@@ -36,7 +36,7 @@ static void rx_drained(void *opaque)
 	((struct sink *)opaque)->drained++;
 }
 
-static const struct uart16550_ops ops = { transmit, set_irq, rx_drained };
+static const struct serial_ops ops = { transmit, set_irq, rx_drained };
 
 static uint8_t rd(struct uart16550 *u, unsigned int reg)
 {

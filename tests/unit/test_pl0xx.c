@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The PL011 UART and PL031 RTC as UEFI's PL011UartLib/PL031 library and
+ * Linux's amba-pl011 drive them. */
+#include <string.h>
+
+#include "core/le.h"
+#include "hw/pl011.h"
+#include "hw/pl031.h"
+#include "tests/unit/helpers.h"
+
+enum { DR = 0x00, FR = 0x18, IBRD = 0x24, FBRD = 0x28, LCR_H = 0x2c, CR = 0x30,
+       IMSC = 0x38, RIS = 0x3c, MIS = 0x40, ICR = 0x44 };
+#define FR_RXFE 0x10
+#define FR_TXFF 0x20
+#define FR_TXFE 0x80
+#define INT_RX 0x10
+#define INT_TX 0x20
+
+struct sink {
+	char out[64];
+	size_t out_len;
+	int irq;
+	int drained;
+};
+
+static void transmit(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct sink *s = opaque;
+
+	memcpy(s->out + s->out_len, buf, len);
+	s->out_len += len;
+}
+
+static void set_irq(void *opaque, int level)
+{
+	((struct sink *)opaque)->irq = level;
+}
+
+static void rx_drained(void *opaque)
+{
+	((struct sink *)opaque)->drained++;
+}
+
+static const struct serial_ops ops = { transmit, set_irq, rx_drained };
+
+static uint32_t rd32(struct pl011 *u, uint64_t reg)
+{
+	uint8_t v[4] = { 0xaa, 0xaa, 0xaa, 0xaa };
+
+	pl011_access(u, reg, v, 4, false);
+	return get_le32(v);
+}
+
+static void wr32(struct pl011 *u, uint64_t reg, uint32_t v)
+{
+	uint8_t b[4];
+
+	put_le32(b, v);
+	pl011_access(u, reg, b, 4, true);
+}
+
+static void test_pl011_transmit_and_flags(void **state)
+{
+	struct sink s = { 0 };
+	struct pl011 u;
+	uint8_t c = 'h';
+
+	(void)state;
+	pl011_init(&u, &ops, &s);
+	/* UEFI spins on TXFF clear before each byte; Linux waits on BUSY too. */
+	assert_int_equal(rd32(&u, FR), FR_TXFE | FR_RXFE);
+	pl011_access(&u, DR, &c, 1, true);	/* edk2 writes DR a byte at a time */
+	wr32(&u, DR, 0x100 | 'i');		/* only the low byte is data */
+	assert_int_equal(s.out_len, 2);
+	assert_memory_equal(s.out, "hi", 2);
+	assert_int_equal(rd32(&u, FR) & FR_TXFF, 0);
+	pl011_destroy(&u);
+}
+
+static void test_pl011_config_reads_back(void **state)
+{
+	struct sink s = { 0 };
+	struct pl011 u;
+	static const unsigned int id_regs[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+
+	(void)state;
+	pl011_init(&u, &ops, &s);
+	assert_int_equal(rd32(&u, CR), 0x300);
+	/* PL011UartInitializePort skips re-initialising when these match. */
+	wr32(&u, IBRD, 13);
+	wr32(&u, FBRD, 1);
+	wr32(&u, LCR_H, 0x70);
+	wr32(&u, CR, 0x301);
+	assert_int_equal(rd32(&u, IBRD), 13);
+	assert_int_equal(rd32(&u, FBRD), 1);
+	assert_int_equal(rd32(&u, LCR_H), 0x70);
+	assert_int_equal(rd32(&u, CR), 0x301);
+	/* The AMBA bus matches the driver by these IDs. */
+	for (unsigned int i = 0; i < 8; i++)
+		assert_int_equal(rd32(&u, 0xfe0 + 4 * i), id_regs[i]);
+	pl011_destroy(&u);
+}
+
+static void test_pl011_receive_and_interrupts(void **state)
+{
+	struct sink s = { 0 };
+	struct pl011 u;
+	uint8_t big[SERIAL_RX_BUF + 1] = { 0 };
+
+	(void)state;
+	pl011_init(&u, &ops, &s);
+	assert_int_equal(pl011_receive(&u, (const uint8_t *)"ok", 2), 2);
+	assert_int_equal(s.irq, 0);			/* masked */
+	assert_int_equal(rd32(&u, FR) & FR_RXFE, 0);
+	assert_true(rd32(&u, RIS) & INT_RX);
+	wr32(&u, IMSC, INT_RX);
+	assert_int_equal(s.irq, 1);
+	assert_int_equal(rd32(&u, MIS), INT_RX);
+	assert_int_equal(rd32(&u, DR), 'o');
+	assert_int_equal(rd32(&u, DR), 'k');
+	assert_int_equal(s.irq, 0);
+	assert_int_equal(s.drained, 1);
+	assert_true(rd32(&u, FR) & FR_RXFE);
+
+	/* Transmit interrupt: raised by a sent byte, cleared through ICR. */
+	wr32(&u, IMSC, INT_TX);
+	wr32(&u, DR, 'x');
+	assert_int_equal(s.irq, 1);
+	wr32(&u, ICR, INT_TX);
+	assert_int_equal(s.irq, 0);
+	assert_int_equal(rd32(&u, RIS) & INT_TX, 0);
+
+	/* Full: refused, not dropped. */
+	assert_int_equal(pl011_receive(&u, big, sizeof(big)), SERIAL_RX_BUF);
+	assert_int_equal(pl011_rx_space(&u), 0);
+	assert_int_equal(pl011_receive(&u, big, 1), 0);
+	pl011_destroy(&u);
+}
+
+static uint64_t fake_now = 1700000000;
+
+static uint64_t clock_now(void)
+{
+	return fake_now;
+}
+
+static uint32_t rtc_rd(struct pl031 *r, uint64_t reg)
+{
+	uint8_t v[4];
+
+	pl031_access(r, reg, v, 4, false);
+	return get_le32(v);
+}
+
+static void rtc_wr(struct pl031 *r, uint64_t reg, uint32_t v)
+{
+	uint8_t b[4];
+
+	put_le32(b, v);
+	pl031_access(r, reg, b, 4, true);
+}
+
+static void test_pl031(void **state)
+{
+	static const unsigned int id_regs[8] = { 0x31, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+	struct pl031 r;
+
+	(void)state;
+	pl031_init(&r, clock_now);
+	/* edk2's PL031 library refuses a part whose IDs differ. */
+	for (unsigned int i = 0; i < 8; i++)
+		assert_int_equal(rtc_rd(&r, 0xfe0 + 4 * i), id_regs[i]);
+	assert_int_equal(rtc_rd(&r, 0x0c) & 1, 1);	/* CR: running */
+	assert_int_equal(rtc_rd(&r, 0x00), 1700000000);
+	fake_now += 5;
+	assert_int_equal(rtc_rd(&r, 0x00), 1700000005);
+	/* SetTime loads the counter; it then follows the host clock. */
+	rtc_wr(&r, 0x08, 1000);
+	assert_int_equal(rtc_rd(&r, 0x00), 1000);
+	assert_int_equal(rtc_rd(&r, 0x08), 1000);
+	fake_now += 7;
+	assert_int_equal(rtc_rd(&r, 0x00), 1007);
+	rtc_wr(&r, 0x00, 5);				/* DR is read-only */
+	assert_int_equal(rtc_rd(&r, 0x00), 1007);
+	rtc_wr(&r, 0x0c, 0);				/* cannot be stopped */
+	assert_int_equal(rtc_rd(&r, 0x0c), 1);
+	rtc_wr(&r, 0x04, 4242);
+	assert_int_equal(rtc_rd(&r, 0x04), 4242);
+	pl031_destroy(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pl011_transmit_and_flags),
+		cmocka_unit_test(test_pl011_config_reads_back),
+		cmocka_unit_test(test_pl011_receive_and_interrupts),
+		cmocka_unit_test(test_pl031),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
