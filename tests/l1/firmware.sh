@@ -21,7 +21,7 @@ fw_boot_checks() {
 	why=
 	[ "$status" = 0 ] || why="$why exit-status-$status"
 	has $name 'UEFI firmware \(version' || why="$why no-UEFI-banner"
-	has $name '^L2-INIT-REACHED' || why="$why no-init"
+	has $name 'L2-INIT-REACHED' || why="$why no-init"
 	has $name "^L2-NPROC=$nproc\$" || why="$why nproc"
 	has $name 'ACPI: SPCR: console: pl011,mmio32,0x9000000' || why="$why no-SPCR-console"
 	! has $name 'Unable to map CPU|invalid MPIDR' || why="$why MPIDR"

@@ -20,3 +20,4 @@ done
 . "$ROOT/ras.sh"
 . "$ROOT/bench-ras.sh"
 . "$ROOT/bench-virtio.sh"
+. "$ROOT/bench-firmware.sh"
