@@ -3,16 +3,19 @@
 # emulated-host run: time from exec to the guest's init and lkvm's peak RSS,
 # each as a ratio. Three runs each, alternating; medians.
 echo "bench: [8] --firmware QEMU_EFI.fd against direct kernel boot (1 vCPU, 256 MiB, 'quiet'): to init, peak RSS"
+: > /tmp/fwbench
 for round in 1 2 3; do
 	for mode in direct firmware; do
 		fw=
 		[ $mode = firmware ] && fw="--firmware $ROOT/guest/QEMU_EFI.fd"
 		startup-bench 1 L2-INIT-REACHED "$ROOT/bin/lkvm" $fw -k $ROOT/guest/Image \
-			-i $ROOT/guest/initrd.cpio.gz -c 1 -m 256 -p "quiet lkvmtest.action=poweroff" |
-			sed -n "s/^bench run 1: to 'L2-INIT-REACHED' \([0-9.]*\) s, whole run [0-9.]* s, peak RSS \([0-9]*\) kB.*/$mode \1 \2/p"
+			-i $ROOT/guest/initrd.cpio.gz -c 1 -m 256 -p "quiet lkvmtest.action=poweroff" \
+			> /tmp/fwbench.run
+		sed -n "s/^bench run 1: to /bench   $mode, round $round: to /p" /tmp/fwbench.run
+		sed -n "s/^bench run 1: to 'L2-INIT-REACHED' \([0-9.]*\) s, whole run [0-9.]* s, peak RSS \([0-9]*\) kB.*/$mode \1 \2/p" \
+			/tmp/fwbench.run >> /tmp/fwbench
 	done
-done > /tmp/fwbench
-sed 's/^/bench   /' /tmp/fwbench
+done
 awk '
 	function median(a, n,   i, j, t) {
 		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }

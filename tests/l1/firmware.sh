@@ -83,9 +83,12 @@ firmware_checks() {
 
 # fw_ras_checks: two SDEI-notified memory errors, then SEA on a poisoned page.
 fw_ras_checks() {
+	rm -f /tmp/fwc.in
+	mkfifo /tmp/fwc.in
 	lkvm run --firmware $F -k $KZ -i $I -c 2 -m 256 --sdei --ras --name fwras \
-		-p "quiet lkvmtest.action=touch" </dev/null >/tmp/fwc.out 2>/tmp/fwc.err &
+		-p "quiet lkvmtest.action=touch" </tmp/fwc.in >/tmp/fwc.out 2>/tmp/fwc.err &
 	vm_pid=$!
+	exec 3>/tmp/fwc.in
 	sdei1=no sdei2=no page=
 	if wait_line /tmp/fwc.out "L2-TOUCHED"; then
 		lkvm ras --name fwras --inject memory --gpa 0x48000000 --notify sdei > /tmp/fwc.cmds 2>&1
@@ -104,10 +107,11 @@ fw_ras_checks() {
 		sleep 6
 		page=$(value fwc L2-PAGE\ gpa)
 		[ -n "$page" ] && lkvm ras --name fwras --hwpoison --gpa $page >> /tmp/fwc.cmds 2>&1
-		wait_line /tmp/fwc.out "L2-STILL-UP"
+		wait_line /tmp/fwc.out "L2-STILL-UP" && echo "typed on the PL011" >&3
 		n=0
 		while kill -0 $vm_pid 2>/dev/null && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done
 	fi
+	exec 3>&-
 	kill $vm_pid 2>/dev/null
 	wait $vm_pid
 	cat /tmp/fwc.cmds | sed 's/^/#   /'
@@ -128,4 +132,7 @@ fw_ras_checks() {
 		ok "$pfx: a guest process reading a page lkvm poisoned: GHES record for it (SEA), SIGBUS BUS_MCEERR_AR, the guest stays up" ||
 		not_ok "$pfx: a guest process reading a page lkvm poisoned: GHES record for it (SEA), SIGBUS BUS_MCEERR_AR, the guest stays up" \
 			/tmp/fwc.out /tmp/fwc.err
+	echo "$out" | grep -q '^L2-TYPED=typed on the PL011$' &&
+		ok "$pfx: a line written to lkvm's stdin reaches the guest's init through the PL011" ||
+		not_ok "$pfx: a line written to lkvm's stdin reaches the guest's init through the PL011" /tmp/fwc.out
 }
