@@ -29,7 +29,7 @@ struct builder {
 	struct acpi_tables *t;
 	struct acpi_buf *b;		/* t->tables */
 	struct acpi_buf link;		/* loader commands after the ALLOCATEs */
-	const struct fdt_platform *plat;
+	const struct platform *plat;
 };
 
 static size_t table_begin(struct builder *bld, const char *sig, uint8_t rev)
@@ -167,7 +167,7 @@ static void dsdt_pci(struct acpi_buf *b, uint32_t slots)
 
 static size_t build_dsdt(struct builder *bld)
 {
-	const struct fdt_platform *plat = bld->plat;
+	const struct platform *plat = bld->plat;
 	struct acpi_buf *b = bld->b;
 	size_t start = table_begin(bld, "DSDT", 2), sb;
 	char name[5];
@@ -235,7 +235,7 @@ static void build_fadt(struct builder *bld, size_t dsdt)
 
 static void build_madt(struct builder *bld)
 {
-	const struct fdt_platform *plat = bld->plat;
+	const struct platform *plat = bld->plat;
 	struct acpi_buf *b = bld->b;
 	size_t start = table_begin(bld, "APIC", 5);
 
@@ -373,7 +373,7 @@ static void build_mcfg(struct builder *bld)
  * type, so the SError source is polled: the SError itself carries the
  * severity, the poll finds the record.
  */
-static void hest_notification(struct acpi_buf *b, const struct fdt_platform *plat,
+static void hest_notification(struct acpi_buf *b, const struct platform *plat,
 			      unsigned int src)
 {
 	uint8_t type = NOTIFY_POLLED;
@@ -480,7 +480,7 @@ static void build_rsdp(struct builder *bld, size_t xsdt)
 	loader_add_checksum(&bld->link, ACPI_FILE_RSDP, 32, 0, RSDP_LEN);
 }
 
-int acpi_build(const struct fdt_platform *plat, struct acpi_tables *t)
+int acpi_build(const struct platform *plat, struct acpi_tables *t)
 {
 	struct builder bld = { .t = t, .b = &t->tables, .plat = plat };
 	struct ghes_region region = { 0 };

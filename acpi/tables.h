@@ -18,7 +18,7 @@
  */
 #include "acpi/buf.h"
 #include "acpi/loader.h"
-#include "arm64/fdt.h"
+#include "arm64/platform.h"
 
 #define ACPI_FILE_TABLES	"etc/acpi/tables"
 #define ACPI_FILE_RSDP		"etc/acpi/rsdp"
@@ -41,7 +41,7 @@ struct acpi_tables {
 
 /* HEST error sources are the RAS region's (ras/policy.h), when
  * @plat->ras_size is not 0. Returns 0 or -ENOMEM. */
-int acpi_build(const struct fdt_platform *plat, struct acpi_tables *t);
+int acpi_build(const struct platform *plat, struct acpi_tables *t);
 void acpi_tables_free(struct acpi_tables *t);
 
 /*

@@ -87,7 +87,7 @@ static int dump_dtb(const char *path, const void *fdt)
 int arm64_setup_fdt(struct vm *vm)
 {
 	uint8_t rng_seed[RNG_SEED_SIZE];
-	struct fdt_platform plat = {
+	struct platform plat = {
 		.ram_base = vm->ram.gpa,
 		.ram_size = vm->ram_size,
 		.nr_cpus = vm->nr_cpus,

@@ -49,7 +49,7 @@ static int begin_node_at(void *fdt, const char *name, uint64_t addr)
 	return fdt_begin_node(fdt, node);
 }
 
-static int add_chosen(void *fdt, const struct fdt_platform *plat)
+static int add_chosen(void *fdt, const struct platform *plat)
 {
 	TRY(fdt_begin_node(fdt, "chosen"));
 	if (plat->bootargs)
@@ -67,7 +67,7 @@ static int add_chosen(void *fdt, const struct fdt_platform *plat)
 	return fdt_end_node(fdt);
 }
 
-static int add_memory(void *fdt, const struct fdt_platform *plat)
+static int add_memory(void *fdt, const struct platform *plat)
 {
 	uint64_t reg[] = { plat->ram_base, plat->ram_size };
 
@@ -77,7 +77,7 @@ static int add_memory(void *fdt, const struct fdt_platform *plat)
 	return fdt_end_node(fdt);
 }
 
-static int add_cpus(void *fdt, const struct fdt_platform *plat)
+static int add_cpus(void *fdt, const struct platform *plat)
 {
 	TRY(fdt_begin_node(fdt, "cpus"));
 	TRY(fdt_property_u32(fdt, "#address-cells", 1));
@@ -107,14 +107,14 @@ static int add_psci(void *fdt)
 }
 
 /* GICv2 PPIs carry a mask of the CPUs they reach in bits [15:8]. */
-static uint32_t ppi_flags(const struct fdt_platform *plat, uint32_t type)
+static uint32_t ppi_flags(const struct platform *plat, uint32_t type)
 {
 	if (plat->gic == GIC_V2)
 		type |= ((1u << plat->nr_cpus) - 1) << 8;
 	return type;
 }
 
-static int add_gic(void *fdt, const struct fdt_platform *plat)
+static int add_gic(void *fdt, const struct platform *plat)
 {
 	static const char v2_compat[] = "arm,cortex-a15-gic";
 
@@ -164,7 +164,7 @@ static int add_gic(void *fdt, const struct fdt_platform *plat)
 	return fdt_end_node(fdt);
 }
 
-static int add_timer(void *fdt, const struct fdt_platform *plat)
+static int add_timer(void *fdt, const struct platform *plat)
 {
 	static const char compat[] = "arm,armv8-timer\0arm,armv7-timer";
 	uint32_t flags = ppi_flags(plat, IRQ_TYPE_LEVEL_LOW);
@@ -184,7 +184,7 @@ static int add_timer(void *fdt, const struct fdt_platform *plat)
 	return fdt_end_node(fdt);
 }
 
-static int add_pmu(void *fdt, const struct fdt_platform *plat)
+static int add_pmu(void *fdt, const struct platform *plat)
 {
 	uint32_t irq[] = {
 		GIC_FDT_PPI, PPI_PMU - 16, ppi_flags(plat, IRQ_TYPE_LEVEL_HIGH),
@@ -230,7 +230,7 @@ static int add_pl011(void *fdt)
  * kernel loader depends on it), both flash banks (code, then the variable
  * store: 32-bit bus) and fw_cfg, whose 0x18-byte size says "DMA".
  */
-static int add_firmware_devices(void *fdt, const struct fdt_platform *plat)
+static int add_firmware_devices(void *fdt, const struct platform *plat)
 {
 	static const char rtc_compat[] = "arm,pl031\0arm,primecell";
 	uint64_t rtc_reg[] = { PL031_BASE, PL031_SIZE };
@@ -279,7 +279,7 @@ static int add_virtio_mmio(void *fdt, unsigned int n)
  * (the usual swizzle, slot mod 4); MSIs go to the ITS with the requester
  * ID as DeviceID.
  */
-static int add_pci(void *fdt, const struct fdt_platform *plat)
+static int add_pci(void *fdt, const struct platform *plat)
 {
 	uint64_t reg[] = { PCI_ECAM_BASE, PCI_ECAM_SIZE };
 	/* child (3 cells: 32-bit non-prefetchable memory), parent (2), size (2) */
@@ -338,7 +338,7 @@ static int add_sdei(void *fdt)
  * reserved-memory.yaml: the RAS error region belongs to lkvm, never to the
  * guest's allocator, and is kept out of its linear map.
  */
-static int add_ras_region(void *fdt, const struct fdt_platform *plat)
+static int add_ras_region(void *fdt, const struct platform *plat)
 {
 	const uint64_t reg[] = { plat->ras_start, plat->ras_size };
 
@@ -354,7 +354,7 @@ static int add_ras_region(void *fdt, const struct fdt_platform *plat)
 	return fdt_end_node(fdt);
 }
 
-static int add_aliases(void *fdt, const struct fdt_platform *plat)
+static int add_aliases(void *fdt, const struct platform *plat)
 {
 	char path[64];
 
@@ -368,7 +368,7 @@ static int add_aliases(void *fdt, const struct fdt_platform *plat)
 	return fdt_end_node(fdt);
 }
 
-int fdt_build(const struct fdt_platform *plat, void *buf, size_t size)
+int fdt_build(const struct platform *plat, void *buf, size_t size)
 {
 	void *fdt = buf;
 

@@ -326,7 +326,7 @@ static int dump_acpi(struct vm *vm)
 	return ret;
 }
 
-int firmware_tables(struct vm *vm, const struct fdt_platform *plat)
+int firmware_tables(struct vm *vm, const struct platform *plat)
 {
 	struct firmware *fw = &vm->fw;
 	struct acpi_tables *t = &fw->acpi;

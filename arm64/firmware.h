@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "acpi/tables.h"
-#include "arm64/fdt.h"
+#include "arm64/platform.h"
 #include "hw/cfi_flash.h"
 #include "hw/fw_cfg.h"
 #include "hw/pl031.h"
@@ -38,7 +38,7 @@ struct firmware {
 /* Start-up step instead of loading the kernel: flash, RTC, fw_cfg, boot files. */
 int firmware_load(struct vm *vm);
 /* Once the platform is known: the ACPI tables into fw_cfg (and --dump-acpi). */
-int firmware_tables(struct vm *vm, const struct fdt_platform *plat);
+int firmware_tables(struct vm *vm, const struct platform *plat);
 void firmware_destroy(struct vm *vm);
 
 #endif

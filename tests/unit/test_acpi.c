@@ -25,16 +25,16 @@
 static const uint64_t mpidrs[] = { 0x80000000, 0x80000001, 0x80000100 };
 
 /* GICv3 with an ITS, PCI and virtio-mmio, SDEI and RAS: every table. */
-static const struct fdt_platform full = {
+static const struct platform full = {
 	.nr_cpus = 3, .mpidrs = mpidrs, .gic = GIC_V3, .its = true, .pmu = true,
 	.sdei = true, .ras_size = 1, .nr_virtio_mmio = 2, .pci_slots = 0x13,
 };
 /* GICv2, one vCPU, nothing optional. */
-static const struct fdt_platform bare = {
+static const struct platform bare = {
 	.nr_cpus = 1, .mpidrs = mpidrs, .gic = GIC_V2,
 };
 /* RAS without SDEI: the SDEI sources become polled ones. */
-static const struct fdt_platform ras_only = {
+static const struct platform ras_only = {
 	.nr_cpus = 2, .mpidrs = mpidrs, .gic = GIC_V3, .ras_size = 1,
 };
 
@@ -43,7 +43,7 @@ struct linked {
 	uint8_t *tables, *rsdp, *hw_errors;
 };
 
-static void link_tables(const struct fdt_platform *plat, struct linked *l)
+static void link_tables(const struct platform *plat, struct linked *l)
 {
 	const char *why = NULL;
 
@@ -79,7 +79,7 @@ static uint8_t sum(const uint8_t *p, size_t len)
 
 static void test_every_table_sums_to_zero(void **state)
 {
-	const struct fdt_platform *plats[] = { &full, &bare, &ras_only };
+	const struct platform *plats[] = { &full, &bare, &ras_only };
 
 	(void)state;
 	for (unsigned int p = 0; p < ARRAY_SIZE(plats); p++) {
@@ -196,7 +196,7 @@ static void test_madt(void **state)
  * the linked error region, whose slots point at the blocks; the notify
  * types follow ras/policy.h.
  */
-static void check_hest(const struct fdt_platform *plat)
+static void check_hest(const struct platform *plat)
 {
 	struct linked l = { 0 };
 	unsigned int n = RAS_NR_SOURCES(plat->nr_cpus);
@@ -385,7 +385,7 @@ static void write_file(const char *path, const uint8_t *p, size_t len)
 
 static void test_iasl_disassembles_every_table(void **state)
 {
-	const struct fdt_platform *plats[] = { &full, &bare, &ras_only };
+	const struct platform *plats[] = { &full, &bare, &ras_only };
 	char dir[] = "/tmp/lkvm-acpi-XXXXXX", path[600], cmd[600];
 
 	(void)state;

@@ -17,7 +17,7 @@ static const uint8_t seed[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 static void *build_sdei(enum gic_version gic, unsigned int nr_cpus, bool pmu,
 			const char *bootargs, uint64_t initrd_size, bool sdei)
 {
-	struct fdt_platform plat = {
+	struct platform plat = {
 		.ram_base = RAM_BASE,
 		.ram_size = 512ULL << 20,
 		.nr_cpus = nr_cpus,
@@ -237,7 +237,7 @@ static void test_sdei_node(void **state)
 
 static void test_ras_region_is_reserved(void **state)
 {
-	struct fdt_platform plat = {
+	struct platform plat = {
 		.ram_base = RAM_BASE, .ram_size = 512ULL << 20, .nr_cpus = 1,
 		.mpidrs = mpidrs, .gic = GIC_V3,
 		.ras_start = 0x5fa00000, .ras_size = 2 << 20,
@@ -267,7 +267,7 @@ static void test_ras_region_is_reserved(void **state)
 /* --nested: the vGIC's maintenance PPI 9 and the EL2 virtual timer, PPI 12. */
 static void test_nested(void **state)
 {
-	struct fdt_platform plat = {
+	struct platform plat = {
 		.ram_base = RAM_BASE, .ram_size = 512ULL << 20, .nr_cpus = 1,
 		.mpidrs = mpidrs, .gic = GIC_V3, .nested = true,
 	};
@@ -291,7 +291,7 @@ static void test_nested(void **state)
 
 static void test_too_small_buffer(void **state)
 {
-	struct fdt_platform plat = {
+	struct platform plat = {
 		.ram_base = RAM_BASE, .ram_size = 1 << 30, .nr_cpus = 1,
 		.mpidrs = mpidrs, .gic = GIC_V3,
 	};
