@@ -1,10 +1,12 @@
 # firmware_checks PREFIX: Debian's UEFI build (QEMU_EFI.fd) boots the
 # Linux guest with lkvm's ACPI tables; the guest's APEI code takes lkvm's
 # error records by SDEI and by external abort. Three boots:
-#   A  1 vCPU, a fresh --flash store: tables, no ACPI complaints, an EFI
-#      variable written through the firmware's runtime services
-#   B  2 vCPUs, --sdei --ras, the same store: SDEI and GHES probed, the
-#      variable read back; the dumped tables go to the log for iasl
+#   A  1 vCPU, a fresh --flash store, virtio-rng on PCI: tables, no ACPI
+#      complaints, the device found, an EFI variable written through the
+#      firmware's runtime services
+#   B  2 vCPUs, --sdei --ras, the same store, virtio-rng on virtio-mmio:
+#      SDEI and GHES probed, the device found, the variable read back; the
+#      dumped tables go to the log for iasl
 #   C  2 vCPUs, --sdei --ras, a gzip-compressed Image (lkvm inflates it for
 #      the firmware): two SDEI-notified memory errors, then a poisoned
 #      page under a guest process (SEA)
@@ -25,8 +27,9 @@ fw_boot_checks() {
 	has $name "^L2-NPROC=$nproc\$" || why="$why nproc"
 	has $name 'ACPI: SPCR: console: pl011,mmio32,0x9000000' || why="$why no-SPCR-console"
 	! has $name 'Unable to map CPU|invalid MPIDR' || why="$why MPIDR"
-	[ -z "$why" ] && ok "$pfx: $desc: UEFI boots Linux to init with ACPI, $nproc vCPUs, PL011 console from SPCR" ||
-		{ echo "#   failed:$why"; not_ok "$pfx: $desc: UEFI boots Linux to init with ACPI, $nproc vCPUs, PL011 console from SPCR" \
+	has $name '^L2-HWRNG=virtio_rng.0$' && has $name '^L2-RNG-BYTES=4096$' || why="$why no-virtio-rng"
+	[ -z "$why" ] && ok "$pfx: $desc: UEFI boots Linux to init with ACPI, $nproc vCPUs, PL011 console from SPCR, virtio-rng from the DSDT" ||
+		{ echo "#   failed:$why"; not_ok "$pfx: $desc: UEFI boots Linux to init with ACPI, $nproc vCPUs, PL011 console from SPCR, virtio-rng from the DSDT" \
 			/tmp/$name.out /tmp/$name.err; }
 	bad=$(tr -d '\r' < /tmp/$name.out | grep -E 'ACPI (BIOS )?(Error|Warning)|ACPI Exception|Firmware Bug|FW_BUG|soft lockup|WARNING:')
 	[ -z "$bad" ] && ok "$pfx: $desc: no ACPI error, warning or firmware bug in the guest's log" ||
@@ -49,9 +52,9 @@ firmware_checks() {
 	rm -rf /tmp/fwa.acpi /tmp/fwb.acpi
 	dd if=/dev/zero of=/tmp/vars.fd bs=1M seek=64 count=0 2>/dev/null
 
-	lkvm_run fwa --firmware $F --flash /tmp/vars.fd -k $K -i $I -c 1 -m 256 \
+	lkvm_run fwa --firmware $F --flash /tmp/vars.fd -k $K -i $I -c 1 -m 256 --rng \
 		--dump-acpi /tmp/fwa.acpi -p "quiet lkvmtest.action=acpi lkvmtest.efivar=write"
-	fw_boot_checks fwa 1 "1 vCPU"
+	fw_boot_checks fwa 1 "1 vCPU, virtio-pci"
 	has fwa '^L2-EFIVAR-WRITTEN' && has fwa '^L2-EFIVAR=lkvm-persisted$' &&
 		tr -d '\0' < /tmp/vars.fd | grep -q '_FVH' &&
 		tr -d '\0' < /tmp/vars.fd | grep -q 'LkvmTest' &&
@@ -59,9 +62,10 @@ firmware_checks() {
 		not_ok "$pfx: the guest writes an EFI variable; the --flash file holds a formatted store with it" /tmp/fwa.out
 
 	lkvm_run fwb --firmware $F --flash /tmp/vars.fd -k $K -i $I -c 2 -m 256 --sdei --ras \
+		--rng --virtio-transport mmio \
 		--loglevel debug --dump-acpi /tmp/fwb.acpi \
 		-p "quiet lkvmtest.action=acpi lkvmtest.efivar=read"
-	fw_boot_checks fwb 2 "2 vCPUs, --sdei --ras" "SDEI"
+	fw_boot_checks fwb 2 "2 vCPUs, --sdei --ras, virtio-mmio" "SDEI"
 	has fwb '^L2-EFIVAR=lkvm-persisted$' &&
 		ok "$pfx: the variable is there on the next boot from the same --flash file" ||
 		not_ok "$pfx: the variable is there on the next boot from the same --flash file" /tmp/fwb.out
