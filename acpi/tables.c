@@ -126,10 +126,11 @@ static void dsdt_mmio_device(struct acpi_buf *b, const char *name, const char *h
 	aml_close(b, dev);
 }
 
-/* The ECAM host bridge: bus 0, the 32-bit window, INTA of each slot. */
+/* The ECAM host bridge: bus 0, the 32-bit window, INTA of each slot, and
+ * the ECAM space itself as a motherboard resource. */
 static void dsdt_pci(struct acpi_buf *b, uint32_t slots)
 {
-	size_t dev = aml_device_open(b, "PCI0"), res, prt;
+	size_t dev = aml_device_open(b, "PCI0"), res, prt, res_dev;
 	unsigned int nr = __builtin_popcount(slots);
 
 	aml_name(b, "_HID");
@@ -162,6 +163,16 @@ static void dsdt_pci(struct acpi_buf *b, uint32_t slots)
 	}
 	aml_close(b, prt);
 	dsdt_osc(b);
+	/* Linux wants the ECAM space claimed by a device in the namespace
+	 * ("ECAM area ... not reserved in ACPI namespace" otherwise). */
+	res_dev = aml_device_open(b, "RES0");
+	aml_name(b, "_HID");
+	aml_eisaid(b, "PNP0C02");		/* motherboard resources */
+	aml_name(b, "_CRS");
+	res = aml_resources_open(b);
+	aml_memory32_fixed(b, PCI_ECAM_BASE, PCI_ECAM_SIZE);
+	aml_resources_close(b, res);
+	aml_close(b, res_dev);
 	aml_close(b, dev);
 }
 

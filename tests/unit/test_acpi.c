@@ -261,6 +261,9 @@ static void test_dsdt_devices(void **state)
 	assert_non_null(memmem(aml, len, "ARMH0011", 8));
 	assert_non_null(memmem(aml, len, "QEMU0002", 8));
 	assert_non_null(memmem(aml, len, "PCI0", 4));
+	/* RES0, PNP0C02 (EISAID 0x020cd041), claims the ECAM window. */
+	assert_non_null(memmem(aml, len, "RES0", 4));
+	assert_non_null(memmem(aml, len, "\x41\xd0\x0c\x02", 4));
 	assert_non_null(memmem(aml, len, "VR01", 4));
 	assert_non_null(memmem(aml, len, "C002", 4));
 	assert_null(memmem(aml, len, "C003", 4));
