@@ -249,6 +249,27 @@ out:
 	return ret;
 }
 
+/* The file's size, its first bytes (*@n of them, in @head) and its format. */
+static int probe(int fd, uint8_t head[ARM64_IMAGE_HEADER_SIZE], ssize_t *n,
+		 off_t *size, enum kernel_format *fmt, char *err, size_t err_len)
+{
+	const char *why;
+
+	*size = lseek(fd, 0, SEEK_END);
+	if (*size < 0)
+		return fail(err, err_len, -errno, "cannot size the kernel: %s",
+			    strerror(errno));
+	*n = pread(fd, head, ARM64_IMAGE_HEADER_SIZE, 0);
+	if (*n < 0)
+		return fail(err, err_len, -errno, "cannot read the kernel: %s",
+			    strerror(errno));
+	if (kernel_identify(head, *n, fmt, &why))
+		return fail(err, err_len, -ENOEXEC,
+			    "kernel is not an arm64 Image nor a flat binary: %s",
+			    why);
+	return 0;
+}
+
 int kernel_load(int fd, void *ram, uint64_t limit, struct kernel_load *out,
 		char *err, size_t err_len)
 {
@@ -257,20 +278,11 @@ int kernel_load(int fd, void *ram, uint64_t limit, struct kernel_load *out,
 	const char *why;
 	off_t size;
 	ssize_t n;
+	int ret;
 
-	size = lseek(fd, 0, SEEK_END);
-	if (size < 0)
-		return fail(err, err_len, -errno, "cannot size the kernel: %s",
-			    strerror(errno));
-	n = pread(fd, head, sizeof(head), 0);
-	if (n < 0)
-		return fail(err, err_len, -errno, "cannot read the kernel: %s",
-			    strerror(errno));
-	if (kernel_identify(head, n, &out->format, &why))
-		return fail(err, err_len, -ENOEXEC,
-			    "kernel is not an arm64 Image nor a flat binary: %s",
-			    why);
-
+	ret = probe(fd, head, &n, &size, &out->format, err, err_len);
+	if (ret)
+		return ret;
 	switch (out->format) {
 	case KERNEL_FORMAT_IMAGE_GZIP:
 		return load_gzip(fd, ram, limit, out, err, err_len);
@@ -327,18 +339,13 @@ int kernel_read_all(int fd, uint8_t **out, uint64_t *size, char *err, size_t err
 {
 	uint8_t head[ARM64_IMAGE_HEADER_SIZE];
 	enum kernel_format fmt;
-	const char *why;
 	off_t file_size;
 	ssize_t n;
 	int ret;
 
-	file_size = lseek(fd, 0, SEEK_END);
-	n = pread(fd, head, sizeof(head), 0);
-	if (file_size < 0 || n < 0)
-		return fail(err, err_len, -errno, "cannot read the kernel: %s", strerror(errno));
-	if (kernel_identify(head, n, &fmt, &why))
-		return fail(err, err_len, -ENOEXEC,
-			    "kernel is not an arm64 Image nor a flat binary: %s", why);
+	ret = probe(fd, head, &n, &file_size, &fmt, err, err_len);
+	if (ret)
+		return ret;
 	if (fmt == KERNEL_FORMAT_IMAGE_GZIP)
 		return read_gzip(fd, out, size, err, err_len);
 	*out = malloc(file_size ? file_size : 1);
