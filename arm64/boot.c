@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Puts the kernel, initrd and device tree into guest RAM (booting.rst). */
 #include <errno.h>
-#include <fcntl.h>
 #include <libfdt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "arm64/image.h"
 #include "arm64/kvm_arm64.h"
@@ -69,18 +67,11 @@ int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd)
 
 static int dump_dtb(const char *path, const void *fdt)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int ret;
+	const char *failed;
+	int ret = write_file(path, fdt, fdt_totalsize(fdt), &failed);
 
-	if (fd < 0) {
-		pr_err("--dump-dtb %s: cannot create: %s", path, strerror(errno));
-		return -errno;
-	}
-	ret = write_full(fd, fdt, fdt_totalsize(fdt));
-	if (close(fd) && !ret)
-		ret = -errno;
 	if (ret)
-		pr_err("--dump-dtb %s: cannot write: %s", path, strerror(-ret));
+		pr_err("--dump-dtb %s: cannot %s: %s", path, failed, strerror(-ret));
 	return ret;
 }
 

@@ -272,19 +272,13 @@ int firmware_load(struct vm *vm)
 static int dump_file(const char *dir, const char *name, const uint8_t *data, size_t len)
 {
 	char path[4096];
-	int fd, ret;
+	const char *failed;
+	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		pr_err("--dump-acpi %s: cannot create: %s", path, strerror(errno));
-		return -errno;
-	}
-	ret = write_full(fd, data, len);
-	if (close(fd) && !ret)
-		ret = -errno;
+	ret = write_file(path, data, len, &failed);
 	if (ret)
-		pr_err("--dump-acpi %s: cannot write: %s", path, strerror(-ret));
+		pr_err("--dump-acpi %s: cannot %s: %s", path, failed, strerror(-ret));
 	return ret;
 }
 

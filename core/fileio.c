@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "core/fileio.h"
@@ -55,4 +56,20 @@ int write_full(int fd, const void *buf, uint64_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+int write_file(const char *path, const void *buf, uint64_t len, const char **failed)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int ret;
+
+	if (fd < 0) {
+		*failed = "create";
+		return -errno;
+	}
+	ret = write_full(fd, buf, len);
+	if (close(fd) && !ret)
+		ret = -errno;
+	*failed = "write";
+	return ret;
 }

@@ -11,5 +11,10 @@ int pread_full(int fd, void *buf, uint64_t len, off_t off);
 int read_full(int fd, void *buf, uint64_t len);
 /* Write exactly @len bytes. Returns 0 or -errno. */
 int write_full(int fd, const void *buf, uint64_t len);
+/*
+ * Create or truncate @path (mode 0644) holding @len bytes of @buf. Returns
+ * 0 or -errno, with *@failed naming the step: "create" or "write".
+ */
+int write_file(const char *path, const void *buf, uint64_t len, const char **failed);
 
 #endif
