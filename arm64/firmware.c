@@ -77,28 +77,54 @@ static uint64_t page_align(uint64_t v)
 	return (v + page - 1) & ~(page - 1);
 }
 
-static int map_code(struct vm *vm)
+/* Open @path for --@option; its size in *@size. Returns the fd or -ENOENT. */
+static int open_flash_file(const char *option, const char *path, int flags, off_t *size)
 {
-	const char *path = vm->cfg->firmware_path;
-	struct firmware *fw = &vm->fw;
+	int fd = open(path, flags | O_CLOEXEC);
 	struct stat st;
-	void *p;
-	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {
-		pr_err("--firmware %s: cannot open: %s", path, strerror(errno));
+		pr_err("--%s %s: cannot open%s: %s", option, path,
+		       (flags & O_ACCMODE) == O_RDWR ? " for writing" : "", strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -ENOENT;
 	}
-	if (st.st_size <= 0 || (uint64_t)st.st_size > FLASH_BANK_MAX) {
+	*size = st.st_size;
+	return fd;
+}
+
+/* Hand KVM @host as the read-only bank at @gpa; writes trap to @handler. */
+static int attach_flash(struct vm *vm, uint32_t slot, uint64_t gpa, uint8_t *host,
+			uint64_t size, mmio_handler_fn handler, void *opaque, const char *name)
+{
+	int ret = set_slot(vm, slot, gpa, host, size);
+
+	if (ret) {
+		pr_err("--firmware: KVM cannot map flash read-only: %s", strerror(-ret));
+		return ret;
+	}
+	return mmio_bus_add(&vm->mmio, gpa, size, handler, opaque, name);
+}
+
+static int map_code(struct vm *vm)
+{
+	const char *path = vm->cfg->firmware_path;
+	struct firmware *fw = &vm->fw;
+	off_t size;
+	void *p;
+	int fd;
+
+	fd = open_flash_file("firmware", path, O_RDONLY, &size);
+	if (fd < 0)
+		return fd;
+	if (size <= 0 || (uint64_t)size > FLASH_BANK_MAX) {
 		pr_err("--firmware %s: %lld bytes; a flash image is 1 byte to %llu MiB",
-		       path, (long long)st.st_size, (unsigned long long)(FLASH_BANK_MAX >> 20));
+		       path, (long long)size, (unsigned long long)(FLASH_BANK_MAX >> 20));
 		close(fd);
 		return -EINVAL;
 	}
-	fw->code_size = page_align(st.st_size);
+	fw->code_size = page_align(size);
 	p = mmap(NULL, fw->code_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED) {
@@ -106,20 +132,15 @@ static int map_code(struct vm *vm)
 		return -errno;
 	}
 	fw->code = p;
-	ret = set_slot(vm, SLOT_FLASH_CODE, FLASH_CODE_BASE, fw->code, fw->code_size);
-	if (ret) {
-		pr_err("--firmware: KVM cannot map flash read-only: %s", strerror(-ret));
-		return ret;
-	}
-	return mmio_bus_add(&vm->mmio, FLASH_CODE_BASE, fw->code_size, code_access, fw,
-			    "flash0");
+	return attach_flash(vm, SLOT_FLASH_CODE, FLASH_CODE_BASE, fw->code, fw->code_size,
+			    code_access, fw, "flash0");
 }
 
 static int map_vars(struct vm *vm)
 {
 	const char *path = vm->cfg->flash_path;
 	struct firmware *fw = &vm->fw;
-	struct stat st;
+	off_t size;
 	void *p;
 	int fd, ret;
 
@@ -129,21 +150,16 @@ static int map_vars(struct vm *vm)
 		p = mmap(NULL, fw->vars_size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	} else {
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0 || fstat(fd, &st)) {
-			pr_err("--flash %s: cannot open for writing: %s", path, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return -ENOENT;
-		}
-		if (st.st_size < VARS_MIN_SIZE || st.st_size > (off_t)FLASH_BANK_MAX ||
-		    st.st_size % CFI_BLOCK_SIZE) {
+		fd = open_flash_file("flash", path, O_RDWR, &size);
+		if (fd < 0)
+			return fd;
+		if (size < VARS_MIN_SIZE || size > (off_t)FLASH_BANK_MAX || size % CFI_BLOCK_SIZE) {
 			pr_err("--flash %s: %lld bytes; a variable store is a multiple of 256 KiB from 768 KiB to 64 MiB (AAVMF_VARS.fd is 64 MiB)",
-			       path, (long long)st.st_size);
+			       path, (long long)size);
 			close(fd);
 			return -EINVAL;
 		}
-		fw->vars_size = st.st_size;
+		fw->vars_size = size;
 		p = mmap(NULL, fw->vars_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		close(fd);
 	}
@@ -153,15 +169,8 @@ static int map_vars(struct vm *vm)
 	}
 	fw->vars = p;
 	ret = cfi_flash_init(&fw->flash, fw->vars, fw->vars_size, vars_array_mode, vm);
-	if (ret)
-		return ret;
-	ret = set_slot(vm, SLOT_FLASH_VARS, FLASH_VARS_BASE, fw->vars, fw->vars_size);
-	if (ret) {
-		pr_err("--firmware: KVM cannot map flash read-only: %s", strerror(-ret));
-		return ret;
-	}
-	return mmio_bus_add(&vm->mmio, FLASH_VARS_BASE, fw->vars_size, cfi_flash_access,
-			    &fw->flash, "flash1");
+	return ret ?: attach_flash(vm, SLOT_FLASH_VARS, FLASH_VARS_BASE, fw->vars, fw->vars_size,
+				   cfi_flash_access, &fw->flash, "flash1");
 }
 
 static uint64_t host_seconds(void)
@@ -226,9 +235,12 @@ static int load_boot_files(struct vm *vm)
 	}
 	if (vm->initrd_fd < 0)
 		return 0;
-	if (fstat(vm->initrd_fd, &st) || st.st_size > UINT32_MAX) {
-		pr_err("initrd %s: %s", cfg->initrd_path,
-		       st.st_size > UINT32_MAX ? "larger than fw_cfg's 4 GiB" : strerror(errno));
+	if (fstat(vm->initrd_fd, &st)) {
+		pr_err("initrd %s: %s", cfg->initrd_path, strerror(errno));
+		return -errno;
+	}
+	if (st.st_size > UINT32_MAX) {
+		pr_err("initrd %s: larger than fw_cfg's 4 GiB", cfg->initrd_path);
 		return -EFBIG;
 	}
 	fw->initrd_size = st.st_size;
