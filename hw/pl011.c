@@ -8,6 +8,7 @@
 
 #include "core/le.h"
 #include "hw/pl011.h"
+#include "hw/primecell.h"
 
 enum {
 	REG_DR = 0x000,
@@ -24,7 +25,6 @@ enum {
 	REG_MIS = 0x040,
 	REG_ICR = 0x044,
 	REG_DMACR = 0x048,
-	REG_ID = 0xfe0,		/* 8 ID registers, one byte each */
 };
 
 #define FR_RXFE		(1u << 4)
@@ -40,8 +40,8 @@ enum {
 #define CR_RESET	0x300	/* TXE | RXE */
 #define IFLS_RESET	0x12	/* both FIFOs at half */
 
-/* PeriphID0-3 (part 0x011, Arm, revision 1) and PCellID0-3. */
-static const uint8_t pl011_id[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+/* Part 0x011, designer Arm, revision 1. */
+static const uint8_t pl011_periph_id[4] = { 0x11, 0x10, 0x14, 0x00 };
 
 void pl011_init(struct pl011 *uart, const struct serial_ops *ops, void *opaque)
 {
@@ -116,10 +116,8 @@ static uint32_t read_reg(struct pl011 *uart, uint64_t reg)
 		return raw_status(uart) & uart->imsc;
 	case REG_DMACR:
 		return uart->dmacr;
-	default:
-		if (reg >= REG_ID && reg < REG_ID + 0x20 && !(reg & 3))
-			return pl011_id[(reg - REG_ID) / 4];
-		return 0;	/* RSR: no receive errors, ever */
+	default:		/* RSR reads 0: no receive errors, ever */
+		return primecell_id(reg, pl011_periph_id);
 	}
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/le.h"
 #include "hw/pl031.h"
+#include "hw/primecell.h"
 
 enum {
 	REG_DR = 0x00,		/* data: the counter */
@@ -14,11 +15,10 @@ enum {
 	REG_RIS = 0x14,
 	REG_MIS = 0x18,
 	REG_ICR = 0x1c,
-	REG_ID = 0xfe0,
 };
 
-/* PeriphID0-3 (part 0x031, Arm, revision 1) and PCellID0-3. */
-static const uint8_t pl031_id[8] = { 0x31, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+/* Part 0x031, designer Arm, revision 1. */
+static const uint8_t pl031_periph_id[4] = { 0x31, 0x10, 0x14, 0x00 };
 
 void pl031_init(struct pl031 *rtc, pl031_clock_fn now)
 {
@@ -51,9 +51,7 @@ static uint32_t read_reg(struct pl031 *rtc, uint64_t reg)
 	case REG_MIS:
 		return rtc->ris & rtc->imsc;
 	default:
-		if (reg >= REG_ID && reg < REG_ID + 0x20 && !(reg & 3))
-			return pl031_id[(reg - REG_ID) / 4];
-		return 0;
+		return primecell_id(reg, pl031_periph_id);
 	}
 }
 
