@@ -498,16 +498,11 @@ static void on_signal(struct ioloop *loop, void *opaque)
 /* Room for console input: the UART's buffer, or all of virtio's. */
 static size_t console_space(struct vm *vm)
 {
-	size_t space;
-
 	if (vm->cfg->console == CONSOLE_VIRTIO)
 		return VIRTIO_CONSOLE_PENDING;
 	if (vm->firmware)
 		return pl011_rx_space(&vm->pl011);
-	pthread_mutex_lock(&vm->uart.lock);
-	space = UART16550_RX_BUF - vm->uart.rx_count;
-	pthread_mutex_unlock(&vm->uart.lock);
-	return space;
+	return uart16550_rx_space(&vm->uart);
 }
 
 static void pause_input(struct vm *vm)

@@ -226,3 +226,13 @@ size_t uart16550_receive(struct uart16550 *uart, const uint8_t *buf,
 	pthread_mutex_unlock(&uart->lock);
 	return n;
 }
+
+size_t uart16550_rx_space(struct uart16550 *uart)
+{
+	size_t space;
+
+	pthread_mutex_lock(&uart->lock);
+	space = UART16550_RX_BUF - uart->rx_count;
+	pthread_mutex_unlock(&uart->lock);
+	return space;
+}

@@ -40,4 +40,7 @@ void uart16550_access(struct uart16550 *uart, uint64_t offset, uint8_t *data,
 size_t uart16550_receive(struct uart16550 *uart, const uint8_t *buf,
 			 size_t len);
 
+/* Input bytes the buffer has room for now. */
+size_t uart16550_rx_space(struct uart16550 *uart);
+
 #endif

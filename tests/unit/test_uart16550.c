@@ -119,9 +119,12 @@ static void test_receive_buffer_bound(void **state)
 
 	memset(big, 'x', sizeof(big));
 	/* What does not fit is refused, not dropped: the caller keeps it. */
+	assert_int_equal(uart16550_rx_space(u), UART16550_RX_BUF);
 	assert_int_equal(uart16550_receive(u, big, sizeof(big)), UART16550_RX_BUF);
+	assert_int_equal(uart16550_rx_space(u), 0);
 	assert_int_equal(uart16550_receive(u, big, 1), 0);
 	rd(u, THR);
+	assert_int_equal(uart16550_rx_space(u), 1);
 	assert_int_equal(uart16550_receive(u, big, 5), 1);
 }
 
