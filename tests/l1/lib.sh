@@ -31,6 +31,15 @@ guest_checks() {
 	grep -q '^DONE' /tmp/$1.lines || not_ok "$2: the payload finished (exit status $status)" /tmp/$1.out /tmp/$1.err
 }
 
+# took WHAT: a TAP comment with the seconds since the last one, so the log
+# shows which part of a suite is slow.
+took_since=$(date +%s)
+took() {
+	took_now=$(date +%s)
+	echo "# took: $1, $((took_now - took_since)) s"
+	took_since=$took_now
+}
+
 tap_done() {
 	echo "1..$tap_count"
 }

@@ -21,13 +21,15 @@ check() {
 
 # disk_rw NAME LABEL TRANSPORT IRQ-PATTERN ARGS...: the guest mounts a fresh
 # image, reads known.txt, writes new.txt, trims the freed filler, powers off.
+# With --rng among ARGS, the guest also reads virtio-rng on that transport.
 disk_rw() {
 	run=$1 label=$2 t=$3 irq=$4
 	shift 4
+	case " $* " in *" --rng "*) rng=lkvmtest.rng ;; *) rng= ;; esac
 	make_disk /tmp/$run.img
 	before_kb=$(du -k /tmp/$run.img | cut -f1)
 	lkvm_run $run -k $K -i $I -c 1 -m 256 -d /tmp/$run.img "$@" \
-		--virtio-transport $t -p "quiet lkvmtest.action=disk"
+		--virtio-transport $t -p "quiet lkvmtest.action=disk $rng"
 	want=$(seq 1 100000 | md5sum | cut -d' ' -f1)
 	got=$($ROOT/sbin/debugfs -R "cat /new.txt" /tmp/$run.img 2>/dev/null | md5sum | cut -d' ' -f1)
 	after_kb=$(du -k /tmp/$run.img | cut -f1)
@@ -42,6 +44,11 @@ disk_rw() {
 	check "virtio-blk $label: fstrim in the guest punches the freed 16 MiB out of the image" \
 		[ $((before_kb - after_kb)) -ge 12000 ]
 	check "virtio-blk $label: interrupts arrive as $irq" has $run "^L2-IRQ .*$irq"
+	[ -n "$rng" ] || return 0
+	r1=$(value $run L2-RNG1) r2=$(value $run L2-RNG2)
+	check "virtio-rng $t: /dev/hwrng is virtio_rng.0 and gives two different reads" \
+		[ "$(value $run L2-HWRNG)" = virtio_rng.0 -a -n "$r1" -a "$r1" != "$r2" \
+		  -a "$(value $run L2-RNG-BYTES)" -gt 0 ]
 }
 
 # virtio-net over a tap lkvm creates: ping and a file through nc, both ways.
@@ -99,45 +106,27 @@ break_checks() {
 virtio_checks() {
 	break_checks
 
-	disk_rw blk-pci pci/MSI-X pci "ITS-PCI-MSIX-0000:00:00.0 +1 Edge +virtio0-req.0"
+	disk_rw blk-pci pci/MSI-X pci "ITS-PCI-MSIX-0000:00:00.0 +1 Edge +virtio0-req.0" --rng
 	disk_rw blk-intx pci/INTx pci "GICv3 +35 Level +virtio0\$" --irqchip gicv3
-	disk_rw blk-mmio mmio mmio "GICv3 +48 Edge +virtio0\$"
+	disk_rw blk-mmio mmio mmio "GICv3 +48 Edge +virtio0\$" --rng
 
-	# ,ro and ,direct: the guest sees a read-only disk and cannot change
-	# a byte of the image.
-	run=blk-ro
-	make_disk /tmp/$run.img
-	sum=$(md5sum < /tmp/$run.img)
-	lkvm_run $run -k $K -i $I -c 1 -m 256 -d /tmp/$run.img,ro,direct \
-		-p "quiet lkvmtest.action=disk"
-	check "virtio-blk ,ro: the guest sees a read-only disk and mounts it (exit $status)" \
-		[ "$status" = 0 -a "$(value $run L2-VDA-RO)" = 1 \
-		  -a "$(value $run L2-KNOWN)" = "known content 42" ]
-	check "virtio-blk ,ro: the guest's raw and file writes are refused" \
-		[ "$(value $run L2-RAW-WRITE)" = refused -a "$(value $run L2-FS-WRITE)" = refused ]
-	check "virtio-blk ,ro: the image is unchanged byte for byte" \
-		[ "$(md5sum < /tmp/$run.img)" = "$sum" ]
-
-	# Two disks at once, the second read-only; the guest sees both.
+	# Two disks at once, the second ,ro and ,direct: the guest sees a
+	# read-only disk and cannot change a byte of its image.
 	run=blk-two
 	make_disk /tmp/$run-a.img
 	make_disk /tmp/$run-b.img
+	sum=$(md5sum < /tmp/$run-b.img)
 	lkvm_run $run -k $K -i $I -c 1 -m 256 -d /tmp/$run-a.img \
-		-d /tmp/$run-b.img,ro -p "quiet lkvmtest.action=disk"
+		-d /tmp/$run-b.img,ro,direct -p "quiet lkvmtest.action=disk"
 	check "virtio-blk: two disks, the first writable (exit $status)" \
 		[ "$status" = 0 -a "$(value $run L2-VDA-RO)" = 0 ]
-	check "virtio-blk: two disks, the second read-only with serial lkvm-disk1" \
-		[ "$(value $run L2-VDB-RO)" = 1 -a "$(value $run L2-VDB-SERIAL)" = lkvm-disk1 ]
-
-	for t in pci mmio; do
-		run=rng-$t
-		lkvm_run $run -k $K -i $I -c 1 -m 256 --rng --virtio-transport $t \
-			-p "quiet lkvmtest.action=rng"
-		r1=$(value $run L2-RNG1) r2=$(value $run L2-RNG2)
-		check "virtio-rng $t: /dev/hwrng is virtio_rng.0 and gives two different reads (exit $status)" \
-			[ "$status" = 0 -a "$(value $run L2-HWRNG)" = virtio_rng.0 \
-			  -a -n "$r1" -a "$r1" != "$r2" -a "$(value $run L2-RNG-BYTES)" -gt 0 ]
-	done
+	check "virtio-blk ,ro: the second disk is read-only with serial lkvm-disk1 and mounts" \
+		[ "$(value $run L2-VDB-RO)" = 1 -a "$(value $run L2-VDB-SERIAL)" = lkvm-disk1 \
+		  -a "$(value $run L2-VDB-KNOWN)" = "known content 42" ]
+	check "virtio-blk ,ro: the guest's raw and file writes are refused" \
+		[ "$(value $run L2-VDB-RAW-WRITE)" = refused -a "$(value $run L2-VDB-FS-WRITE)" = refused ]
+	check "virtio-blk ,ro: the image is unchanged byte for byte" \
+		[ "$(md5sum < /tmp/$run-b.img)" = "$sum" ]
 
 	net_checks
 
