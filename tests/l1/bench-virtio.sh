@@ -7,6 +7,8 @@
 #     guest over virtio-net and tap against the host over loopback.
 # Emulation's speed drifts, so host and guest take turns for five rounds
 # (the guest is told on its console when to go) and medians are compared.
+# Exits from the guest cost the most under emulation, and their count does
+# not drift: KVM's own counters (debugfs) give them per MiB moved.
 # Needs lib.sh (wait_line).
 
 rounds=5
@@ -14,6 +16,41 @@ rounds=5
 # rates FILE WHAT: MB/s (10^6) of each "[L2-]iobench WHAT BYTES NS" line.
 rates() {
 	sed -n "s/^\(L2-\)\{0,1\}iobench $2 //p" "$1" | awk '$2 > 0 { printf "%.1f\n", $1 * 1e3 / $2 }'
+}
+
+# exit_counts: KVM's counters over the running VMs: all exits, MMIO
+# handled in the kernel (queue notifications through ioeventfd), MMIO
+# handled by lkvm, WFI.
+exit_counts() {
+	for s in exits mmio_exit_kernel mmio_exit_user wfi_exit_stat; do
+		cat /sys/kernel/debug/kvm/*-*/$s 2>/dev/null | awk '{ t += $1 } END { printf "%d ", t }'
+	done
+}
+
+# count_exits FILE CMD...: CMD; if it succeeds, the exits seen meanwhile
+# are added to FILE's sums, whose fifth field counts the runs.
+count_exits() {
+	file=$1
+	shift
+	before=$(exit_counts)
+	"$@" || return
+	after=$(exit_counts)
+	sums=$(cat "$file" 2>/dev/null || echo 0 0 0 0 0)
+	echo "$before $after $sums" |
+		awk '{ for (i = 1; i <= 4; i++) printf "%d ", $(i + 8) + $(i + 4) - $i; print $13 + 1 }' > "$file"
+}
+
+# exits_per_mib WHAT FILE MIB: a result line from count_exits' sums over
+# runs that moved MIB each.
+exits_per_mib() {
+	awk -v what="$1" -v mib="$3" '$5 > 0 && $1 > 0 {
+		mib *= $5
+		printf "bench   %s, KVM exits per MiB: %.1f in all, of which %.1f queue notifications, %.1f MMIO to lkvm, %.1f WFI\n",
+			what, $1 / mib, $2 / mib, $3 / mib, $4 / mib
+		found = 1
+	}
+	END { if (!found) print "bench   " what ": no KVM exit counts (debugfs has no kvm directory?)" }' "$2" 2>/dev/null ||
+		echo "bench   $1: no KVM exit counts"
 }
 
 median() {
@@ -43,9 +80,18 @@ compare() {
 	fi
 }
 
+# guest_round WHAT N: the guest runs its WHAT part; done when it says round N.
+guest_round() {
+	echo $1 >&3
+	[ $1 = net ] && wait $recv_pid
+	vm_pid=$lkvm_pid
+	wait_line /tmp/vb.out "L2-ROUND $2 $1"
+}
+
 echo "bench: [6] virtio-blk (pci, MSI-X), 128 MiB in 1 MiB O_DIRECT blocks: guest on /dev/vda against the host on its backing file"
 echo "bench: [7] virtio-net over tap, 128 MiB guest to host over TCP, against the host's loopback"
-rm -f /tmp/vb.in /tmp/host-*.out
+rm -f /tmp/vb.in /tmp/host-*.out /tmp/exits-*
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
 dd if=/dev/zero of=/tmp/vb.img bs=1M count=128 2>/dev/null
 ifconfig lo up
 insmod $ROOT/lib/tun.ko 2>/dev/null
@@ -61,20 +107,15 @@ if wait_line /tmp/vb.out L2-BENCH-READY; then
 	while [ $round -lt $rounds ]; do
 		iobench write /tmp/vb.img 128 >> /tmp/host-disk.out
 		iobench read /tmp/vb.img 128 >> /tmp/host-disk.out
-		echo disk >&3
-		vm_pid=$lkvm_pid
-		wait_line /tmp/vb.out "L2-ROUND $((round * 2 + 1)) disk" || break
+		count_exits /tmp/exits-disk guest_round disk $((round * 2 + 1)) || break
 
 		receiver
 		iobench send 127.0.0.1 5003 128
 		wait $recv_pid
 		cat /tmp/recv.out >> /tmp/host-net.out
 		receiver
-		echo net >&3
-		wait $recv_pid
+		count_exits /tmp/exits-net guest_round net $((round * 2 + 2)) || break
 		cat /tmp/recv.out >> /tmp/guest-net.out
-		vm_pid=$lkvm_pid
-		wait_line /tmp/vb.out "L2-ROUND $((round * 2 + 2)) net" || break
 		round=$((round + 1))
 	done
 fi
@@ -105,4 +146,6 @@ for dir in read write; do
 		}'
 done
 compare "virtio-net guest to host" /tmp/guest-net.out /tmp/host-net.out recv
+exits_per_mib "virtio-blk write and read" /tmp/exits-disk 256
+exits_per_mib "virtio-net guest to host" /tmp/exits-net 128
 rm -f /tmp/vb.img /tmp/vb.in
