@@ -7,6 +7,7 @@
 #include "hw/pl011.h"
 #include "hw/pl031.h"
 #include "tests/unit/helpers.h"
+#include "tests/unit/serial_sink.h"
 
 enum { DR = 0x00, FR = 0x18, IBRD = 0x24, FBRD = 0x28, LCR_H = 0x2c, CR = 0x30,
        IMSC = 0x38, RIS = 0x3c, MIS = 0x40, ICR = 0x44 };
@@ -15,33 +16,6 @@ enum { DR = 0x00, FR = 0x18, IBRD = 0x24, FBRD = 0x28, LCR_H = 0x2c, CR = 0x30,
 #define FR_TXFE 0x80
 #define INT_RX 0x10
 #define INT_TX 0x20
-
-struct sink {
-	char out[64];
-	size_t out_len;
-	int irq;
-	int drained;
-};
-
-static void transmit(void *opaque, const uint8_t *buf, size_t len)
-{
-	struct sink *s = opaque;
-
-	memcpy(s->out + s->out_len, buf, len);
-	s->out_len += len;
-}
-
-static void set_irq(void *opaque, int level)
-{
-	((struct sink *)opaque)->irq = level;
-}
-
-static void rx_drained(void *opaque)
-{
-	((struct sink *)opaque)->drained++;
-}
-
-static const struct serial_ops ops = { transmit, set_irq, rx_drained };
 
 static uint32_t rd32(struct pl011 *u, uint64_t reg)
 {

@@ -4,39 +4,9 @@
 
 #include "hw/uart16550.h"
 #include "tests/unit/helpers.h"
+#include "tests/unit/serial_sink.h"
 
 enum { THR = 0, IER = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
-
-struct sink {
-	char out[256];
-	size_t out_len;
-	int irq;
-	int irq_changes;
-	int drained;
-};
-
-static void transmit(void *opaque, const uint8_t *buf, size_t len)
-{
-	struct sink *s = opaque;
-
-	memcpy(s->out + s->out_len, buf, len);
-	s->out_len += len;
-}
-
-static void set_irq(void *opaque, int level)
-{
-	struct sink *s = opaque;
-
-	s->irq = level;
-	s->irq_changes++;
-}
-
-static void rx_drained(void *opaque)
-{
-	((struct sink *)opaque)->drained++;
-}
-
-static const struct serial_ops ops = { transmit, set_irq, rx_drained };
 
 static uint8_t rd(struct uart16550 *u, unsigned int reg)
 {
