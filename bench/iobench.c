@@ -4,13 +4,14 @@
  * the guest and the emulated host are measured by the same code (busybox dd
  * and nc print no timing and move 1 KiB per system call).
  *
- *   iobench write FILE MIB       O_DIRECT writes of 1 MiB blocks
- *   iobench read FILE MIB        O_DIRECT reads of 1 MiB blocks
+ *   iobench write FILE MIB [KIB] O_DIRECT writes of KIB-sized blocks (1024)
+ *   iobench read FILE MIB [KIB]  O_DIRECT reads of the same
  *   iobench send ADDR PORT MIB   MIB of zeros over TCP, 64 KiB per write
  *   iobench recv PORT            one connection, read to its end
  *
- * Each prints "iobench WHAT BYTES NANOSECONDS"; recv's clock runs from the
- * accepted connection to its end, and it says "iobench listening" first.
+ * Each prints "iobench WHAT BYTES NANOSECONDS", write and read the block
+ * size after it; recv's clock runs from the accepted connection to its
+ * end, and it says "iobench listening" first.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -24,7 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DISK_BLOCK	(1 << 20)
 #define NET_CHUNK	(64 << 10)
 
 static uint64_t now_ns(void)
@@ -41,14 +41,17 @@ static int fail(const char *what)
 	return 1;
 }
 
-static void report(const char *what, uint64_t bytes, uint64_t start)
+/* The line for @what; @block_kib, when non-zero, after it. */
+static void report(const char *what, uint64_t bytes, uint64_t start, long block_kib)
 {
-	printf("iobench %s %llu %llu\n", what, (unsigned long long)bytes,
+	printf("iobench %s %llu %llu", what, (unsigned long long)bytes,
 	       (unsigned long long)(now_ns() - start));
+	printf(block_kib ? " %ld\n" : "\n", block_kib);
 }
 
-static int disk(const char *path, long mib, int write)
+static int disk(const char *path, long mib, long block_kib, int write)
 {
+	uint64_t block = (uint64_t)block_kib << 10, total = (uint64_t)mib << 20;
 	uint64_t start, done = 0;
 	void *buf;
 	int fd;
@@ -56,19 +59,24 @@ static int disk(const char *path, long mib, int write)
 	fd = open(path, (write ? O_WRONLY : O_RDONLY) | O_DIRECT);
 	if (fd < 0)
 		return fail(path);
-	if (posix_memalign(&buf, 4096, DISK_BLOCK))
+	if (block_kib <= 0 || block % 4096 || total % block) {
+		fprintf(stderr, "iobench: %ld KiB blocks: want a multiple of 4 that divides %ld MiB\n",
+			block_kib, mib);
+		return 2;
+	}
+	if (posix_memalign(&buf, 4096, block))
 		return fail("posix_memalign");
-	memset(buf, 0x5a, DISK_BLOCK);
+	memset(buf, 0x5a, block);
 	start = now_ns();
-	for (long i = 0; i < mib; i++) {
-		ssize_t n = write ? pwrite(fd, buf, DISK_BLOCK, done) :
-				    pread(fd, buf, DISK_BLOCK, done);
+	while (done < total) {
+		ssize_t n = write ? pwrite(fd, buf, block, done) :
+				    pread(fd, buf, block, done);
 
-		if (n != DISK_BLOCK)
+		if (n != (ssize_t)block)
 			return fail(write ? "pwrite" : "pread");
 		done += n;
 	}
-	report(write ? "write" : "read", done, start);
+	report(write ? "write" : "read", done, start, block_kib);
 	return 0;
 }
 
@@ -122,20 +130,20 @@ static int recv_all(int port)
 	start = now_ns();
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		got += n;
-	report("recv", got, start);
+	report("recv", got, start, 0);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 4 && !strcmp(argv[1], "write"))
-		return disk(argv[2], atol(argv[3]), 1);
-	if (argc == 4 && !strcmp(argv[1], "read"))
-		return disk(argv[2], atol(argv[3]), 0);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "write"))
+		return disk(argv[2], atol(argv[3]), argc == 5 ? atol(argv[4]) : 1024, 1);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "read"))
+		return disk(argv[2], atol(argv[3]), argc == 5 ? atol(argv[4]) : 1024, 0);
 	if (argc == 5 && !strcmp(argv[1], "send"))
 		return send_zeros(argv[2], atoi(argv[3]), atol(argv[4]));
 	if (argc == 3 && !strcmp(argv[1], "recv"))
 		return recv_all(atoi(argv[2]));
-	fprintf(stderr, "usage: iobench write|read FILE MIB | send ADDR PORT MIB | recv PORT\n");
+	fprintf(stderr, "usage: iobench write|read FILE MIB [KIB] | send ADDR PORT MIB | recv PORT\n");
 	return 2;
 }

@@ -15,7 +15,6 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/le.h"
@@ -91,14 +90,12 @@ static uint8_t read_write(struct virtio_blk *blk, struct iovec *iov, int cnt,
 			  uint64_t len, uint64_t sector, bool write)
 {
 	struct iovec copy[VQ_CHAIN_MAX];
-	struct timespec start, end;
 	int ret;
 
 	if (len % SECTOR || !in_range(blk, sector, len / SECTOR))
 		return VIRTIO_BLK_S_IOERR;
 	if (write && blk->ro)
 		return VIRTIO_BLK_S_IOERR;
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	memcpy(copy, iov, cnt * sizeof(*iov));
 	ret = rw_all(blk->fd, copy, cnt, sector * SECTOR, write);
 	/* O_DIRECT wants aligned buffers; the guest's need not be. */
@@ -106,10 +103,6 @@ static uint8_t read_write(struct virtio_blk *blk, struct iovec *iov, int cnt,
 		memcpy(copy, iov, cnt * sizeof(*iov));
 		ret = rw_all(blk->buffered_fd, copy, cnt, sector * SECTOR, write);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	blk->transfers[write]++;
-	blk->transfer_ns[write] += (end.tv_sec - start.tv_sec) * 1000000000ull +
-				   end.tv_nsec - start.tv_nsec;
 	if (ret)
 		pr_debug("%s: %s at sector %llu: %s", blk->dev.name,
 			 write ? "write" : "read", (unsigned long long)sector,
@@ -339,11 +332,6 @@ int virtio_blk_init(struct virtio_blk *blk, const struct disk_config *disk,
 
 void virtio_blk_destroy(struct virtio_blk *blk)
 {
-	pr_debug("%s: %llu reads in %llu us, %llu writes in %llu us", blk->dev.name,
-		 (unsigned long long)blk->transfers[0],
-		 (unsigned long long)blk->transfer_ns[0] / 1000,
-		 (unsigned long long)blk->transfers[1],
-		 (unsigned long long)blk->transfer_ns[1] / 1000);
 	if (blk->buffered_fd >= 0 && blk->buffered_fd != blk->fd)
 		close(blk->buffered_fd);
 	if (blk->fd >= 0)

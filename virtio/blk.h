@@ -18,9 +18,6 @@ struct virtio_blk {
 	char serial[20];	/* VIRTIO_BLK_T_GET_ID */
 	uint8_t config[VIRTIO_BLK_CONFIG_SIZE];
 	struct vq_chain chain;
-	/* Reads [0] and writes [1] served, and the time spent in them;
-	 * --loglevel debug prints them at exit (make bench uses them). */
-	uint64_t transfers[2], transfer_ns[2];
 };
 
 /*

@@ -1,21 +1,28 @@
 # make bench, scenarios [6] and [7]: virtio-blk and virtio-net throughput,
 # each as a ratio to the same transfer done by the emulated host itself,
 # both sides measured by bench/iobench.c.
-# [6] 128 MiB in 1 MiB O_DIRECT blocks: the guest on /dev/vda (virtio-blk,
-#     pci with MSI-X, over a tmpfs file) against the host on that file.
+# [6] 128 MiB of O_DIRECT in 1 MiB and in 16 MiB blocks: the guest on
+#     /dev/vda (virtio-blk, pci with MSI-X, over a tmpfs file) against the
+#     host on that file. The two sizes separate what each request costs
+#     from what each page costs.
 # [7] 128 MiB over TCP into a receiver on the host, which times it: the
 #     guest over virtio-net and tap against the host over loopback.
 # Emulation's speed drifts, so host and guest take turns for five rounds
 # (the guest is told on its console when to go) and medians are compared.
 # Exits from the guest cost the most under emulation, and their count does
-# not drift: KVM's own counters (debugfs) give them per MiB moved.
+# not drift: KVM's own counters (debugfs) give them per MiB moved. One more
+# disk turn per block size, traced (tracefs), splits a MiB's time between
+# the guest running, lkvm's preadv/pwritev and neither.
 # Needs lib.sh (wait_line).
 
 rounds=5
+blocks="1024 16384"
 
-# rates FILE WHAT: MB/s (10^6) of each "[L2-]iobench WHAT BYTES NS" line.
+# rates FILE WHAT [KIB]: MB/s (10^6) of each "[L2-]iobench WHAT BYTES NS
+# [KIB]" line.
 rates() {
-	sed -n "s/^\(L2-\)\{0,1\}iobench $2 //p" "$1" | awk '$2 > 0 { printf "%.1f\n", $1 * 1e3 / $2 }'
+	sed -n "s/^\(L2-\)\{0,1\}iobench $2 //p" "$1" |
+		awk -v kib="$3" '$3 == kib && $2 > 0 { printf "%.1f\n", $1 * 1e3 / $2 }'
 }
 
 # exit_counts: KVM's counters over the running VMs: all exits, MMIO
@@ -66,9 +73,10 @@ receiver() {
 	wait_line /tmp/recv.out "iobench listening"
 }
 
-# compare WHAT GUEST-FILE HOST-FILE KIND: one result line from the medians.
+# compare WHAT GUEST-FILE HOST-FILE KIND [KIB]: one result line from the
+# medians.
 compare() {
-	g_rounds=$(rates "$2" "$4") h_rounds=$(rates "$3" "$4")
+	g_rounds=$(rates "$2" "$4" "$5") h_rounds=$(rates "$3" "$4" "$5")
 	g=$(echo "$g_rounds" | median) h=$(echo "$h_rounds" | median)
 	echo "bench   $1, per round: guest" $g_rounds "/ host" $h_rounds
 	if [ -n "$g" ] && [ -n "$h" ]; then
@@ -80,72 +88,152 @@ compare() {
 	fi
 }
 
-# guest_round WHAT N: the guest runs its WHAT part; done when it says round N.
-guest_round() {
-	echo $1 >&3
+# guest_turn N WHAT...: the guest runs its WHAT part; done when it says
+# turn N.
+guest_turn() {
+	n=$1
+	shift
+	echo "$@" >&3
 	[ $1 = net ] && wait $recv_pid
 	vm_pid=$lkvm_pid
-	wait_line /tmp/vb.out "L2-ROUND $2 $1"
+	wait_line /tmp/vb.out "L2-ROUND $n $1"
 }
 
-echo "bench: [6] virtio-blk (pci, MSI-X), 128 MiB in 1 MiB O_DIRECT blocks: guest on /dev/vda against the host on its backing file"
+trace=/sys/kernel/tracing
+
+# trace_start: record from now the vCPU's entries into the guest and exits
+# from it, and every preadv and pwritev.
+trace_start() {
+	mount -t tracefs none $trace 2>/dev/null
+	[ -w $trace/set_event ] || return 1
+	echo 0 > $trace/tracing_on
+	echo 4096 > $trace/buffer_size_kb
+	echo > $trace/set_event
+	for e in kvm:kvm_entry kvm:kvm_exit syscalls:sys_enter_preadv syscalls:sys_exit_preadv \
+		syscalls:sys_enter_pwritev syscalls:sys_exit_pwritev; do
+		echo $e >> $trace/set_event || return 1
+	done
+	echo > $trace/trace
+	echo 1 > $trace/tracing_on
+}
+
+# trace_split KIB: stop recording; per direction, from lkvm's first request
+# to its last, the milliseconds per MiB the guest ran (its own kernel and
+# iobench between requests), lkvm spent in preadv/pwritev, and neither
+# (exits, wake-ups, notifications), next to the host alone.
+trace_split() {
+	echo 0 > $trace/tracing_on
+	echo > $trace/set_event
+	awk -v kib=$1 -v host="$(host_ms_per_mib $1)" '
+	function hex(s,  i, v) {
+		sub(/^0x/, "", s)
+		for (i = 1; i <= length(s); i++)
+			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v
+	}
+	function guest_at(ts) { return guest + (entered ? ts - entered : 0) }
+	{ ts = $4 + 0 }
+	$5 == "kvm_entry:" { entered = ts }
+	$5 == "kvm_exit:" && entered { guest += ts - entered; entered = 0 }
+	$5 ~ /^sys_p(read|write)v\(/ {
+		dir = $5 ~ /read/ ? "read" : "write"
+		started = ts
+		if (!(dir in first)) {
+			first[dir] = ts
+			guest_first[dir] = guest_at(ts)
+		}
+	}
+	($5 == "sys_preadv" || $5 == "sys_pwritev") && $6 == "->" && started {
+		io[dir] += ts - started
+		bytes[dir] += hex($7)
+		requests[dir]++
+		last[dir] = ts
+		guest_last[dir] = guest_at(ts)
+		started = 0
+	}
+	END {
+		split(host, h, " ")
+		for (i = 1; i <= 2; i++) {
+			dir = i == 1 ? "write" : "read"
+			if (!bytes[dir]) {
+				print "bench   virtio-blk " dir ", " kib " KiB blocks: nothing traced"
+				continue
+			}
+			ms = 1e3 * 1048576 / bytes[dir]
+			ran = (guest_last[dir] - guest_first[dir]) * ms
+			printf "bench   virtio-blk %s, %d KiB blocks, traced (%d requests), ms per MiB: guest running %.1f, lkvm in %s %.1f, neither %.1f; the host alone %.1f\n",
+				dir, kib, requests[dir], ran, dir == "read" ? "preadv" : "pwritev", io[dir] * ms,
+				(last[dir] - first[dir]) * ms - ran - io[dir] * ms, h[i]
+		}
+	}' $trace/trace
+	echo > $trace/trace
+}
+
+# host_ms_per_mib KIB: the host's milliseconds per MiB written, then read.
+host_ms_per_mib() {
+	for dir in write read; do
+		sed -n "s/^iobench $dir //p" /tmp/host-disk.out |
+			awk -v kib=$1 '$3 == kib { b += $1; t += $2 } END { if (b) printf "%.1f ", t / 1e6 / (b / 1048576) }'
+	done
+}
+
+echo "bench: [6] virtio-blk (pci, MSI-X), 128 MiB of O_DIRECT in 1 MiB and in 16 MiB blocks: guest on /dev/vda against the host on its backing file"
 echo "bench: [7] virtio-net over tap, 128 MiB guest to host over TCP, against the host's loopback"
-rm -f /tmp/vb.in /tmp/host-*.out /tmp/exits-*
+rm -f /tmp/vb.in /tmp/vb.trace /tmp/host-*.out /tmp/exits-*
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 dd if=/dev/zero of=/tmp/vb.img bs=1M count=128 2>/dev/null
 ifconfig lo up
 insmod $ROOT/lib/tun.ko 2>/dev/null
 mkfifo /tmp/vb.in
-timeout 900 lkvm run --loglevel debug -k $ROOT/guest/Image -i $ROOT/guest/initrd.cpio.gz -c 1 -m 256 \
+timeout 900 lkvm run -k $ROOT/guest/Image -i $ROOT/guest/initrd.cpio.gz -c 1 -m 256 \
 	-d /tmp/vb.img -n mode=tap,tapif=lkvmbench0 -p "quiet lkvmtest.action=bench" \
 	</tmp/vb.in >/tmp/vb.out 2>/tmp/vb.err &
 lkvm_pid=$!
 exec 3>/tmp/vb.in
 vm_pid=$lkvm_pid
+turn=0
 if wait_line /tmp/vb.out L2-BENCH-READY; then
 	round=0
 	while [ $round -lt $rounds ]; do
-		iobench write /tmp/vb.img 128 >> /tmp/host-disk.out
-		iobench read /tmp/vb.img 128 >> /tmp/host-disk.out
-		count_exits /tmp/exits-disk guest_round disk $((round * 2 + 1)) || break
+		for kib in $blocks; do
+			iobench write /tmp/vb.img 128 $kib >> /tmp/host-disk.out
+			iobench read /tmp/vb.img 128 $kib >> /tmp/host-disk.out
+			turn=$((turn + 1))
+			count_exits /tmp/exits-disk-$kib guest_turn $turn disk $kib || break 2
+		done
 
 		receiver
 		iobench send 127.0.0.1 5003 128
 		wait $recv_pid
 		cat /tmp/recv.out >> /tmp/host-net.out
 		receiver
-		count_exits /tmp/exits-net guest_round net $((round * 2 + 2)) || break
+		turn=$((turn + 1))
+		count_exits /tmp/exits-net guest_turn $turn net || break
 		cat /tmp/recv.out >> /tmp/guest-net.out
 		round=$((round + 1))
 	done
 fi
+tr -d '\r' < /tmp/vb.out > /tmp/vb.lines
+# The traced turns, apart from the measured ones: tracing costs time.
+echo "bench   lkvm's anonymous memory (guest RAM) in transparent huge pages: $(sed -n 's/^AnonHugePages: *//p' /proc/$lkvm_pid/smaps_rollup)" > /tmp/vb.trace
+for kib in $blocks; do
+	turn=$((turn + 1))
+	if [ "${round:-0}" = $rounds ] && trace_start && guest_turn $turn disk $kib; then
+		trace_split $kib >> /tmp/vb.trace
+	else
+		[ -w $trace/tracing_on ] && echo 0 > $trace/tracing_on
+		echo "bench   virtio-blk, $kib KiB blocks: no traced turn (no tracefs, or the guest stopped)" >> /tmp/vb.trace
+	fi
+done
 echo done >&3
 exec 3>&-
 wait $lkvm_pid
-tr -d '\r' < /tmp/vb.out > /tmp/vb.lines
-compare "virtio-blk write" /tmp/vb.lines /tmp/host-disk.out write
-compare "virtio-blk read" /tmp/vb.lines /tmp/host-disk.out read
-# Where a guest's MiB goes: in all, waiting on the device (the guest's
-# /sys/block/vda/stat), and in lkvm's preadv/pwritev (its debug counters).
-stat=$(sed -n "s/^L2-VDA-STAT //p" /tmp/vb.lines | sed -n '1p;$p' | tr '\n' ' ')
-served=$(sed -n "s/^lkvm: debug: virtio-blk0: [0-9]* reads in \([0-9]*\) us, [0-9]* writes in \([0-9]*\) us$/\1 \2/p" /tmp/vb.err)
-for dir in read write; do
-	sed -n "s/^L2-iobench $dir //p" /tmp/vb.lines | awk -v dir=$dir -v stat="$stat" -v lkvm="$served" \
-		-v host="$(sed -n "s/^iobench $dir //p" /tmp/host-disk.out | awk '{ b += $1; t += $2 } END { if (b) print t / 1e6 / (b / 1048576) }')" '
-		{ bytes += $1; ns += $2 }
-		END {
-			if (!bytes || split(stat, s, " ") < 34 || split(lkvm, l, " ") < 2) {
-				print "bench   virtio-blk " dir ": no breakdown"
-				exit
-			}
-			mib = bytes / 1048576
-			wait = dir == "read" ? s[21] - s[4] : s[25] - s[8]
-			served = dir == "read" ? l[1] : l[2]
-			printf "bench   virtio-blk %s, ms per MiB: guest %.1f, of which waiting on the device %.1f, of which in %s in lkvm %.1f; the host alone %.1f\n",
-				dir, ns / 1e6 / mib, wait / mib, dir == "read" ? "preadv" : "pwritev", served / 1e3 / mib, host
-		}'
+for kib in $blocks; do
+	compare "virtio-blk write, $kib KiB blocks" /tmp/vb.lines /tmp/host-disk.out write $kib
+	compare "virtio-blk read, $kib KiB blocks" /tmp/vb.lines /tmp/host-disk.out read $kib
+	exits_per_mib "virtio-blk write and read, $kib KiB blocks" /tmp/exits-disk-$kib 256
 done
 compare "virtio-net guest to host" /tmp/guest-net.out /tmp/host-net.out recv
-exits_per_mib "virtio-blk write and read" /tmp/exits-disk 256
 exits_per_mib "virtio-net guest to host" /tmp/exits-net 128
-rm -f /tmp/vb.img /tmp/vb.in
+cat /tmp/vb.trace
+rm -f /tmp/vb.img /tmp/vb.in /tmp/vb.trace
