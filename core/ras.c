@@ -121,11 +121,15 @@ static void on_sigbus(int sig, siginfo_t *si, void *ucontext)
 		 * lkvm itself read poisoned guest RAM: returning would fault
 		 * again forever, so the page gets a fresh zero page and the
 		 * guest a record saying its data there is gone. The new page is
-		 * mapped as setup_ram() maps guest RAM.
+		 * mapped and advised as setup_ram() does guest RAM, so that it
+		 * joins the rest of RAM in one mapping again.
 		 */
-		if (mmap((void *)(addr & ~(extent - 1)), extent, PROT_READ | PROT_WRITE,
+		void *page = (void *)(addr & ~(extent - 1));
+
+		if (mmap(page, extent, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
 			 -1, 0) != MAP_FAILED) {
+			madvise(page, extent, MADV_HUGEPAGE);
 			queue_host_error(addr, si->si_addr_lsb, true);
 			return;
 		}

@@ -11,8 +11,8 @@
 # (the guest is told on its console when to go) and medians are compared.
 # Exits from the guest cost the most under emulation, and their count does
 # not drift: KVM's own counters (debugfs) give them per MiB moved. One more
-# disk turn per block size, traced (tracefs), splits a MiB's time between
-# the guest running, lkvm's preadv/pwritev and neither.
+# turn of each, traced (tracefs), splits a MiB's time between the guest
+# running, lkvm's system calls and neither.
 # Needs lib.sh (wait_line).
 
 rounds=5
@@ -101,30 +101,39 @@ guest_turn() {
 
 trace=/sys/kernel/tracing
 
-# trace_start: record from now the vCPU's entries into the guest and exits
-# from it, and every preadv and pwritev.
+# trace_start CALL...: record from now the vCPU's entries into the guest and
+# exits from it, and every CALL (a system call) made.
 trace_start() {
 	mount -t tracefs none $trace 2>/dev/null
 	[ -w $trace/set_event ] || return 1
 	echo 0 > $trace/tracing_on
-	echo 4096 > $trace/buffer_size_kb
+	echo 8192 > $trace/buffer_size_kb
 	echo > $trace/set_event
-	for e in kvm:kvm_entry kvm:kvm_exit syscalls:sys_enter_preadv syscalls:sys_exit_preadv \
-		syscalls:sys_enter_pwritev syscalls:sys_exit_pwritev; do
+	for e in kvm:kvm_entry kvm:kvm_exit; do
 		echo $e >> $trace/set_event || return 1
+	done
+	for call in "$@"; do
+		echo syscalls:sys_enter_$call >> $trace/set_event &&
+			echo syscalls:sys_exit_$call >> $trace/set_event || return 1
 	done
 	echo > $trace/trace
 	echo 1 > $trace/tracing_on
 }
 
-# trace_split KIB: stop recording; per direction, from lkvm's first request
-# to its last, the milliseconds per MiB the guest ran (its own kernel and
-# iobench between requests), lkvm spent in preadv/pwritev, and neither
-# (exits, wake-ups, notifications), next to the host alone.
-trace_split() {
+trace_stop() {
 	echo 0 > $trace/tracing_on
 	echo > $trace/set_event
-	awk -v kib=$1 -v host="$(host_ms_per_mib $1)" '
+}
+
+# trace_split WHAT HOST-MS CALL: from lkvm's first CALL to its last, the
+# milliseconds per MiB that CALL moved which the guest ran (its own kernel
+# and program), lkvm spent in CALL and in each other traced call, and
+# neither ran (exits, wake-ups, notifications); the guest and lkvm may
+# overlap. HOST-MS is the host's own ms per MiB for the same transfer, and
+# HOST-MS over the guest's running time the best ratio lkvm could reach with
+# the guest as it ran.
+trace_split() {
+	awk -v what="$1" -v host="$2" -v data="$3" '
 	function hex(s,  i, v) {
 		sub(/^0x/, "", s)
 		for (i = 1; i <= length(s); i++)
@@ -132,49 +141,64 @@ trace_split() {
 		return v
 	}
 	function guest_at(ts) { return guest + (entered ? ts - entered : 0) }
-	{ ts = $4 + 0 }
+	{
+		ts = $4 + 0
+		if (!entered && !busy && seen)
+			neither += ts - seen
+		seen = ts
+	}
 	$5 == "kvm_entry:" { entered = ts }
 	$5 == "kvm_exit:" && entered { guest += ts - entered; entered = 0 }
-	$5 ~ /^sys_p(read|write)v\(/ {
-		dir = $5 ~ /read/ ? "read" : "write"
-		started = ts
-		if (!(dir in first)) {
-			first[dir] = ts
-			guest_first[dir] = guest_at(ts)
-		}
+	$1 ~ /^lkvm-/ && $5 ~ /^sys_[a-z0-9]+\(/ && !started[$1] {
+		started[$1] = ts
+		guest_then[$1] = guest_at(ts)
+		neither_then[$1] = neither
+		busy++
 	}
-	($5 == "sys_preadv" || $5 == "sys_pwritev") && $6 == "->" && started {
-		io[dir] += ts - started
-		bytes[dir] += hex($7)
-		requests[dir]++
-		last[dir] = ts
-		guest_last[dir] = guest_at(ts)
-		started = 0
+	$1 ~ /^lkvm-/ && $6 == "->" && started[$1] {
+		call = substr($5, 5)
+		if (call == data) {
+			if (!requests++) {
+				first = started[$1]
+				guest_first = guest_then[$1]
+				neither_first = neither_then[$1]
+			}
+			bytes += hex($7)
+			last = ts
+			guest_last = guest_at(ts)
+			neither_last = neither
+		}
+		n++
+		name[n] = call
+		end[n] = ts
+		took[n] = ts - started[$1]
+		started[$1] = 0
+		busy--
 	}
 	END {
-		split(host, h, " ")
-		for (i = 1; i <= 2; i++) {
-			dir = i == 1 ? "write" : "read"
-			if (!bytes[dir]) {
-				print "bench   virtio-blk " dir ", " kib " KiB blocks: nothing traced"
-				continue
-			}
-			ms = 1e3 * 1048576 / bytes[dir]
-			ran = (guest_last[dir] - guest_first[dir]) * ms
-			printf "bench   virtio-blk %s, %d KiB blocks, traced (%d requests), ms per MiB: guest running %.1f, lkvm in %s %.1f, neither %.1f; the host alone %.1f\n",
-				dir, kib, requests[dir], ran, dir == "read" ? "preadv" : "pwritev", io[dir] * ms,
-				(last[dir] - first[dir]) * ms - ran - io[dir] * ms, h[i]
+		if (!bytes) {
+			print "bench   " what ": nothing traced"
+			exit
 		}
+		ms = 1e3 * 1048576 / bytes
+		ran = (guest_last - guest_first) * ms
+		for (i = 1; i <= n; i++)
+			if (end[i] >= first && end[i] <= last)
+				in_call[name[i]] += took[i] * ms
+		calls = sprintf("%s %.1f", data, in_call[data])
+		for (c in in_call)
+			if (c != data)
+				calls = calls sprintf(", in %s %.1f", c, in_call[c])
+		printf "bench   %s, traced (%d %s calls), ms per MiB: guest running %.1f, lkvm in %s, neither %.1f; the host alone %.1f, so a ratio of at most %.2f\n",
+			what, requests, data, ran, calls, (neither_last - neither_first) * ms, host, (ran > 0 ? host / ran : 0)
 	}' $trace/trace
-	echo > $trace/trace
 }
 
-# host_ms_per_mib KIB: the host's milliseconds per MiB written, then read.
+# host_ms_per_mib FILE KIND [KIB]: the host's milliseconds per MiB over its
+# "iobench KIND" lines in FILE (of KIB blocks).
 host_ms_per_mib() {
-	for dir in write read; do
-		sed -n "s/^iobench $dir //p" /tmp/host-disk.out |
-			awk -v kib=$1 '$3 == kib { b += $1; t += $2 } END { if (b) printf "%.1f ", t / 1e6 / (b / 1048576) }'
-	done
+	sed -n "s/^iobench $2 //p" "$1" |
+		awk -v kib="$3" 'kib == "" || $3 == kib { b += $1; t += $2 } END { if (b) printf "%.1f", t / 1e6 / (b / 1048576) }'
 }
 
 echo "bench: [6] virtio-blk (pci, MSI-X), 128 MiB of O_DIRECT in 1 MiB and in 16 MiB blocks: guest on /dev/vda against the host on its backing file"
@@ -218,13 +242,25 @@ tr -d '\r' < /tmp/vb.out > /tmp/vb.lines
 echo "bench   lkvm's anonymous memory (guest RAM) in transparent huge pages: $(sed -n 's/^AnonHugePages: *//p' /proc/$lkvm_pid/smaps_rollup)" > /tmp/vb.trace
 for kib in $blocks; do
 	turn=$((turn + 1))
-	if [ "${round:-0}" = $rounds ] && trace_start && guest_turn $turn disk $kib; then
-		trace_split $kib >> /tmp/vb.trace
+	if [ "${round:-0}" = $rounds ] && trace_start pwritev preadv && guest_turn $turn disk $kib; then
+		trace_stop
+		for dir in write read; do
+			trace_split "virtio-blk $dir, $kib KiB blocks" \
+				"$(host_ms_per_mib /tmp/host-disk.out $dir $kib)" p${dir}v >> /tmp/vb.trace
+		done
 	else
-		[ -w $trace/tracing_on ] && echo 0 > $trace/tracing_on
+		trace_stop 2>/dev/null
 		echo "bench   virtio-blk, $kib KiB blocks: no traced turn (no tracefs, or the guest stopped)" >> /tmp/vb.trace
 	fi
 done
+turn=$((turn + 1))
+if [ "${round:-0}" = $rounds ] && receiver && trace_start writev readv && guest_turn $turn net; then
+	trace_stop
+	trace_split "virtio-net guest to host" "$(host_ms_per_mib /tmp/host-net.out recv)" writev >> /tmp/vb.trace
+else
+	trace_stop 2>/dev/null
+	echo "bench   virtio-net: no traced turn (no tracefs, or the guest stopped)" >> /tmp/vb.trace
+fi
 echo done >&3
 exec 3>&-
 wait $lkvm_pid

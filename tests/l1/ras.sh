@@ -25,13 +25,13 @@ ras_corrupt_pfn() {
 		mount -t debugfs none /sys/kernel/debug 2>/dev/null
 	fi
 	start=
-	# guest RAM: one anonymous mapping, 2 MiB larger for alignment
+	# guest RAM: a mapping of its own, advised for huge pages
 	while read -r range perms rest; do
 		s=$((0x${range%-*})) e=$((0x${range#*-}))
-		[ $((e - s)) = $((ram + 0x200000)) ] && [ "$perms" = rw-p ] && start=$s
+		[ $((e - s)) = $ram ] && [ "$perms" = rw-p ] && start=$s
 	done < /proc/$vm_pid/maps
 	[ -n "$start" ] || { echo "no guest RAM mapping in /proc/$vm_pid/maps"; return 1; }
-	hva=$(( ((start + 0x1fffff) & ~0x1fffff) + gpa - 0x40000000 ))
+	hva=$((start + gpa - 0x40000000))
 	entry=$(dd if=/proc/$vm_pid/pagemap bs=8 skip=$((hva / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' ')
 	pfn=$(( 0x$entry & 0x7fffffffffffff ))
 	echo "hva $hva pagemap 0x$entry pfn $pfn"
