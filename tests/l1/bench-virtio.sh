@@ -198,7 +198,7 @@ trace_split() {
 # "iobench KIND" lines in FILE (of KIB blocks).
 host_ms_per_mib() {
 	sed -n "s/^iobench $2 //p" "$1" |
-		awk -v kib="$3" 'kib == "" || $3 == kib { b += $1; t += $2 } END { if (b) printf "%.1f", t / 1e6 / (b / 1048576) }'
+		awk -v kib="$3" '$3 == kib { b += $1; t += $2 } END { if (b) printf "%.1f", t / 1e6 / (b / 1048576) }'
 }
 
 echo "bench: [6] virtio-blk (pci, MSI-X), 128 MiB of O_DIRECT in 1 MiB and in 16 MiB blocks: guest on /dev/vda against the host on its backing file"
