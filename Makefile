@@ -92,21 +92,29 @@ $(HOST_OBJDIR)/tests/%: tests/unit/%.c $(HOST_OBJS) tests/unit/helpers.h
 -include $(HOST_OBJS:.o=.d)
 
 # --- fuzzing (libFuzzer, clang) ------------------------------------------
+# Every tests/fuzz/fuzz_*.c is a target, linked against the pure modules
+# built once with the fuzzer's coverage and the sanitizers.
 FUZZ_CC ?= clang
-FUZZ_TARGETS := $(HOST_OBJDIR)/fuzz/fuzz_sdei $(HOST_OBJDIR)/fuzz/fuzz_virtqueue
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	      -I. -D_GNU_SOURCE -Wall -Wextra -Werror
-FUZZ_SECONDS ?= 20
+FUZZ_OBJDIR := $(BUILD)/fuzz
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_OBJDIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -g -O1 $(FUZZ_SAN) -std=gnu11 -I. -D_GNU_SOURCE -Wall -Wextra -Werror \
+	       -Wno-unused-parameter
+FUZZ_OBJS := $(PURE_SRCS:%.c=$(FUZZ_OBJDIR)/obj/%.o)
+FUZZ_SECONDS ?= 10
 
-$(HOST_OBJDIR)/fuzz/fuzz_sdei: tests/fuzz/fuzz_sdei.c sdei/sdei.c sdei/catalogue.c sdei/sdei.h arm64/pstate.h
+$(FUZZ_OBJDIR)/obj/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(quiet) FUZZCC $<
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_OBJDIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) Makefile
 	@mkdir -p $(dir $@)
 	$(quiet) FUZZ $@
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(FUZZ_OBJS) \
+		-lfdt -lz -lpthread
 
-$(HOST_OBJDIR)/fuzz/fuzz_virtqueue: tests/fuzz/fuzz_virtqueue.c virtio/virtqueue.c virtio/virtqueue.h
-	@mkdir -p $(dir $@)
-	$(quiet) FUZZ $@
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_TARGETS:=.d)
 
 fuzz-build: $(FUZZ_TARGETS)
 
