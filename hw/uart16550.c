@@ -148,8 +148,12 @@ static void write_reg(struct uart16550 *uart, unsigned int reg, uint8_t v)
 		break;
 	case REG_IIR_FCR:
 		uart->fcr = v & FCR_ENABLE;
-		if (v & FCR_CLEAR_RX)
-			uart->rx_count = 0;
+		if ((v & FCR_CLEAR_RX) && uart->rx_count) {
+			uart->rx_head = uart->rx_count = 0;
+			/* Input paused on a full buffer resumes now. */
+			if (uart->ops->rx_drained)
+				uart->ops->rx_drained(uart->opaque);
+		}
 		break;
 	case REG_LCR:
 		uart->lcr = v;

@@ -98,6 +98,32 @@ static void test_receive_buffer_bound(void **state)
 	assert_int_equal(uart16550_receive(u, big, 5), 1);
 }
 
+/*
+ * Linux's 8250 driver clears the receive FIFO through FCR at start-up:
+ * input paused on a full buffer must hear that room appeared, or it
+ * never resumes.
+ */
+static void test_fifo_clear_wakes_input(void **state)
+{
+	struct uart16550 *u = UART(state);
+	struct sink *s = SINK(state);
+	uint8_t big[UART16550_RX_BUF];
+
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(uart16550_receive(u, big, sizeof(big)), UART16550_RX_BUF);
+	assert_int_equal(uart16550_rx_space(u), 0);
+	wr(u, FCR, 0x03);
+	assert_int_equal(uart16550_rx_space(u), UART16550_RX_BUF);
+	assert_int_equal(s->drained, 1);
+	assert_int_equal(rd(u, LSR) & 0x01, 0);
+	/* Clearing an empty FIFO gives no room, so no wake-up. */
+	wr(u, FCR, 0x03);
+	assert_int_equal(s->drained, 1);
+	/* The buffer starts over: the next byte in is the next read. */
+	assert_int_equal(uart16550_receive(u, (const uint8_t *)"q", 1), 1);
+	assert_int_equal(rd(u, THR), 'q');
+}
+
 static void test_thre_interrupt(void **state)
 {
 	struct uart16550 *u = UART(state);
@@ -176,6 +202,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_transmit_and_idle_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receive_interrupt_and_drain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receive_buffer_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_clear_wakes_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thre_interrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_divisor_scratch_fifo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loopback, setup, teardown),
