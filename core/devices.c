@@ -238,8 +238,7 @@ static void on_queue_notify(struct ioloop *loop, void *opaque)
 	if (eventfd_read(dev->queues[w->q].notify_fd, &v))
 		return;
 	pthread_mutex_lock(&dev->lock);
-	if (virtio_queue_live(dev, w->q))
-		dev->ops->queue_notify(dev, w->q);
+	virtio_queue_notify(dev, w->q);
 	pthread_mutex_unlock(&dev->lock);
 }
 

@@ -198,15 +198,37 @@ bool virtio_queue_live(const struct virtio_dev *dev, unsigned int q)
 	       (dev->status & VIRTIO_STATUS_DRIVER_OK);
 }
 
+void virtio_queue_new_round(struct virtio_dev *dev, unsigned int q)
+{
+	dev->queues[q].budget = dev->queues[q].size;
+}
+
+void virtio_queue_notify(struct virtio_dev *dev, unsigned int q)
+{
+	if (!virtio_queue_live(dev, q))
+		return;
+	virtio_queue_new_round(dev, q);
+	dev->ops->queue_notify(dev, q);
+}
+
 int virtio_queue_pop(struct virtio_dev *dev, unsigned int q,
 		     struct vq_chain *chain)
 {
+	struct virtio_queue *vq = &dev->queues[q];
 	const char *why;
 	int ret;
 
 	if (!virtio_queue_live(dev, q))
 		return 0;
-	ret = vq_pop(&dev->queues[q].vq, chain, &why);
+	ret = vq_pop(&vq->vq, chain, &why);
+	if (ret > 0 && !vq->budget) {
+		/* More than this round may take: come back after the rest. */
+		vq_unpop(&vq->vq);
+		eventfd_write(vq->notify_fd, 1);
+		return 0;
+	}
+	if (ret > 0)
+		vq->budget--;
 	if (ret < 0) {
 		char msg[128];
 

@@ -150,6 +150,7 @@ static const struct virtio_device_ops net_ops = {
 void virtio_net_tap_readable(struct virtio_net *net)
 {
 	pthread_mutex_lock(&net->dev.lock);
+	virtio_queue_new_round(&net->dev, RX_QUEUE);
 	receive(net);
 	pthread_mutex_unlock(&net->dev.lock);
 }

@@ -73,6 +73,7 @@ struct virtio_queue {
 	uint64_t desc, driver, device;	/* guest addresses of the 3 parts */
 	uint16_t msix_vector;	/* virtio-pci only */
 	int notify_fd;		/* eventfd: the driver notified this queue */
+	unsigned int budget;	/* chains this wake-up may still take */
 };
 
 struct virtio_dev {
@@ -128,7 +129,21 @@ uint32_t virtio_isr_read_clear(struct virtio_dev *dev);
 bool virtio_has_feature(const struct virtio_dev *dev, unsigned int bit);
 /* Is queue @q live: DRIVER_OK, ready, and the device not broken? */
 bool virtio_queue_live(const struct virtio_dev *dev, unsigned int q);
-/* vq_pop(); a ring the spec forbids puts the device in needs-reset (-EINVAL). */
+/*
+ * A guest that makes each buffer available again as soon as it is used
+ * would keep the I/O thread in one device for ever. So each wake-up of a
+ * queue (a notification, tap input, console input) may take at most a
+ * queue's worth of chains: call this first, at every such entry.
+ */
+void virtio_queue_new_round(struct virtio_dev *dev, unsigned int q);
+/* The I/O thread's entry for a notification: a new round, then the device. */
+void virtio_queue_notify(struct virtio_dev *dev, unsigned int q);
+/*
+ * vq_pop(); a ring the spec forbids puts the device in needs-reset
+ * (-EINVAL). Once the round's budget is spent it returns 0, as for an
+ * empty queue, and notifies the queue again: the I/O loop serves its other
+ * work and then comes back for the rest.
+ */
 int virtio_queue_pop(struct virtio_dev *dev, unsigned int q,
 		     struct vq_chain *chain);
 /* After vq_push()es: interrupt the driver if it asked for one. */

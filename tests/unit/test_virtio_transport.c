@@ -170,7 +170,7 @@ static void test_mmio_request_and_interrupt(void **state)
 	assert_int_equal(signals(dev->queues[0].notify_fd), 1);
 	/* What the I/O thread does on that kick: */
 	pthread_mutex_lock(&dev->lock);
-	dev->ops->queue_notify(dev, 0);
+	virtio_queue_notify(dev, 0);
 	pthread_mutex_unlock(&dev->lock);
 	assert_int_equal(get_le16(at(f, USED) + 2), 1);		/* used idx */
 	assert_int_equal(get_le32(at(f, USED) + 8), 16);	/* len */
@@ -198,7 +198,7 @@ static void test_mmio_bad_ring_needs_reset(void **state)
 	post_buffer(f, 1);			/* NEXT, next = 0: a loop */
 	signals(f->irq_fd);
 	pthread_mutex_lock(&dev->lock);
-	dev->ops->queue_notify(dev, 0);
+	virtio_queue_notify(dev, 0);
 	pthread_mutex_unlock(&dev->lock);
 	assert_int_equal(mmio_read(f, 0x070) & 0x40, 0x40);
 	assert_int_equal(mmio_read(f, 0x060), 2);	/* configuration change */
@@ -410,7 +410,7 @@ static void run_request(struct pci_fixture *f)
 	bar_write(f, VPCI_NOTIFY_OFF, 2, 0);
 	assert_int_equal(signals(dev->queues[0].notify_fd), 1);
 	pthread_mutex_lock(&dev->lock);
-	dev->ops->queue_notify(dev, 0);
+	virtio_queue_notify(dev, 0);
 	pthread_mutex_unlock(&dev->lock);
 }
 
