@@ -266,7 +266,12 @@ int devices_start_io(struct vm *vm)
 	return ret;
 }
 
-bool devices_console_input(struct vm *vm, const uint8_t *buf, size_t len)
+size_t devices_console_space(struct vm *vm)
+{
+	return virtio_console_rx_space(&vm->devices->console);
+}
+
+size_t devices_console_input(struct vm *vm, const uint8_t *buf, size_t len)
 {
 	return virtio_console_input(&vm->devices->console, buf, len);
 }

@@ -52,7 +52,8 @@ int devices_create(struct vm *vm);
 int devices_start_io(struct vm *vm);
 void devices_destroy(struct vm *vm);
 
-/* --console virtio: input for hvc0; false: stop reading until drained. */
-bool devices_console_input(struct vm *vm, const uint8_t *buf, size_t len);
+/* --console virtio: room for input for hvc0, and the input (as much as fits). */
+size_t devices_console_space(struct vm *vm);
+size_t devices_console_input(struct vm *vm, const uint8_t *buf, size_t len);
 
 #endif

@@ -55,6 +55,11 @@ void term_restore(struct term *term)
 	}
 }
 
+size_t term_read_size(const struct term *term, size_t room)
+{
+	return room > (size_t)term->escape_seen ? room - term->escape_seen : 0;
+}
+
 size_t term_filter_input(struct term *term, const uint8_t *in, size_t len,
 			 uint8_t *out, bool *quit)
 {

@@ -23,8 +23,16 @@ void term_init(struct term *term, int fd);
 void term_restore(struct term *term);
 
 /*
- * Run @len input bytes through the escape handling into @out (room for @len
- * bytes). Returns the number of bytes for the guest; sets *@quit on Ctrl-a x.
+ * How many bytes to read so that their filtered output fits in @room: a
+ * Ctrl-a held from the last read may come out before the next byte.
+ */
+size_t term_read_size(const struct term *term, size_t room);
+
+/*
+ * Run @len input bytes through the escape handling into @out, which has
+ * room for @len bytes, plus one when a Ctrl-a is held (term_read_size()
+ * leaves that one free). Returns the number of bytes for the guest; sets
+ * *@quit on Ctrl-a x.
  */
 size_t term_filter_input(struct term *term, const uint8_t *in, size_t len,
 			 uint8_t *out, bool *quit);

@@ -502,14 +502,27 @@ static void on_signal(struct ioloop *loop, void *opaque)
 	vm_request_stop(vm, 128 + si.ssi_signo);
 }
 
-/* Room for console input: the UART's buffer, or all of virtio's. */
+/*
+ * Room for console input in the one consumer that will receive it. Any
+ * UART or port may wake paused input; only this says how much to read.
+ */
 static size_t console_space(struct vm *vm)
 {
 	if (vm->cfg->console == CONSOLE_VIRTIO)
-		return VIRTIO_CONSOLE_PENDING;
+		return devices_console_space(vm);
 	if (vm->firmware)
 		return pl011_rx_space(&vm->pl011);
 	return uart16550_rx_space(&vm->uart);
+}
+
+static void console_receive(struct vm *vm, const uint8_t *buf, size_t len)
+{
+	if (vm->cfg->console == CONSOLE_VIRTIO)
+		devices_console_input(vm, buf, len);
+	else if (vm->firmware)
+		pl011_receive(&vm->pl011, buf, len);
+	else
+		uart16550_receive(&vm->uart, buf, len);
 }
 
 static void pause_input(struct vm *vm)
@@ -523,15 +536,16 @@ static void on_console_input(struct ioloop *loop, void *opaque)
 {
 	struct vm *vm = opaque;
 	uint8_t in[256], out[256];
-	size_t space = console_space(vm), n;
+	size_t space = console_space(vm), want, n;
 	bool quit;
 	ssize_t got;
 
-	if (space == 0) {
+	want = term_read_size(&vm->term, space < sizeof(out) ? space : sizeof(out));
+	if (want == 0) {
 		pause_input(vm);
 		return;
 	}
-	got = read(vm->term.in_fd, in, space < sizeof(in) ? space : sizeof(in));
+	got = read(vm->term.in_fd, in, want);
 	if (got <= 0) {
 		if (got == 0 || errno != EAGAIN)
 			ioloop_pause(loop, vm->term.in_fd, true);
@@ -545,14 +559,8 @@ static void on_console_input(struct ioloop *loop, void *opaque)
 		n = got;
 		quit = false;
 	}
-	if (vm->cfg->console == CONSOLE_VIRTIO) {
-		if (!devices_console_input(vm, out, n))
-			pause_input(vm);
-	} else if (vm->firmware) {
-		pl011_receive(&vm->pl011, out, n);
-	} else {
-		uart16550_receive(&vm->uart, out, n);
-	}
+	/* It fits: at most @space bytes came out of the filter. */
+	console_receive(vm, out, n);
 	if (quit) {
 		pr_info("escape sequence received; stopping the guest");
 		vm_request_stop(vm, 0);

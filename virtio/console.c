@@ -117,15 +117,26 @@ int virtio_console_init(struct virtio_console *con, const struct vq_guest_mem *m
 			       1ull << VIRTIO_CONSOLE_F_EMERG_WRITE, con->config);
 }
 
-bool virtio_console_input(struct virtio_console *con, const uint8_t *buf,
-			  size_t len)
+size_t virtio_console_rx_space(struct virtio_console *con)
 {
-	bool all;
+	size_t space;
 
 	pthread_mutex_lock(&con->dev.lock);
+	space = sizeof(con->pending) - con->pending_len;
+	pthread_mutex_unlock(&con->dev.lock);
+	return space;
+}
+
+size_t virtio_console_input(struct virtio_console *con, const uint8_t *buf,
+			    size_t len)
+{
+	pthread_mutex_lock(&con->dev.lock);
+	if (len > sizeof(con->pending) - con->pending_len)
+		len = sizeof(con->pending) - con->pending_len;
 	memcpy(con->pending + con->pending_len, buf, len);
 	con->pending_len += len;
-	all = deliver(con);
+	virtio_queue_new_round(&con->dev, RX_QUEUE);
+	deliver(con);
 	pthread_mutex_unlock(&con->dev.lock);
-	return all;
+	return len;
 }

@@ -26,13 +26,15 @@ struct virtio_console {
 int virtio_console_init(struct virtio_console *con, const struct vq_guest_mem *mem,
 			int out_fd, void (*input_drained)(void *), void *opaque);
 
+/* Input bytes the console can hold now, in the guest's buffers or pending. */
+size_t virtio_console_rx_space(struct virtio_console *con);
+
 /*
- * Input for the guest, on the I/O thread; the caller must not offer more
- * than the free space (VIRTIO_CONSOLE_PENDING - pending_len). Returns true
- * when all of it reached the guest; otherwise stop reading until
- * input_drained() is called.
+ * Input for the guest, on the I/O thread. Takes as much as there is room
+ * for (virtio_console_rx_space()) and returns how much that was; once it
+ * is full, input_drained() says when all of it has reached the guest.
  */
-bool virtio_console_input(struct virtio_console *con, const uint8_t *buf,
-			  size_t len);
+size_t virtio_console_input(struct virtio_console *con, const uint8_t *buf,
+			    size_t len);
 
 #endif

@@ -145,6 +145,15 @@ else
 	not_ok "Ctrl-a x quits with status 0; terminal mode restored" /tmp/pty.err
 fi
 
+# Host input waits for hvc0, which has no buffers, while the guest drains
+# the 16550 in loopback again and again: input must wait, not overrun.
+head -c 1000000 /dev/zero | timeout 600 lkvm run -k $P/console_flood.flat -c 1 -m 64 \
+	--console virtio >/tmp/flood.out 2>/tmp/flood.err
+status=$?
+guest_checks flood "console input with --console virtio and a draining 16550"
+[ "$status" = 0 ] && ok "console input with --console virtio and a draining 16550: lkvm exits 0" ||
+	not_ok "console input with --console virtio and a draining 16550: lkvm exits 0 (got $status)" /tmp/flood.err
+
 took "bare-metal payloads and the terminal"
 
 # --- SDEI: the dispatcher from inside a bare-metal guest, 2 vCPUs -----------

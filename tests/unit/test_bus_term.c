@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The MMIO bus and the console escape filter. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/mmio.h"
@@ -112,12 +113,49 @@ static void test_escape_sequences(void **state)
 	assert_true(quit);
 }
 
+/*
+ * A read that ends in Ctrl-a holds it; the next read's first key then
+ * brings it out in front. With the console's 256-byte room that was 257
+ * bytes into a 256-byte buffer: the read must leave the held byte room.
+ */
+static void test_held_escape_fits_the_room(void **state)
+{
+	enum { ROOM = 256 };
+	struct term t = { .in_fd = -1 };
+	uint8_t in[ROOM], *out = malloc(ROOM);	/* exact size, for ASan */
+	size_t want, n;
+	bool quit;
+
+	(void)state;
+	memset(in, 'k', sizeof(in));
+	in[ROOM - 1] = TERM_ESCAPE_CHAR;
+	assert_int_equal(term_read_size(&t, ROOM), ROOM);
+	n = term_filter_input(&t, in, ROOM, out, &quit);
+	assert_int_equal(n, ROOM - 1);
+	assert_true(t.escape_seen);
+
+	want = term_read_size(&t, ROOM);
+	assert_int_equal(want, ROOM - 1);
+	n = term_filter_input(&t, in, want, out, &quit);
+	assert_int_equal(n, ROOM);
+	assert_int_equal(out[0], TERM_ESCAPE_CHAR);
+	assert_int_equal(out[1], 'k');
+	assert_false(quit);
+
+	/* No room but the held byte's: read nothing. */
+	t.escape_seen = true;
+	assert_int_equal(term_read_size(&t, 1), 0);
+	assert_int_equal(term_read_size(&t, 0), 0);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mmio_dispatch),
 		cmocka_unit_test(test_mmio_overlap_and_capacity),
 		cmocka_unit_test(test_escape_sequences),
+		cmocka_unit_test(test_held_escape_fits_the_room),
 	};
 
 	return cmocka_run_group_tests_name("bus+term", tests, NULL, NULL);
