@@ -226,12 +226,20 @@ static void blk_queue_notify(struct virtio_dev *dev, unsigned int q)
 		uint32_t written;
 		uint8_t status;
 
-		/* 5.2.6: a header to read and a status byte to write, at least. */
+		/*
+		 * 5.2.6: a header to read and a status byte to write, at
+		 * least; the status is the last byte of the last writable
+		 * segment, so that segment cannot be empty.
+		 */
 		if (c->out_len < HEADER_SIZE || !c->nr_in) {
 			virtio_needs_reset(dev, "request without a header or a status byte");
 			break;
 		}
 		last = &c->iov[c->nr_out + c->nr_in - 1];
+		if (!last->iov_len) {
+			virtio_needs_reset(dev, "request whose status segment is empty");
+			break;
+		}
 		status = handle_request(blk, c, &written);
 		/* handle_request() took the status byte off the last segment. */
 		((uint8_t *)last->iov_base)[last->iov_len] = status;
