@@ -664,23 +664,6 @@ int ras_hwpoison(struct vm *vm, const struct ctl_ras_poison *req, char *text, si
 	return ret;
 }
 
-static void format_block(FILE *out, struct ghes_region *r, unsigned int src)
-{
-	const uint8_t *block = ghes_block(r, src);
-	const char *why;
-
-	switch (cper_check(block, GHES_BLOCK_SIZE, GHES_BLOCK_SIZE, &why)) {
-	case CPER_EMPTY:
-		return;
-	case CPER_INVALID:
-		fprintf(out, "source %u holds a block Linux would refuse: %s\n", src, why);
-		return;
-	case CPER_OK:
-		fprintf(out, "source %u holds:\n", src);
-		cper_print(out, block);
-	}
-}
-
 void ras_format_status(struct vm *vm, char *text, size_t len)
 {
 	struct vm_ras *ras = &vm->ras;
@@ -718,8 +701,10 @@ void ras_format_status(struct vm *vm, char *text, size_t len)
 	fprintf(out, "host memory errors: %" PRIu64 "; KVM external abort exits: %" PRIu64 "\n",
 		__atomic_load_n(&ras->host_errors, __ATOMIC_RELAXED),
 		__atomic_load_n(&ras->sea_exits, __ATOMIC_RELAXED));
-	for (unsigned int i = 0; i < r->nr_sources; i++)
-		format_block(out, r, i);
+	for (unsigned int i = 0; i < r->nr_sources; i++) {
+		snprintf(name, sizeof(name), "source %u", i);
+		cper_print_shared(out, name, ghes_block(r, i), GHES_BLOCK_SIZE);
+	}
 	pthread_mutex_unlock(&ras->lock);
 	fclose(out);
 }

@@ -193,6 +193,14 @@ enum cper_verdict cper_check(const uint8_t *buf, size_t len,
 /* Pretty-print a block cper_check() accepted, one field per line. */
 void cper_print(FILE *out, const uint8_t *buf);
 
+/*
+ * `lkvm ras --status` for a block of @len bytes in guest memory, named
+ * @label ("source 3"): a vCPU may rewrite it meanwhile, so it is copied
+ * once and only the copy is checked and printed. Nothing for an empty one.
+ */
+void cper_print_shared(FILE *out, const char *label, const uint8_t *shared,
+		       size_t len);
+
 /* The record's length as its header states it (Linux's cper_estatus_len). */
 size_t cper_block_length(const uint8_t *buf);
 

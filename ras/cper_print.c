@@ -5,6 +5,7 @@
  * the output can be held against what a guest printed.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ras/cper.h"
@@ -172,4 +173,28 @@ void cper_print(FILE *out, const uint8_t *buf)
 		remaining -= header + data_len;
 		entry += header + data_len;
 	}
+}
+
+void cper_print_shared(FILE *out, const char *label, const uint8_t *shared,
+		       size_t len)
+{
+	uint8_t *copy = malloc(len);
+	const char *why;
+
+	if (!copy) {
+		fprintf(out, "%s: out of memory\n", label);
+		return;
+	}
+	memcpy(copy, shared, len);
+	switch (cper_check(copy, len, len, &why)) {
+	case CPER_EMPTY:
+		break;
+	case CPER_INVALID:
+		fprintf(out, "%s holds a block Linux would refuse: %s\n", label, why);
+		break;
+	case CPER_OK:
+		fprintf(out, "%s holds:\n", label);
+		cper_print(out, copy);
+	}
+	free(copy);
 }

@@ -5,6 +5,8 @@
  * check of the validator, each on a block that fails only that check.
  */
 #include <stdio.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ras/cper.h"
@@ -347,6 +349,56 @@ static void test_print(void **state)
 	assert_non_null(strstr(out, "context 0: type 5, 16 bytes of registers\n"));
 }
 
+struct flipper {
+	uint8_t *block;
+	bool stop;		/* atomic */
+};
+
+/* A vCPU rewriting the block's data_length, between its value and 64 KiB. */
+static void *flip_length(void *opaque)
+{
+	struct flipper *fl = opaque;
+	uint32_t *data_length = (uint32_t *)(fl->block + 12);
+	uint32_t real = *data_length;
+
+	while (!__atomic_load_n(&fl->stop, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(data_length, 0x10000, __ATOMIC_RELAXED);
+		__atomic_store_n(data_length, real, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/*
+ * The status command checked the guest's block and then printed it,
+ * reading every length again: a vCPU changing data_length in between
+ * made the printer read past the 4 KiB block. Only a private copy is
+ * checked and printed now; the block here is exactly 4 KiB, for ASan.
+ */
+static void test_print_shared_block_once(void **state)
+{
+	struct flipper fl = { malloc(4096), false };
+	FILE *null = fopen("/dev/null", "w");
+	char out[4096] = "";
+	FILE *f = fmemopen(out, sizeof(out) - 1, "w");
+	pthread_t thread;
+
+	(void)state;
+	memset(fl.block, 0, 4096);
+	memcpy(fl.block, golden_mem, sizeof(golden_mem));
+	cper_print_shared(f, "source 3", fl.block, 4096);
+	fclose(f);
+	assert_non_null(strstr(out, "source 3 holds:\n"));
+	assert_non_null(strstr(out, "physical_address: 0x0000000040a08000\n"));
+
+	assert_int_equal(pthread_create(&thread, NULL, flip_length, &fl), 0);
+	for (int i = 0; i < 50000; i++)
+		cper_print_shared(null, "source 3", fl.block, 4096);
+	__atomic_store_n(&fl.stop, true, __ATOMIC_RELEASE);
+	pthread_join(thread, NULL);
+	fclose(null);
+	free(fl.block);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_empty_block),
 		cmocka_unit_test(test_unknown_sections_are_accepted),
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_print_shared_block_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
