@@ -306,11 +306,16 @@ static int dump_acpi(struct vm *vm)
 	uint64_t top = RAM_BASE + vm->ram_size < (4ull << 30) ? RAM_BASE + vm->ram_size : 4ull << 30;
 	uint8_t *tables, *rsdp, *hw_errors;
 	const char *why;
+	struct stat st;
 	int ret;
 
 	if (mkdir(dir, 0755) && errno != EEXIST) {
 		pr_err("--dump-acpi %s: cannot create the directory: %s", dir, strerror(errno));
 		return -errno;
+	}
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		pr_err("--dump-acpi %s: not a directory", dir);
+		return -ENOTDIR;
 	}
 	ret = acpi_link(t, top - (1ull << 20), &tables, &rsdp, &hw_errors, &why);
 	if (ret) {

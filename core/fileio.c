@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/fileio.h"
@@ -60,16 +64,36 @@ int write_full(int fd, const void *buf, uint64_t len)
 
 int write_file(const char *path, const void *buf, uint64_t len, const char **failed)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int ret;
+	const char *base = strrchr(path, '/');
+	char tmp[4096];
+	int fd, ret;
 
+	/*
+	 * A new file beside @path, renamed over it once written: whatever
+	 * @path names now (a symlink someone planted, another user's file)
+	 * is replaced, never followed or truncated.
+	 */
+	base = base ? base + 1 : path;
+	if (snprintf(tmp, sizeof(tmp), "%.*s.%s.XXXXXX", (int)(base - path), path,
+		     base) >= (int)sizeof(tmp)) {
+		*failed = "create";
+		return -ENAMETOOLONG;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		*failed = "create";
 		return -errno;
 	}
-	ret = write_full(fd, buf, len);
+	ret = fchmod(fd, 0644) ? -errno : 0;
+	ret = ret ?: write_full(fd, buf, len);
 	if (close(fd) && !ret)
 		ret = -errno;
 	*failed = "write";
+	if (!ret && rename(tmp, path)) {
+		ret = -errno;
+		*failed = "replace";
+	}
+	if (ret)
+		unlink(tmp);
 	return ret;
 }

@@ -12,8 +12,10 @@ int read_full(int fd, void *buf, uint64_t len);
 /* Write exactly @len bytes. Returns 0 or -errno. */
 int write_full(int fd, const void *buf, uint64_t len);
 /*
- * Create or truncate @path (mode 0644) holding @len bytes of @buf. Returns
- * 0 or -errno, with *@failed naming the step: "create" or "write".
+ * Make @path a new file (mode 0644) holding @len bytes of @buf: written
+ * beside it and renamed over it, so a symlink or file already there is
+ * replaced, never followed or truncated. Returns 0 or -errno, with
+ * *@failed naming the step: "create", "write" or "replace".
  */
 int write_file(const char *path, const void *buf, uint64_t len, const char **failed);
 

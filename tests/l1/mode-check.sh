@@ -70,6 +70,8 @@ bad "--flash of an odd size" '^lkvm: --flash /tmp/odd.fd: 102400 bytes; a variab
 bad "--firmware with a kernel UEFI cannot start" "^lkvm: kernel $P/hello.flat: not an EFI application" \
 	--firmware $ROOT/guest/QEMU_EFI.fd -k $P/hello.flat
 bad "--flash without --firmware" '^lkvm: --flash: holds UEFI variables, so needs --firmware$' -k $K --flash /tmp/odd.fd
+bad "--dump-acpi naming a file" '^lkvm: --dump-acpi /tmp/odd.fd: not a directory$' \
+	--firmware $ROOT/guest/QEMU_EFI.fd --dump-acpi /tmp/odd.fd
 
 took "the command and bad input"
 
@@ -88,14 +90,18 @@ else
 	not_ok "an unhandled MMIO read returns 0, is logged at debug level, the guest goes on" /tmp/hello.out /tmp/hello.err
 fi
 
+# A symlink planted where the DTB goes is replaced, its target untouched.
+echo precious > /tmp/victim
+ln -sf /tmp/victim /tmp/guest.dtb
 lkvm_run dtb -k $P/hello.flat -c 2 -m 64 --nodefaults -p 'verbatim params' --dump-dtb /tmp/guest.dtb
 magic=$(hexdump -n 4 -e '4/1 "%02x"' /tmp/guest.dtb 2>/dev/null)
 if [ "$status" = 0 ] && [ "$magic" = d00dfeed ] && grep -q 'verbatim params' /tmp/guest.dtb &&
-   ! grep -q 'console=ttyS0' /tmp/guest.dtb; then
-	ok "--dump-dtb writes the DTB; --nodefaults passes -p verbatim"
+   ! grep -q 'console=ttyS0' /tmp/guest.dtb && [ ! -L /tmp/guest.dtb ] &&
+   [ "$(cat /tmp/victim)" = precious ]; then
+	ok "--dump-dtb writes the DTB over a symlink, not through it; --nodefaults passes -p verbatim"
 else
-	echo "#   exit status $status, magic '$magic'"
-	not_ok "--dump-dtb writes the DTB; --nodefaults passes -p verbatim" /tmp/dtb.err
+	echo "#   exit status $status, magic '$magic', victim '$(cat /tmp/victim)'"
+	not_ok "--dump-dtb writes the DTB over a symlink, not through it; --nodefaults passes -p verbatim" /tmp/dtb.err
 fi
 
 lkvm_run reset -k $P/reset.flat -c 1 -m 64
