@@ -30,6 +30,7 @@
 
 #include "arm64/kvm_arm64.h"
 #include "core/log.h"
+#include "core/signals.h"
 #include "core/vm.h"
 #include "ras/records.h"
 
@@ -96,25 +97,24 @@ static void queue_host_error(uintptr_t addr, short lsb, bool by_lkvm)
 	(void)n;
 }
 
-static void on_sigbus(int sig, siginfo_t *si, void *ucontext)
+/* The SIGBUS hook (core/signals.c): true when the signal was dealt with. */
+static bool on_sigbus(const siginfo_t *si)
 {
 	uintptr_t addr = (uintptr_t)si->si_addr;
 	bool guest = addr >= guest_lo && addr < guest_hi;
 	size_t extent = (size_t)1 << si->si_addr_lsb;
 
-	(void)sig;
-	(void)ucontext;
 	if (si->si_code == BUS_MCEERR_AR && poisoning)
-		return;
+		return true;
 	if (si->si_code == BUS_MCEERR_AR && in_guest && guest) {
 		consumed_addr = addr;
 		consumed_lsb = si->si_addr_lsb;
 		consumed = 1;
-		return;
+		return true;
 	}
 	if (si->si_code == BUS_MCEERR_AO && guest) {
 		queue_host_error(addr, si->si_addr_lsb, false);
-		return;
+		return true;
 	}
 	if (si->si_code == BUS_MCEERR_AR && guest) {
 		/*
@@ -131,16 +131,16 @@ static void on_sigbus(int sig, siginfo_t *si, void *ucontext)
 			 -1, 0) != MAP_FAILED) {
 			madvise(page, extent, MADV_HUGEPAGE);
 			queue_host_error(addr, si->si_addr_lsb, true);
-			return;
+			return true;
 		}
 	}
 	if (si->si_code == BUS_MCEERR_AO) {
 		say("lkvm: host memory error in lkvm's own memory (not guest RAM); carrying on\n");
-		return;
+		return true;
 	}
-	/* Not guest memory: nothing to hand on; die of it as before. */
+	/* Not guest memory: nothing to hand on; die of it. */
 	say("lkvm: SIGBUS outside guest RAM\n");
-	signal(SIGBUS, SIG_DFL);
+	return false;
 }
 
 void ras_guest_entry(void)
@@ -426,7 +426,6 @@ int ras_setup_kvm(struct vm *vm)
 int ras_setup(struct vm *vm)
 {
 	struct vm_ras *ras = &vm->ras;
-	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
 	uint64_t gpa = vm->layout.reserved_start;
 	unsigned int nr = RAS_NR_SOURCES(vm->nr_cpus);
 	int ret;
@@ -462,8 +461,7 @@ int ras_setup(struct vm *vm)
 	host_event_fd = ras->host_fd;
 	guest_lo = (uintptr_t)vm->ram.host;
 	guest_hi = guest_lo + vm->ram.size;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, NULL);
+	signals_set_sigbus_hook(on_sigbus);
 	/*
 	 * Early kill: the kernel tells lkvm of poison it finds in guest RAM
 	 * (BUS_MCEERR_AO) before the guest consumes it. Set before the vCPU
@@ -527,7 +525,7 @@ void ras_destroy(struct vm *vm)
 	if (!ras->on)
 		return;
 	ras->on = false;
-	signal(SIGBUS, SIG_DFL);
+	signals_set_sigbus_hook(NULL);
 	host_event_fd = -1;
 	close(ras->host_fd);
 	close(ras->poll_fd);

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/signals.h"
 #include "core/term.h"
 
 /*
  * The terminal is the process's, and a crashing process must still give it
- * back: the saved mode lives here so the fatal-signal handler can reach it.
+ * back: the saved mode lives here so that the fatal-signal path
+ * (core/signals.c) can reach it.
  */
 static struct termios saved_termios;
 static int saved_fd = -1;
@@ -20,16 +21,8 @@ static void restore_saved(void)
 		tcsetattr(saved_fd, TCSANOW, &saved_termios);
 }
 
-static void fatal_signal(int sig)
-{
-	restore_saved();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 void term_init(struct term *term, int fd)
 {
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
 	struct termios raw;
 
 	memset(term, 0, sizeof(*term));
@@ -43,8 +36,7 @@ void term_init(struct term *term, int fd)
 	saved_fd = fd;
 	term->raw = true;
 	atexit(restore_saved);
-	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
-		signal(fatal[i], fatal_signal);
+	signals_set_fatal_cleanup(restore_saved);
 }
 
 void term_restore(struct term *term)

@@ -18,9 +18,9 @@
 #include "arm64/kvm_arm64.h"
 #include "arm64/kvm_uapi.h"
 #include "core/log.h"
+#include "core/signals.h"
 #include "core/vm.h"
 
-#define SIG_KICK SIGUSR1
 #define PAUSE_TIMEOUT_S	5
 
 static const char *const exit_names[] = {
@@ -278,22 +278,8 @@ void vcpu_complete_exit(struct vcpu *vcpu)
 	run->exit_reason = KVM_EXIT_INTR;
 }
 
-static void ignore_signal(int sig)
-{
-	(void)sig;
-}
-
 int vcpus_start(struct vm *vm)
 {
-	struct sigaction sa = { .sa_handler = ignore_signal };
-	sigset_t kick;
-
-	/* Blocked everywhere; each vCPU unblocks it for KVM_RUN only. */
-	sigemptyset(&kick);
-	sigaddset(&kick, SIG_KICK);
-	pthread_sigmask(SIG_BLOCK, &kick, NULL);
-	sigaction(SIG_KICK, &sa, NULL);
-
 	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
 		struct vcpu *vcpu = &vm->vcpus[i];
 		int ret;

@@ -25,6 +25,7 @@
 #include "core/control.h"
 #include "core/devices.h"
 #include "core/log.h"
+#include "core/signals.h"
 #include "core/vm.h"
 
 #define DEFAULT_KVM_DEV "/dev/kvm"
@@ -609,14 +610,9 @@ int vm_run(struct vm *vm)
 	sigset_t stop_signals;
 	int ret;
 
-	/* SIGINT and friends end the guest cleanly through the I/O thread;
-	 * blocked before any vCPU thread exists, so all of them inherit it. */
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGINT);
-	sigaddset(&stop_signals, SIGTERM);
-	sigaddset(&stop_signals, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* Before any thread exists, so that all of them inherit the mask. */
+	signals_install();
+	signals_stop_set(&stop_signals);
 
 	ret = setup_io_thread(vm, &stop_signals);
 	if (ret) {

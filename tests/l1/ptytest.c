@@ -8,6 +8,11 @@
  *                                 reads a typed line on hvc0, exit 0
  * and in all that the terminal's mode is restored afterwards.
  * Exits 0 when every check holds; says what failed on stderr otherwise.
+ *   ptytest exec CMD ARGS...      runs CMD with stdin and stdout on a
+ *                                 terminal (stderr as given), copies what
+ *                                 it prints to stdout, and exits with its
+ *                                 status (128 + N for signal N); 125 if the
+ *                                 terminal's mode was not restored.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -53,22 +60,75 @@ static int fail(const char *what)
 	return 1;
 }
 
+static bool mode_restored(int slave, const struct termios *before)
+{
+	struct termios after;
+
+	return !tcgetattr(slave, &after) && after.c_lflag == before->c_lflag &&
+	       after.c_iflag == before->c_iflag && after.c_oflag == before->c_oflag;
+}
+
+/* ptytest exec: a command as a person at a terminal would start it. */
+static int run_on_terminal(int master, int slave, const struct termios *before,
+			   char *argv[])
+{
+	char buf[4096];
+	int status;
+	ssize_t n;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		ioctl(slave, TIOCSCTTY, 0);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	/* Copy while it runs, then what it left behind. */
+	for (bool exited = false;;) {
+		struct pollfd p = { .fd = master, .events = POLLIN };
+
+		exited = exited || waitpid(pid, &status, WNOHANG) == pid;
+		if (poll(&p, 1, exited ? 0 : 100) != 1) {
+			if (exited)
+				break;
+			continue;
+		}
+		n = read(master, buf, sizeof(buf));
+		if (n <= 0 && exited)
+			break;
+		if (n > 0 && write(1, buf, n) != n)
+			return fail("cannot copy the output");
+	}
+	if (!mode_restored(slave, before)) {
+		fprintf(stderr, "ptytest: the terminal mode was not restored\n");
+		return 125;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int main(int argc, char *argv[])
 {
-	struct termios before, after;
+	struct termios before;
 	int master, slave, status;
 	const char *mode;
 	pid_t pid;
 
-	if (argc < 4 || (!strcmp(argv[3], "hvc") && argc != 5))
-		return fail("usage: ptytest LKVM PAYLOAD echo|escape, or LKVM KERNEL hvc INITRD");
-	mode = argv[3];
+	bool exec_mode = argc >= 3 && !strcmp(argv[1], "exec");
+
+	if (!exec_mode && (argc < 4 || (!strcmp(argv[3], "hvc") && argc != 5)))
+		return fail("usage: ptytest LKVM PAYLOAD echo|escape, LKVM KERNEL hvc INITRD, or exec CMD...");
 	master = posix_openpt(O_RDWR | O_NOCTTY);
 	if (master < 0 || grantpt(master) || unlockpt(master))
 		return fail("no pseudo-terminal");
 	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
 	if (slave < 0 || tcgetattr(slave, &before))
 		return fail("cannot open the pty slave");
+	if (exec_mode)
+		return run_on_terminal(master, slave, &before, argv + 2);
+	mode = argv[3];
 
 	pid = fork();
 	if (pid == 0) {
@@ -117,10 +177,7 @@ int main(int argc, char *argv[])
 		return fail("lkvm did not exit with status 0");
 	if (!strcmp(mode, "escape") && strchr(output + 5, 'x'))
 		return fail("the escape sequence reached the guest");
-	if (tcgetattr(slave, &after))
-		return fail("tcgetattr after");
-	if (after.c_lflag != before.c_lflag || after.c_iflag != before.c_iflag ||
-	    after.c_oflag != before.c_oflag)
+	if (!mode_restored(slave, &before))
 		return fail("the terminal mode was not restored");
 	return 0;
 }

@@ -16,10 +16,18 @@ ras_counts() {
 
 # ras_corrupt_pfn GPA MIB: make the host kernel find the guest page at GPA
 # poisoned, as a patrol scrub would: hwpoison-inject's corrupt-pfn on the
-# frame behind it (from /proc/PID/maps and pagemap of the lkvm $vm_pid
-# whose guest has MIB MiB). Fails where the module is not there.
+# frame behind it (from /proc/PID/maps and pagemap of lkvm, $lkvm_pid or
+# else $vm_pid, whose guest has MIB MiB). Fails where the module is not there.
+# child_of PID: the PIDs whose parent is PID (busybox has no pgrep).
+child_of() {
+	for stat in /proc/[0-9]*/stat; do
+		read -r pid comm state ppid rest 2>/dev/null < "$stat" || continue
+		[ "$ppid" = "$1" ] && echo "$pid"
+	done
+}
+
 ras_corrupt_pfn() {
-	gpa=$1 ram=$(($2 << 20))
+	gpa=$1 ram=$(($2 << 20)) pid=${lkvm_pid:-$vm_pid}
 	if [ ! -e /sys/kernel/debug/hwpoison/corrupt-pfn ]; then
 		insmod $ROOT/lib/hwpoison-inject.ko || return 1
 		mount -t debugfs none /sys/kernel/debug 2>/dev/null
@@ -29,10 +37,10 @@ ras_corrupt_pfn() {
 	while read -r range perms rest; do
 		s=$((0x${range%-*})) e=$((0x${range#*-}))
 		[ $((e - s)) = $ram ] && [ "$perms" = rw-p ] && start=$s
-	done < /proc/$vm_pid/maps
-	[ -n "$start" ] || { echo "no guest RAM mapping in /proc/$vm_pid/maps"; return 1; }
+	done < /proc/$pid/maps
+	[ -n "$start" ] || { echo "no guest RAM mapping in /proc/$pid/maps"; return 1; }
 	hva=$((start + gpa - 0x40000000))
-	entry=$(dd if=/proc/$vm_pid/pagemap bs=8 skip=$((hva / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' ')
+	entry=$(dd if=/proc/$pid/pagemap bs=8 skip=$((hva / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' ')
 	pfn=$(( 0x$entry & 0x7fffffffffffff ))
 	echo "hva $hva pagemap 0x$entry pfn $pfn"
 	[ $pfn != 0 ] && echo $pfn > /sys/kernel/debug/hwpoison/corrupt-pfn
@@ -42,8 +50,12 @@ ras_payload_checks() {
 	pfx=$1
 	export HOME=/tmp/home
 	mkdir -p $HOME
-	lkvm run -k $P/ras.flat -c 1 -m 64 --sdei --ras --name ras </dev/null >/tmp/ras.out 2>/tmp/ras.err &
+	# On a terminal, as a developer runs it: the terminal's fatal-signal
+	# path once replaced RAS's SIGBUS handler, and the first poisoned
+	# page killed lkvm.
+	ptytest exec lkvm run -k $P/ras.flat -c 1 -m 64 --sdei --ras --name ras >/tmp/ras.out 2>/tmp/ras.err &
 	vm_pid=$!
+	lkvm_pid=
 	{
 		wait_line /tmp/ras.out "WAIT serror" &&
 			rs --inject memory --gpa 0x40123000 --severity corrected --notify serror > /tmp/ras.serror
@@ -57,7 +69,9 @@ ras_payload_checks() {
 			lkvm sdei --name ras --signal 2 --vcpu 0
 		wait_line /tmp/ras.out "WAIT processor" &&
 			rs --inject processor --gpa 0x40456000 --severity corrected --notify sdei > /tmp/ras.proc
-		wait_line /tmp/ras.out "WAIT ao" && { ras_corrupt_pfn 0x40900000 64 ||
+		# lkvm runs under ptytest: the pages are its child's.
+		wait_line /tmp/ras.out "WAIT ao" && { lkvm_pid=$(child_of $vm_pid)
+			ras_corrupt_pfn 0x40900000 64 ||
 			lkvm sdei --name ras --signal 2 --vcpu 0; } > /tmp/ras.ao 2>&1
 		wait_line /tmp/ras.out "WAIT hwpoison" &&
 			rs --hwpoison --gpa 0x40800000 > /tmp/ras.poison 2>&1
@@ -88,9 +102,10 @@ ras_payload_checks() {
 	} > /tmp/ras.cmds 2>&1
 	wait $vm_pid
 	status=$?
+	lkvm_pid=
 	guest_checks ras "$pfx"
-	[ "$status" = 0 ] && ok "$pfx: lkvm exits 0 after the host poison and the storm" ||
-		not_ok "$pfx: lkvm exits 0 after the host poison and the storm (got $status)" /tmp/ras.err /tmp/ras.cmds
+	[ "$status" = 0 ] && ok "$pfx: lkvm on a terminal exits 0 after the host poison and the storm" ||
+		not_ok "$pfx: lkvm on a terminal exits 0 after the host poison and the storm (got $status)" /tmp/ras.err /tmp/ras.cmds
 	ras_expect /tmp/ras.serror '^corrected error written to source 2 \(serror\); notified by serror$' \
 		"$pfx: lkvm ras --inject reports the record written and the SError"
 	ras_expect /tmp/ras.sdei2 '^corrected error queued for source 0 \(sdei event 16\); will notify by sdei$' \
