@@ -81,7 +81,9 @@ int s1_translate(const struct s1_regs *regs, uint64_t va, s1_read_fn read,
 			return -EFAULT;
 	}
 	va_bits = 64 - tsz;
-	if (!page_shift || va_bits < 16 || va_bits > 52)
+	/* 64K pages need 17 bits (TxSZ at most 47): with 16, no level would
+	 * index the VA and the walk would start below level 3, never end. */
+	if (!page_shift || va_bits < 16 || va_bits > 52 || va_bits <= page_shift)
 		return -EFAULT;
 	/* Every bit above the range must copy bit 55 (the top byte too,
 	 * unless it is ignored). */

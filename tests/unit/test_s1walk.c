@@ -156,6 +156,42 @@ static void test_bad_tables(void **state)
 	assert_int_equal(walk(&r, 1ULL << 40, &pa), -EFAULT);
 }
 
+static unsigned int reads;
+
+static bool count_reads(void *opaque, uint64_t pa, uint64_t *desc)
+{
+	reads++;
+	return read_desc(opaque, pa, desc);
+}
+
+/*
+ * 64K pages with T0SZ 48 leave no VA bit above the page offset: no level
+ * can index it. Found by fuzz_s1walk: the walk started at level 4 and,
+ * through a table pointing at itself, went on with negative shifts.
+ */
+static void test_64k_too_few_va_bits(void **state)
+{
+	uint64_t pa;
+	struct s1_regs r = {
+		.tcr = 48 | 1ULL << 14,			/* T0SZ 48, TG0 64K */
+		.ttbr0 = RAM_BASE + 0x50000,
+	};
+
+	(void)state;
+	for (unsigned int i = 0; i < 8192; i++)
+		put(RAM_BASE + 0x50000 + i * 8, (RAM_BASE + 0x50000) | TABLE);
+	reads = 0;
+	assert_int_equal(s1_translate(&r, 0x1234, count_reads, NULL, &pa), -EFAULT);
+	assert_int_equal(reads, 0);
+	/* 17 bits is the architecture's least: one level, one read. */
+	r.tcr = 47 | 1ULL << 14;
+	put(RAM_BASE + 0x50000 + 1 * 8, 0x40400000ULL | TABLE);
+	reads = 0;
+	assert_int_equal(s1_translate(&r, 0x11234, count_reads, NULL, &pa), 0);
+	assert_int_equal(pa, 0x40401234ULL);
+	assert_int_equal(reads, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +199,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_4k_lpa2_five_levels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_64k_ttbr0_tbi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_64k_too_few_va_bits, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("s1walk", tests, NULL, NULL);
