@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,11 +129,23 @@ static int fail(char *err, size_t len, int ret, const char *fmt, ...)
 	return ret;
 }
 
-static int too_big(char *err, size_t len, uint64_t need, uint64_t limit)
+/*
+ * Do @size bytes at @offset fit below @limit? Without wrapping: a header
+ * may claim any 64-bit image_size.
+ */
+static bool fits(uint64_t offset, uint64_t size, uint64_t limit)
 {
+	return offset <= limit && size <= limit - offset;
+}
+
+static int too_big(char *err, size_t len, uint64_t offset, uint64_t size,
+		   uint64_t limit)
+{
+	uint64_t need = offset + size < offset ? UINT64_MAX : offset + size;
+
 	return fail(err, len, -EFBIG,
 		    "kernel needs %llu MiB of guest RAM but only %llu MiB are left for it; use a larger --mem",
-		    (unsigned long long)((need + (1 << 20) - 1) >> 20),
+		    (unsigned long long)((need >> 20) + !!(need & ((1 << 20) - 1))),
 		    (unsigned long long)(limit >> 20));
 }
 
@@ -141,8 +154,8 @@ static int load_raw(int fd, uint64_t file_size, void *ram, uint64_t limit,
 {
 	int ret;
 
-	if (out->offset + out->mem_size > limit)
-		return too_big(err, err_len, out->offset + out->mem_size, limit);
+	if (!fits(out->offset, out->mem_size, limit))
+		return too_big(err, err_len, out->offset, out->mem_size, limit);
 	out->file_size = file_size;
 	ret = pread_full(fd, (uint8_t *)ram + out->offset, file_size, 0);
 	if (ret)
@@ -223,8 +236,8 @@ static int load_gzip(int fd, void *ram, uint64_t limit,
 		goto out;
 	}
 	out->offset = hdr.text_offset;
-	if (out->offset + sizeof(header) > limit) {
-		ret = too_big(err, err_len, out->offset + hdr.image_size, limit);
+	if (!fits(out->offset, sizeof(header), limit)) {
+		ret = too_big(err, err_len, out->offset, hdr.image_size, limit);
 		goto out;
 	}
 	dest = (uint8_t *)ram + out->offset;
@@ -232,7 +245,7 @@ static int load_gzip(int fd, void *ram, uint64_t limit,
 	zret = inflate_some(&zs, fd, in, sizeof(in), dest + sizeof(header),
 			    limit - out->offset - sizeof(header));
 	if (zret == Z_BUF_ERROR) {
-		ret = too_big(err, err_len, limit + 1, limit);
+		ret = too_big(err, err_len, limit, 1, limit);
 		goto out;
 	}
 	if (zret != Z_STREAM_END) {
@@ -242,8 +255,8 @@ static int load_gzip(int fd, void *ram, uint64_t limit,
 	out->file_size = zs.total_out;
 	out->mem_size = hdr.image_size > zs.total_out ? hdr.image_size : zs.total_out;
 	ret = 0;
-	if (out->offset + out->mem_size > limit)
-		ret = too_big(err, err_len, out->offset + out->mem_size, limit);
+	if (!fits(out->offset, out->mem_size, limit))
+		ret = too_big(err, err_len, out->offset, out->mem_size, limit);
 out:
 	inflateEnd(&zs);
 	return ret;

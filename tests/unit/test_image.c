@@ -332,6 +332,34 @@ static void test_load_too_big(void **state)
 	free(img);
 }
 
+/*
+ * An image_size that wraps past 2^64 with text_offset. Found by
+ * fuzz_image: the sum came out small, the check passed, and the whole
+ * file was read past the end of guest RAM (or a gzip Image was taken with
+ * a footprint no RAM holds).
+ */
+static void test_load_image_size_wraps(void **state)
+{
+	uint8_t *img = make_image(8192, 0x1000, -0x1000ull, 0);
+	uint8_t *ram = malloc(6144);	/* exact, so ASan sees an overrun */
+	struct kernel_load kl;
+	size_t gz_len;
+	uint8_t *gz = gzip_buffer(img, 1024, &gz_len);	/* inflates to fit */
+	char err[256];
+	int fd = temp_file(img, 8192);
+
+	(void)state;
+	assert_int_equal(kernel_load(fd, ram, 6144, &kl, err, sizeof(err)), -EFBIG);
+	assert_string_equal(err, "kernel needs 17592186044416 MiB of guest RAM but only 0 MiB are left for it; use a larger --mem");
+	close(fd);
+	fd = temp_file(gz, gz_len);
+	assert_int_equal(kernel_load(fd, ram, 6144, &kl, err, sizeof(err)), -EFBIG);
+	close(fd);
+	free(gz);
+	free(ram);
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_read_all),
 		cmocka_unit_test(test_load_flat),
 		cmocka_unit_test(test_load_too_big),
+		cmocka_unit_test(test_load_image_size_wraps),
 	};
 
 	return cmocka_run_group_tests_name("image", tests, NULL, NULL);
