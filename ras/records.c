@@ -8,12 +8,15 @@
 uint64_t ras_memory_record(struct cper_record *rec, uint64_t gpa, uint64_t len,
 			   enum cper_severity sev, bool poison)
 {
-	uint64_t page = gpa & ~(RAS_GUEST_PAGE - 1);
-	uint64_t end = gpa + (len ? len : 1);
+	uint64_t page = gpa & ~(RAS_GUEST_PAGE - 1), span = len ? len : 1;
+	/* The extent's last page: the top one when the extent runs past the
+	 * end of the address space, rather than wrap round to page 0. */
+	uint64_t last = (gpa + (span - 1) < gpa ? UINT64_MAX : gpa + (span - 1)) &
+			~(RAS_GUEST_PAGE - 1);
 	unsigned int n = 0;
 
 	memset(rec, 0, sizeof(*rec));
-	for (; page < end && n < CPER_MAX_SECTIONS; page += RAS_GUEST_PAGE, n++) {
+	for (; n < CPER_MAX_SECTIONS; page += RAS_GUEST_PAGE, n++) {
 		struct cper_section *sec = &rec->sections[n];
 
 		sec->kind = CPER_SECTION_MEMORY;
@@ -31,9 +34,13 @@ uint64_t ras_memory_record(struct cper_record *rec, uint64_t gpa, uint64_t len,
 			sec->mem.error_status = CPER_ERROR_STATUS_POISON;
 			sec->mem.type = CPER_MEM_TYPE_UNKNOWN;
 		}
+		if (page == last) {
+			rec->nr_sections = n + 1;
+			return span;
+		}
 	}
 	rec->nr_sections = n;
-	return page > end ? end - gpa : page - gpa;
+	return page - gpa;
 }
 
 void ras_processor_record(struct cper_record *rec, uint64_t mpidr, uint64_t midr,

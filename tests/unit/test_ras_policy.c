@@ -113,6 +113,29 @@ static void test_memory_records(void **state)
 	assert_false(rec.sections[0].mem.valid & CPER_MEM_VALID_ERROR_STATUS);
 }
 
+/*
+ * `lkvm ras --inject memory --gpa` takes any 64-bit address. Found by
+ * fuzz_ghes: an extent reaching past the top of the address space made a
+ * record with no section at all (refused), or one that wrapped round to
+ * pages 0, 0x1000, ... the operator never named.
+ */
+static void test_memory_record_at_the_top(void **state)
+{
+	struct cper_record rec;
+
+	(void)state;
+	assert_int_equal(ras_memory_record(&rec, ~0ull, 0x2c, CPER_SEV_RECOVERABLE, true), 0x2c);
+	assert_int_equal(rec.nr_sections, 1);
+	assert_int_equal(rec.sections[0].mem.pa, ~0ull);
+	assert_int_equal(ras_memory_record(&rec, 0xfffffffffffff000ull, 1, CPER_SEV_CORRECTED, false), 1);
+	assert_int_equal(rec.nr_sections, 1);
+	assert_int_equal(rec.sections[0].mem.pa, 0xfffffffffffff000ull);
+	/* Two pages from the last but one, the extent running past the end. */
+	assert_int_equal(ras_memory_record(&rec, 0xffffffffffffe800ull, 0x10000, CPER_SEV_RECOVERABLE, true), 0x10000);
+	assert_int_equal(rec.nr_sections, 2);
+	assert_int_equal(rec.sections[1].mem.pa, 0xfffffffffffff000ull);
+}
+
 static void test_sea_exit_records(void **state)
 {
 	struct ras_sea_exit sea = { .flags = RAS_SEA_EXIT_GPA_VALID, .esr = 0x92000410,
@@ -149,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_memslots),
 		cmocka_unit_test(test_memory_records),
+		cmocka_unit_test(test_memory_record_at_the_top),
 		cmocka_unit_test(test_sea_exit_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
