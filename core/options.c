@@ -40,6 +40,10 @@ static int fail(char *err, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, len, fmt, ap);
 	va_end(ap);
+	/* Reasons quote what was typed: one line, whatever an argument held. */
+	for (char *p = err; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			*p = '?';
 	return -EINVAL;
 }
 

@@ -366,6 +366,31 @@ static void test_command_options(void **state)
 #undef PARSE
 }
 
+/*
+ * Reasons quote the argument, and an argument may hold anything. Found by
+ * fuzz_options: a line break in it split the one-line reason in two (and
+ * let an argument forge a line of lkvm's own).
+ */
+static void test_reason_stays_one_line(void **state)
+{
+	const char *name;
+	const struct command_option opts[] = {
+		{ "name", 'n', &name, NULL },
+		{ NULL },
+	};
+	char *argv[] = { "\n" };
+	struct vm_config cfg;
+	char err[OPT_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(command_options_parse("sdei", opts, 1, argv, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "sdei: unknown option '?' (see lkvm sdei --help)");
+	assert_int_equal(parse(&cfg, err, "--x\nlkvm: y", "Image", NULL), -EINVAL);
+	assert_string_equal(err, "unknown option '--x?lkvm: y' (see lkvm run --help)");
+	assert_int_equal(parse(&cfg, err, "--name", "a\tb\r", "--disk", "d,\x7f", "Image", NULL), -EINVAL);
+	assert_string_equal(err, "--disk d,?: unknown flag '?' (ro and direct are known)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_parse_number),
 		cmocka_unit_test(test_command_options),
+		cmocka_unit_test(test_reason_stays_one_line),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
