@@ -95,9 +95,14 @@ static void program_word(struct cfi_flash *f, uint64_t offset, uint32_t v)
 	put_le32(p, get_le32(p) & v);
 }
 
+/*
+ * Every word loaded, wherever in the window: a buffer need not start at
+ * its first word (Linux's cfi_cmdset_0001 starts at the data's address),
+ * and the count says how many words come, not which.
+ */
 static void program_buffer(struct cfi_flash *f)
 {
-	for (unsigned int i = 0; i < f->buf_words; i++)
+	for (unsigned int i = 0; i < CFI_BUFFER_WORDS; i++)
 		if (f->buf_written & 1u << i)
 			program_word(f, f->buf_start + 4 * i, f->buf[i]);
 	f->programs++;

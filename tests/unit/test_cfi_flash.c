@@ -207,6 +207,29 @@ static void test_locks(void **state)
 	assert_int_equal(fx->mem[0], 0xff);
 }
 
+/*
+ * A buffer that starts mid-window, as Linux's cfi_cmdset_0001 writes one:
+ * the words loaded are programmed wherever they fall in the window.
+ */
+static void test_buffer_mid_window(void **state)
+{
+	struct fixture *fx = *state;
+	struct cfi_flash *f = &fx->f;
+	uint64_t window = CFI_BLOCK_SIZE, start = window + 31 * 4;
+
+	wr(f, window, DUAL(0x20));
+	wr(f, window, DUAL(0xd0));
+	wr(f, start, DUAL(0xe8));
+	wr(f, start, DUAL(0));				/* one word */
+	wr(f, start, 0x12345678);
+	wr(f, start, DUAL(0xd0));
+	assert_int_equal(rd(f, start), READY);
+	wr(f, 0, DUAL(0xff));
+	assert_int_equal(get_le32(fx->mem + start), 0x12345678);
+	assert_int_equal(get_le32(fx->mem + window), 0xffffffff);
+	assert_int_equal(f->programs, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +237,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_erase_and_buffered_program, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sequence_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_buffer_mid_window, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
