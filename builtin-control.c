@@ -23,16 +23,19 @@
 #define PATH_LEN	sizeof(((struct sockaddr_un *)0)->sun_path)
 #define STOP_WAIT_S	30
 
-/* Call @fn for each VM socket in $HOME/.lkvm. */
-static void for_each_socket(void (*fn)(const char *name, const char *path, void *opaque),
-			    void *opaque)
+/* Call @fn for each VM socket in $HOME/.lkvm; -errno if it cannot be used. */
+static int for_each_socket(void (*fn)(const char *name, const char *path, void *opaque),
+			   void *opaque)
 {
 	char dir[PATH_LEN], path[PATH_LEN];
 	struct dirent *d;
 	DIR *dirp;
+	int ret = control_client_dir(dir, sizeof(dir));
 
-	if (control_dir(dir, sizeof(dir)) || !(dirp = opendir(dir)))
-		return;		/* no directory: no VMs */
+	if (ret)
+		return ret;
+	if (!(dirp = opendir(dir)))
+		return 0;	/* no directory: no VMs */
 	while ((d = readdir(dirp))) {
 		size_t n = strlen(d->d_name);
 		char name[PATH_LEN];
@@ -45,6 +48,7 @@ static void for_each_socket(void (*fn)(const char *name, const char *path, void 
 		fn(name, path, opaque);
 	}
 	closedir(dirp);
+	return 0;
 }
 
 /* A socket nobody listens on is a dead VM's: remove it, unless replaced. */
@@ -94,8 +98,7 @@ int cmd_list(int argc, char *argv[])
 	if (ret >= 0)
 		return ret;
 	printf("%7s %-24s %-8s %5s %12s\n", "PID", "NAME", "STATE", "CPUS", "MEM");
-	for_each_socket(list_one, NULL);
-	return 0;
+	return for_each_socket(list_one, NULL) ? 1 : 0;
 }
 
 struct action {
@@ -162,7 +165,10 @@ static int vm_command(struct action *act, int argc, char *argv[])
 		return 1;
 	}
 	if (all) {
-		for_each_socket(act_on_live, act);
+		if (for_each_socket(act_on_live, act))
+			return 1;
+	} else if (control_client_dir(path, sizeof(path))) {
+		return 1;
 	} else if (control_socket_path(name, path, sizeof(path))) {
 		pr_err("--name %s: name too long", name);
 		return 1;

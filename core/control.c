@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The per-VM control socket, $HOME/.lkvm/NAME.sock (mode 0600): served by
- * the I/O thread, one request per connection. A peer is untrusted: a bad
- * header, an oversized or short message closes its connection and nothing
- * else; a peer that stalls holds one of a few connection slots, never the
- * I/O thread.
+ * the I/O thread, one request per connection. The directory must be the
+ * user's own and writable by nobody else, and a peer must be the user or
+ * root. Even so a peer is untrusted: a bad header, an oversized or short
+ * message closes its connection and nothing else; a peer that stalls holds
+ * one of a few connection slots for at most CONN_DEADLINE_S, never the I/O
+ * thread.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -24,10 +27,12 @@
 #include "core/vm.h"
 
 #define MAX_CONNECTIONS 16
+#define CONN_DEADLINE_S	5
 
 struct ctl_conn {
 	struct vm *vm;
 	int fd;
+	int timer_fd;		/* CONN_DEADLINE_S after the connection */
 	size_t got;
 	struct {
 		struct ctl_header hdr;
@@ -41,24 +46,60 @@ int control_dir(char *buf, size_t len)
 	int n;
 
 	if (!home || !*home)
-		home = "/tmp";
+		return -ENOENT;
 	n = snprintf(buf, len, "%s/.lkvm", home);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+const char *control_dir_distrust(const char *dir, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (lstat(dir, &st))
+		return errno == ENOENT ? NULL : strerror(errno);
+	if (!S_ISDIR(st.st_mode))
+		return "not a directory";
+	if (st.st_uid != geteuid()) {
+		snprintf(buf, len, "owned by uid %u, not by you", (unsigned int)st.st_uid);
+		return buf;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return "writable by others";
+	return NULL;
+}
+
+int control_client_dir(char *buf, size_t len)
+{
+	char why_buf[64];
+	const char *why;
+	int ret = control_dir(buf, len);
+
+	if (ret == -ENOENT)
+		pr_err("HOME is not set: lkvm finds its VMs in $HOME/.lkvm");
+	else if (ret)
+		pr_err("$HOME/.lkvm: path too long");
+	else if ((why = control_dir_distrust(buf, why_buf, sizeof(why_buf)))) {
+		pr_err("%s: %s; lkvm does not use its sockets", buf, why);
+		ret = -EPERM;
+	}
+	return ret;
 }
 
 int control_socket_path(const char *name, char *buf, size_t len)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	int n;
+	int n, ret = control_dir(dir, sizeof(dir));
 
-	if (control_dir(dir, sizeof(dir)))
-		return -ENAMETOOLONG;
+	if (ret)
+		return ret;
 	n = snprintf(buf, len, "%s/%s.sock", dir, name);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 static void conn_close(struct ioloop *loop, struct ctl_conn *conn)
 {
+	ioloop_unwatch(loop, conn->timer_fd);
+	close(conn->timer_fd);
 	ioloop_unwatch(loop, conn->fd);
 	close(conn->fd);
 	conn->vm->ctl_connections--;
@@ -245,26 +286,63 @@ static void on_conn(struct ioloop *loop, void *opaque)
 	conn_close(loop, conn);
 }
 
+/* A peer that has not sent its whole request in time is dropped. */
+static void on_deadline(struct ioloop *loop, void *opaque)
+{
+	struct ctl_conn *conn = opaque;
+
+	pr_debug("control: a request not complete after %d s; closing it",
+		 CONN_DEADLINE_S);
+	conn_close(loop, conn);
+}
+
+/* The socket is 0600 in a 0700 directory; this holds if those are changed. */
+static bool peer_trusted(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+		return false;
+	return cred.uid == geteuid() || cred.uid == 0;
+}
+
 static void on_listen(struct ioloop *loop, void *opaque)
 {
+	struct itimerspec deadline = { .it_value = { .tv_sec = CONN_DEADLINE_S } };
 	struct vm *vm = opaque;
 	struct ctl_conn *conn;
 	int fd = accept4(vm->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
 		return;
-	if (vm->ctl_connections >= MAX_CONNECTIONS) {
+	if (vm->ctl_connections >= MAX_CONNECTIONS || !peer_trusted(fd)) {
 		close(fd);
 		return;
 	}
 	conn = calloc(1, sizeof(*conn));
-	if (!conn || ioloop_watch(loop, fd, on_conn, conn)) {
-		free(conn);
+	if (!conn) {
 		close(fd);
 		return;
 	}
 	conn->vm = vm;
 	conn->fd = fd;
+	conn->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (conn->timer_fd < 0 || timerfd_settime(conn->timer_fd, 0, &deadline, NULL) ||
+	    ioloop_watch(loop, conn->timer_fd, on_deadline, conn)) {
+		if (conn->timer_fd >= 0)
+			close(conn->timer_fd);
+		free(conn);
+		close(fd);
+		return;
+	}
+	if (ioloop_watch(loop, fd, on_conn, conn)) {
+		ioloop_unwatch(loop, conn->timer_fd);
+		close(conn->timer_fd);
+		free(conn);
+		close(fd);
+		return;
+	}
 	vm->ctl_connections++;
 }
 
@@ -319,17 +397,31 @@ static int publish(struct vm *vm, const char *private, const char *public)
 int control_start(struct vm *vm)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char dir[sizeof(addr.sun_path)];
+	char dir[sizeof(addr.sun_path)], why_buf[64];
+	const char *why;
 	mode_t mask;
 	int ret, n;
 
-	if (control_dir(dir, sizeof(dir)) ||
-	    control_socket_path(vm->name, vm->ctl_path, sizeof(vm->ctl_path))) {
+	ret = control_dir(dir, sizeof(dir)) ?:
+	      control_socket_path(vm->name, vm->ctl_path, sizeof(vm->ctl_path));
+	if (ret == -ENOENT) {
+		pr_warn("no control socket (HOME is not set); lkvm commands cannot reach VM '%s'",
+			vm->name);
+		return 0;
+	}
+	if (ret) {
 		pr_err("--name %s: the control socket path is too long", vm->name);
 		return -ENAMETOOLONG;
 	}
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return no_socket(vm, "cannot create", dir);
+	/* Whoever can write there can put a socket under this VM's name. */
+	why = control_dir_distrust(dir, why_buf, sizeof(why_buf));
+	if (why) {
+		pr_warn("no control socket (%s: %s); lkvm commands cannot reach VM '%s'",
+			dir, why, vm->name);
+		return 0;
+	}
 	/* Listen under a private name first; `lkvm list` skips dot files. */
 	n = snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/.%d.sock", dir, (int)getpid());
 	if (n < 0 || (size_t)n >= sizeof(addr.sun_path)) {
@@ -405,6 +497,8 @@ int control_request(const char *name, uint32_t type, const void *payload,
 	char *text;
 	int ret;
 
+	if (control_client_dir(path, sizeof(path)))
+		return 1;
 	if (control_socket_path(name, path, sizeof(path))) {
 		pr_err("--name %s: name too long", name);
 		return 1;

@@ -8,9 +8,19 @@
 
 struct vm;
 
-/* $HOME/.lkvm, and $HOME/.lkvm/NAME.sock; -ENAMETOOLONG if it does not fit. */
+/*
+ * $HOME/.lkvm, and $HOME/.lkvm/NAME.sock: 0, -ENOENT without HOME, or
+ * -ENAMETOOLONG if it does not fit.
+ */
 int control_dir(char *buf, size_t len);
 int control_socket_path(const char *name, char *buf, size_t len);
+/*
+ * Why the directory @dir cannot be trusted with VM sockets (a symlink,
+ * another user's, writable by others), or NULL: the user's own, or absent.
+ */
+const char *control_dir_distrust(const char *dir, char *buf, size_t len);
+/* Client side: control_dir(), refused with one printed line if not trusted. */
+int control_client_dir(char *buf, size_t len);
 /* Does a VM answer on the socket at @path? */
 bool control_socket_alive(const char *path);
 

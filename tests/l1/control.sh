@@ -64,6 +64,19 @@ control_checks() {
 		ok "lkvm resume: the guest goes on" ||
 		not_ok "lkvm resume: the guest goes on" /tmp/ctl.resume /tmp/ctl.err
 
+	# Were the socket's modes loosened, another user would still be refused.
+	chmod 0711 $HOME/.lkvm && chmod 0666 $HOME/.lkvm/ctl.sock
+	ctlpoke --uid 1000 $HOME/.lkvm/ctl.sock > /tmp/ctl.uid 2>&1 &&
+		ok "a request from another user (SO_PEERCRED) is closed unanswered" ||
+		not_ok "a request from another user (SO_PEERCRED) is closed unanswered" /tmp/ctl.uid
+	chmod 0700 $HOME/.lkvm && chmod 0600 $HOME/.lkvm/ctl.sock
+	# Sixteen peers that connect and say nothing hold every slot; each is
+	# dropped after a few seconds, and the VM answers again.
+	ctlpoke --hold 16 $HOME/.lkvm/ctl.sock > /tmp/ctl.hold 2>&1 && lkvm list > /tmp/ctl.list5 2>&1 &&
+		grep -qE "^ *$vm_pid ctl " /tmp/ctl.list5 &&
+		ok "16 idle connections are closed within 15 s; the VM answers after them" ||
+		not_ok "16 idle connections are closed within 15 s; the VM answers after them" /tmp/ctl.hold /tmp/ctl.list5
+
 	lkvm pause --all > /tmp/ctl.pause2 2>&1
 	grep -q "^VM 'ctl' is paused$" /tmp/ctl.pause2 &&
 		ok "lkvm pause --all pauses every running VM" ||
@@ -82,6 +95,26 @@ control_checks() {
 	lkvm list > /tmp/ctl.list4 2>&1
 	[ "$(wc -l < /tmp/ctl.list4)" = 1 ] && ok "lkvm list with no VM: the header only" ||
 		not_ok "lkvm list with no VM: the header only" /tmp/ctl.list4
+	# The socket directory must be the user's own and closed to others.
+	chmod 0777 $HOME/.lkvm
+	ctl_bad "a socket directory writable by others" \
+		"^lkvm: $HOME/.lkvm: writable by others; lkvm does not use its sockets\$" list
+	lkvm_run trust -k $P/hello.flat -c 1 -m 64 --name trust --loglevel warning
+	[ "$status" = 0 ] && [ ! -e $HOME/.lkvm/trust.sock ] &&
+		grep -q "^lkvm: warning: no control socket ($HOME/.lkvm: writable by others); lkvm commands cannot reach VM 'trust'\$" /tmp/trust.err &&
+		ok "a VM beside a directory writable by others runs without a socket, with a warning" ||
+		not_ok "a VM beside a directory writable by others runs without a socket, with a warning" /tmp/trust.err
+	chmod 0700 $HOME/.lkvm
+	chown 1000 $HOME/.lkvm
+	ctl_bad "another user's socket directory" \
+		"^lkvm: $HOME/.lkvm: owned by uid 1000, not by you; lkvm does not use its sockets\$" stop --all
+	chown 0 $HOME/.lkvm
+	mv $HOME/.lkvm $HOME/real.lkvm && ln -s $HOME/real.lkvm $HOME/.lkvm
+	ctl_bad "a socket directory that is a symlink" \
+		"^lkvm: $HOME/.lkvm: not a directory; lkvm does not use its sockets\$" pause --name ctl
+	rm $HOME/.lkvm && mv $HOME/real.lkvm $HOME/.lkvm
+	one_line_error "lkvm control commands, bad input: HOME not set" \
+		'^lkvm: HOME is not set: lkvm finds its VMs in \$HOME/.lkvm$' env -u HOME lkvm list
 	ctl_bad "stop without --name" '^lkvm: stop: give one of --name VM or --all$' stop
 	ctl_bad "pause with --name and --all" '^lkvm: pause: give one of --name VM or --all$' pause --name x --all
 	ctl_bad "resume --name without a value" '^lkvm: resume: --name: needs a value$' resume --name

@@ -5,10 +5,17 @@
  * header cut short, a request type that does not exist, a payload of the
  * wrong size (an SDEI signal and a RAS injection). Exits 0 when the server closed every one of those
  * connections without a reply; the caller then checks the VM still answers.
+ *   ctlpoke --uid UID SOCKET   as UID (run as root), a well-formed request
+ *                              (VM info): exits 0 when closed unanswered
+ *   ctlpoke --hold N SOCKET    N connections that never send a byte: exits 0
+ *                              when the server closes all of them within 15 s
  */
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -31,6 +38,11 @@ static int poke(const char *path, const void *msg, size_t len, const char *what)
 		return 1;
 	}
 	if (write(fd, msg, len) != (ssize_t)len) {
+		/* Closed before it read a byte (a refused peer): also a close. */
+		if (errno == EPIPE || errno == ECONNRESET) {
+			close(fd);
+			return 0;
+		}
 		fprintf(stderr, "ctlpoke: %s: cannot send\n", what);
 		return 1;
 	}
@@ -47,6 +59,54 @@ static int poke(const char *path, const void *msg, size_t len, const char *what)
 	return 0;
 }
 
+static int connect_to(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		perror("ctlpoke: connect");
+		return -1;
+	}
+	return fd;
+}
+
+/* Idle peers must not hold the server's few connection slots for ever. */
+static int hold(const char *path, int n)
+{
+	struct pollfd p[64];
+	int open_left = n;
+
+	if (n < 1 || n > 64)
+		return 2;
+	for (int i = 0; i < n; i++) {
+		p[i] = (struct pollfd){ .fd = connect_to(path), .events = POLLIN };
+		if (p[i].fd < 0)
+			return 1;
+	}
+	for (int ms = 0; open_left && ms < 15000; ms += 100) {
+		char c;
+
+		poll(p, n, 100);
+		for (int i = 0; i < n; i++) {
+			if (p[i].fd < 0 || !p[i].revents)
+				continue;
+			if (read(p[i].fd, &c, 1) > 0) {
+				fprintf(stderr, "ctlpoke: an idle connection got a reply\n");
+				return 1;
+			}
+			close(p[i].fd);
+			p[i].fd = -1;
+			open_left--;
+		}
+	}
+	if (open_left)
+		fprintf(stderr, "ctlpoke: %d of %d idle connections still open after 15 s\n",
+			open_left, n);
+	return open_left ? 1 : 0;
+}
+
 int main(int argc, char *argv[])
 {
 	const uint32_t magic = 0x4c4b564d;
@@ -57,8 +117,20 @@ int main(int argc, char *argv[])
 	struct { struct header h; uint8_t extra[8]; } short_inject = { { magic, 3, 8 }, { 0 } };
 	int bad = 0;
 
+	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an answer here */
+	if (argc == 4 && !strcmp(argv[1], "--hold"))
+		return hold(argv[3], atoi(argv[2]));
+	if (argc == 4 && !strcmp(argv[1], "--uid")) {
+		struct header info = { magic, 6, 0 };	/* CTL_VM_INFO */
+
+		if (setuid(atoi(argv[2]))) {
+			perror("ctlpoke: setuid");
+			return 2;
+		}
+		return poke(argv[3], &info, sizeof(info), "another user's request");
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: ctlpoke SOCKET\n");
+		fprintf(stderr, "usage: ctlpoke SOCKET, ctlpoke --uid UID SOCKET or ctlpoke --hold N SOCKET\n");
 		return 2;
 	}
 	bad += poke(argv[1], &bad_magic, sizeof(bad_magic), "wrong magic");
