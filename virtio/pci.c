@@ -91,6 +91,12 @@ static void fire_vector(struct virtio_pci *vp, unsigned int v)
 
 static void fire_unmasked_pending(struct virtio_pci *vp)
 {
+	/*
+	 * With MSI-X off the function sends no messages: an entry unmasked
+	 * then leaves its pending bit for when the driver turns MSI-X on.
+	 */
+	if (!virtio_pci_msix_enabled(vp))
+		return;
 	for (unsigned int v = 0; v < vp->nr_vectors; v++)
 		if ((vp->msix_pending & 1u << v) && !vector_masked(vp, v))
 			fire_vector(vp, v);

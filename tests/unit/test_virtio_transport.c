@@ -450,6 +450,39 @@ static void test_pci_msix(void **state)
 	pci_teardown(f);
 }
 
+/*
+ * A message held in the PBA stays there while MSI-X is off, even when its
+ * entry is unmasked; it goes out once the driver turns MSI-X back on.
+ * (Found by fuzz_virtio_pci: the unmask used to send it regardless.)
+ */
+static void test_pci_msix_disabled_unmask_sends_nothing(void **state)
+{
+	struct pci_fixture *f = pci_setup(true);
+	uint32_t cap = find_cap(f, 0x11, 0);
+
+	(void)state;
+	pci_driver_init(f);
+	bar_write(f, 0x1a, 2, 1);			/* queue 0 -> vector 1 */
+	bar_write(f, 0x1c, 2, 1);
+	bar_write(f, 0x14, 1, 1 | 2 | 8 | 4);
+	signals(f->rng.dev.queues[0].notify_fd);
+	cfg_write(f, cap + 2, 2, 0x8000);		/* MSI-X enable */
+	bar_write(f, VPCI_MSIX_TABLE_OFF + 16, 4, 0x08090040);
+	bar_write(f, VPCI_MSIX_TABLE_OFF + 24, 4, 33);
+	run_request(f);					/* vector 1 masked: pending */
+	assert_int_equal(bar_read(f, VPCI_MSIX_PBA_OFF, 4), 1u << 1);
+
+	cfg_write(f, cap + 2, 2, 0);			/* MSI-X off */
+	bar_write(f, VPCI_MSIX_TABLE_OFF + 28, 4, 0);	/* unmask vector 1 */
+	assert_int_equal(signals(f->vector_fds[1]), 0);
+	assert_int_equal(bar_read(f, VPCI_MSIX_PBA_OFF, 4), 1u << 1);
+
+	cfg_write(f, cap + 2, 2, 0x8000);		/* on again: now it goes */
+	assert_int_equal(signals(f->vector_fds[1]), 1);
+	assert_int_equal(bar_read(f, VPCI_MSIX_PBA_OFF, 4), 0);
+	pci_teardown(f);
+}
+
 static void test_pci_intx(void **state)
 {
 	struct pci_fixture *f = pci_setup(false);
@@ -480,6 +513,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mmio_bad_ring_needs_reset, setup, teardown),
 		cmocka_unit_test(test_pci_config_space),
 		cmocka_unit_test(test_pci_msix),
+		cmocka_unit_test(test_pci_msix_disabled_unmask_sends_nothing),
 		cmocka_unit_test(test_pci_intx),
 	};
 
