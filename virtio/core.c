@@ -119,6 +119,8 @@ void virtio_write_status(struct virtio_dev *dev, uint8_t status)
 		reset(dev);
 		return;
 	}
+	/* The device owns NEEDS_RESET; the driver can neither set nor clear it. */
+	status &= ~VIRTIO_STATUS_NEEDS_RESET;
 	if ((status & VIRTIO_STATUS_FEATURES_OK) &&
 	    !(was & VIRTIO_STATUS_FEATURES_OK) && !features_acceptable(dev)) {
 		pr_debug("%s: driver features %#llx refused (offered %#llx)",
@@ -126,7 +128,6 @@ void virtio_write_status(struct virtio_dev *dev, uint8_t status)
 			 (unsigned long long)dev->features);
 		status &= ~VIRTIO_STATUS_FEATURES_OK;
 	}
-	/* The device owns NEEDS_RESET; the driver cannot clear it. */
 	dev->status = status | (was & VIRTIO_STATUS_NEEDS_RESET);
 	/*
 	 * Buffers made available before DRIVER_OK are looked at now, on the
@@ -194,8 +195,15 @@ bool virtio_has_feature(const struct virtio_dev *dev, unsigned int bit)
 
 bool virtio_queue_live(const struct virtio_dev *dev, unsigned int q)
 {
+	/*
+	 * DRIVER_OK counts only after FEATURES_OK was accepted (3.1.1): a
+	 * driver that skips it, as a legacy one refused there could, gets
+	 * no queues with features never negotiated.
+	 */
+	uint8_t ok = VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_FEATURES_OK;
+
 	return q < dev->ops->nr_queues && dev->queues[q].ready && !dev->broken &&
-	       (dev->status & VIRTIO_STATUS_DRIVER_OK);
+	       (dev->status & ok) == ok;
 }
 
 void virtio_queue_new_round(struct virtio_dev *dev, unsigned int q)

@@ -146,6 +146,32 @@ static void test_mmio_refuses_legacy_driver(void **state)
 	assert_int_equal(mmio_read(f, 0x070), 1 | 2);
 }
 
+/*
+ * The status belongs to a state machine the driver cannot skip: it cannot
+ * set NEEDS_RESET on a working device, and a legacy driver refused at
+ * FEATURES_OK does not get the queues by going straight to DRIVER_OK.
+ * (Found by fuzz_virtio_mmio.)
+ */
+static void test_mmio_status_order(void **state)
+{
+	struct fixture *f = *state;
+	struct virtio_dev *dev = &f->rng.dev;
+
+	mmio_write(f, 0x070, 0xf8 | 1 | 2);
+	assert_int_equal(mmio_read(f, 0x070) & 0x40, 0);
+
+	mmio_write(f, 0x070, 0);
+	mmio_write(f, 0x070, 1 | 2);
+	mmio_write(f, 0x030, 0);
+	mmio_write(f, 0x038, QSIZE);
+	mmio_write(f, 0x080, (uint32_t)DESC);
+	mmio_write(f, 0x090, (uint32_t)AVAIL);
+	mmio_write(f, 0x0a0, (uint32_t)USED);
+	mmio_write(f, 0x044, 1);
+	mmio_write(f, 0x070, 1 | 2 | 4);		/* DRIVER_OK, no FEATURES_OK */
+	assert_false(virtio_queue_live(dev, 0));
+}
+
 /* A request: one writable 16-byte buffer, made available. */
 static void post_buffer(struct fixture *f, uint16_t flags_next_loop)
 {
@@ -511,6 +537,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mmio_refuses_legacy_driver, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mmio_request_and_interrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mmio_bad_ring_needs_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mmio_status_order, setup, teardown),
 		cmocka_unit_test(test_pci_config_space),
 		cmocka_unit_test(test_pci_msix),
 		cmocka_unit_test(test_pci_msix_disabled_unmask_sends_nothing),
