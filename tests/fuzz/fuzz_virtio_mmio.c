@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the virtio-mmio transport (virtio/mmio.c) with a
+ * real device behind it: virtio-rng, or virtio-console (two queues and a
+ * configuration space), picked by the input's first byte. The input is a
+ * hostile driver's program: register accesses of any width at any offset
+ * of the 0x200-byte window, queue kicks as KVM's ioeventfd gives them,
+ * writes into guest RAM between accesses (the rings are there), and host
+ * input for the console. After every step the I/O thread's work is done
+ * synchronously: each queue whose notify eventfd was signalled gets one
+ * virtio_queue_notify(), as core/devices.c does.
+ *
+ * Guest RAM is one heap block of exactly its size, so that AddressSanitizer
+ * sees any access outside it. Invariants checked after every step:
+ *   - a broken device shows NEEDS_RESET, and leaves the broken state
+ *     only through a reset (status 0, nothing ready, ISR clear);
+ *   - with FEATURES_OK, the driver's features are a subset of what the
+ *     device offers (computed here, not read from the device) and include
+ *     VERSION_1; FEATURES_OK is refused exactly when they are not;
+ *   - a ready queue was set up inside guest RAM: its size a power of two
+ *     up to 256, its three parts aligned and wholly inside RAM, and the
+ *     mapping the device uses is the one the registers read back;
+ *   - an interrupt (a signal on the irq eventfd) comes only with an ISR
+ *     bit set, ISR holds no other bits, and a device that enters
+ *     NEEDS_RESET after DRIVER_OK interrupts with the config bit;
+ *   - reads: the identity registers read their constants, device features
+ *     only offered bits, write-only and unknown registers 0, accesses not
+ *     32-bit and aligned 0 in every byte, the configuration the device's
+ *     bytes where it exists and 0 beyond;
+ *   - bounded work: one wake-up of a queue (a notification, console
+ *     input) takes at most one queue size of chains; the rest waits for
+ *     the next turn of the I/O loop.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "core/le.h"
+#include "core/log.h"
+#include "virtio/console.h"
+#include "virtio/mmio.h"
+#include "virtio/rng.h"
+
+#define check(cond) do { if (!(cond)) __builtin_trap(); } while (0)
+
+#define GPA_LOW		0x10000ull	/* low, so that small numbers are addresses */
+#define GPA_HIGH	0x100000000ull	/* above 4 GiB: the HIGH halves matter */
+#define MAX_STEPS	512
+#define IO_ROUNDS	4	/* I/O loop turns after each step */
+
+#define CORE_OFFER	(1ull << VIRTIO_F_VERSION_1 | 1ull << VIRTIO_F_EVENT_IDX | \
+			 1ull << VIRTIO_F_INDIRECT_DESC)
+#define CONSOLE_F_EMERG_WRITE	2
+
+/* Register offsets of Virtio 1.2 4.2.2, written out independently. */
+enum {
+	R_MAGIC = 0x000, R_VERSION = 0x004, R_DEVICE_ID = 0x008, R_VENDOR = 0x00c,
+	R_DEV_FEATURES = 0x010, R_DEV_FEATURES_SEL = 0x014,
+	R_DRV_FEATURES = 0x020, R_DRV_FEATURES_SEL = 0x024,
+	R_QUEUE_SEL = 0x030, R_QUEUE_NUM_MAX = 0x034, R_QUEUE_NUM = 0x038,
+	R_QUEUE_READY = 0x044, R_QUEUE_NOTIFY = 0x050, R_ISR = 0x060,
+	R_ISR_ACK = 0x064, R_STATUS = 0x070,
+	R_DESC_LO = 0x080, R_DESC_HI = 0x084, R_DRIVER_LO = 0x090,
+	R_DRIVER_HI = 0x094, R_DEVICE_LO = 0x0a0, R_DEVICE_HI = 0x0a4,
+	R_SHM_SEL = 0x0ac, R_SHM_LEN_LO = 0x0b0, R_SHM_LEN_HI = 0x0b4,
+	R_SHM_BASE_LO = 0x0b8, R_SHM_BASE_HI = 0x0bc,
+	R_GENERATION = 0x0fc, R_CONFIG = 0x100,
+};
+
+struct world {
+	struct vq_guest_mem mem;
+	struct virtio_rng rng;
+	struct virtio_console con;
+	struct virtio_dev *dev;
+	struct virtio_mmio mmio;
+	uint64_t offered;	/* what this device must offer, from its spec */
+	int irq_fd;
+	bool is_console;
+	unsigned int drained;	/* input_drained() calls */
+};
+
+static int null_fd = -1;
+
+/*
+ * The host's entropy, made deterministic: virtio-rng writes it into guest
+ * RAM, where the next steps may read it as rings, so a crash must replay
+ * byte for byte. The device code itself is untouched; only the host's
+ * getrandom() under it is this function.
+ */
+static uint64_t entropy_state;
+
+ssize_t getrandom(void *buf, size_t len, unsigned int flags)
+{
+	uint8_t *p = buf;
+
+	(void)flags;
+	for (size_t i = 0; i < len; i++) {
+		entropy_state ^= entropy_state << 13;
+		entropy_state ^= entropy_state >> 7;
+		entropy_state ^= entropy_state << 17;
+		p[i] = entropy_state;
+	}
+	return len;
+}
+
+static void input_drained(void *opaque)
+{
+	struct world *w = opaque;
+
+	w->drained++;
+}
+
+/* How many times an eventfd was signalled since the last look. */
+static uint64_t signals(int fd)
+{
+	eventfd_t v = 0;
+
+	return eventfd_read(fd, &v) ? 0 : v;
+}
+
+static uint64_t pick(const uint8_t **p, const uint8_t *end)
+{
+	return *p < end ? *(*p)++ : 0;
+}
+
+static uint64_t pick_n(const uint8_t **p, const uint8_t *end, unsigned int n)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		v |= pick(p, end) << (8 * i);
+	return v;
+}
+
+static bool acceptable(uint64_t offered, uint64_t drv)
+{
+	return !(drv & ~offered) && (drv & 1ull << VIRTIO_F_VERSION_1);
+}
+
+/* Is [gpa, gpa + len) inside guest RAM? */
+static bool in_ram(const struct vq_guest_mem *mem, uint64_t gpa, uint64_t len)
+{
+	return gpa >= mem->gpa && len <= mem->size && gpa - mem->gpa <= mem->size - len;
+}
+
+static void check_queue(const struct world *w, unsigned int q)
+{
+	const struct virtio_queue *vq = &w->dev->queues[q];
+	const struct vq_guest_mem *mem = &w->mem;
+	uint16_t n = vq->vq.size;
+
+	if (!vq->ready)
+		return;
+	check(n && n <= VQ_MAX_SIZE && !(n & (n - 1)) && n == vq->size);
+	check(!(vq->desc % 16) && !(vq->driver % 2) && !(vq->device % 4));
+	check(in_ram(mem, vq->desc, 16ull * n));
+	check(in_ram(mem, vq->driver, 6 + 2ull * n));
+	check(in_ram(mem, vq->device, 6 + 8ull * n));
+	check(vq->vq.desc == mem->host + (vq->desc - mem->gpa));
+	check(vq->vq.avail == mem->host + (vq->driver - mem->gpa));
+	check(vq->vq.used == mem->host + (vq->device - mem->gpa));
+}
+
+struct snapshot {
+	uint8_t status;
+	bool broken;
+};
+
+static void snap(const struct world *w, struct snapshot *s)
+{
+	s->status = w->dev->status;
+	s->broken = w->dev->broken;
+}
+
+static void check_state(const struct world *w, const struct snapshot *before,
+			uint64_t irqs)
+{
+	const struct virtio_dev *dev = w->dev;
+
+	/*
+	 * A broken device shows NEEDS_RESET. Not the converse: core.c keeps
+	 * a NEEDS_RESET the driver writes itself (reported, not ours to fix).
+	 */
+	check(!dev->broken || (dev->status & VIRTIO_STATUS_NEEDS_RESET));
+	if (before->broken && !dev->broken) {
+		/* Only a reset leaves NEEDS_RESET. */
+		check(dev->status == 0 && dev->isr == 0 && !dev->driver_features);
+		for (unsigned int q = 0; q < VIRTIO_MAX_QUEUES; q++)
+			check(!dev->queues[q].ready);
+	}
+	if (dev->status & VIRTIO_STATUS_FEATURES_OK)
+		check(acceptable(w->offered, dev->driver_features));
+	check(!(dev->isr & ~(VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG)));
+	if (irqs)
+		check(dev->isr);
+	if (!before->broken && dev->broken && (before->status & VIRTIO_STATUS_DRIVER_OK))
+		check(irqs && (dev->isr & VIRTIO_ISR_CONFIG));
+	for (unsigned int q = 0; q < w->dev->ops->nr_queues; q++)
+		check_queue(w, q);
+	for (unsigned int q = w->dev->ops->nr_queues; q < VIRTIO_MAX_QUEUES; q++)
+		check(!dev->queues[q].ready);
+}
+
+/*
+ * The I/O thread, as core/devices.c's on_queue_notify(): a queue whose
+ * eventfd was signalled gets one virtio_queue_notify() (which does nothing
+ * unless the queue is live). A device that stops at its budget signals the
+ * eventfd again, and the next turn (or the next step) comes back to it.
+ */
+static void io_loop(struct world *w)
+{
+	struct virtio_dev *dev = w->dev;
+	bool busy = true;
+
+	for (int round = 0; round < IO_ROUNDS && busy; round++) {
+		busy = false;
+		for (unsigned int q = 0; q < dev->ops->nr_queues; q++) {
+			struct virtio_queue *vq = &dev->queues[q];
+			uint16_t used = vq->vq.used_idx, size = vq->vq.size;
+
+			if (!signals(vq->notify_fd))
+				continue;
+			busy = true;
+			pthread_mutex_lock(&dev->lock);
+			virtio_queue_notify(dev, q);
+			/* Every chain taken is given back: count them. */
+			check((uint16_t)(vq->vq.used_idx - used) <= size);
+			pthread_mutex_unlock(&dev->lock);
+		}
+	}
+}
+
+static bool readable_reg(uint32_t off)
+{
+	switch (off) {
+	case R_MAGIC: case R_VERSION: case R_DEVICE_ID: case R_VENDOR:
+	case R_DEV_FEATURES: case R_QUEUE_NUM_MAX: case R_QUEUE_READY:
+	case R_ISR: case R_STATUS: case R_SHM_LEN_LO: case R_SHM_LEN_HI:
+	case R_GENERATION: case R_QUEUE_NUM: case R_DESC_LO: case R_DESC_HI:
+	case R_DRIVER_LO: case R_DRIVER_HI: case R_DEVICE_LO: case R_DEVICE_HI:
+		return true;
+	}
+	return false;
+}
+
+static void check_read(struct world *w, uint32_t off, const uint8_t *d, uint32_t len)
+{
+	struct virtio_dev *dev = w->dev;
+	const struct virtio_queue *vq = dev->queue_sel < dev->ops->nr_queues ?
+					&dev->queues[dev->queue_sel] : NULL;
+	uint32_t v = get_le32(d);
+
+	if (off >= R_CONFIG) {
+		uint32_t c = off - R_CONFIG, size = dev->ops->config_size;
+
+		for (uint32_t i = 0; i < len; i++)
+			check(d[i] == (c + len <= size ? dev->config[c + i] : 0));
+		return;
+	}
+	if (len != 4 || off % 4 || !readable_reg(off)) {
+		for (uint32_t i = 0; i < len; i++)
+			check(d[i] == 0);
+		return;
+	}
+	switch (off) {
+	case R_MAGIC:
+		check(v == 0x74726976);
+		break;
+	case R_VERSION:
+		check(v == 2);
+		break;
+	case R_DEVICE_ID:
+		check(v == (w->is_console ? VIRTIO_ID_CONSOLE : VIRTIO_ID_RNG));
+		break;
+	case R_DEV_FEATURES:
+		check(dev->device_features_sel < 2 ?
+		      v == (uint32_t)(w->offered >> (32 * dev->device_features_sel)) : !v);
+		break;
+	case R_QUEUE_NUM_MAX:
+		check(v == (vq ? VQ_MAX_SIZE : 0));
+		break;
+	case R_QUEUE_READY:
+		check(v == (vq && vq->ready));
+		break;
+	case R_ISR:
+		check(v == dev->isr && !(v & ~3u));
+		break;
+	case R_STATUS:
+		check(v == dev->status);
+		break;
+	case R_SHM_LEN_LO:
+	case R_SHM_LEN_HI:
+		check(v == 0xffffffff);
+		break;
+	case R_QUEUE_NUM:
+		check(v == (vq ? vq->size : 0));
+		break;
+	case R_DESC_LO: case R_DESC_HI: case R_DRIVER_LO: case R_DRIVER_HI:
+	case R_DEVICE_LO: case R_DEVICE_HI:
+		if (!vq) {
+			check(v == 0);
+			break;
+		}
+		/* A live queue's addresses are the ones it was set up with. */
+		if (vq->ready) {
+			const uint8_t *part = off < R_DRIVER_LO ? vq->vq.desc :
+					      off < R_DEVICE_LO ? vq->vq.avail : vq->vq.used;
+			uint64_t gpa = w->mem.gpa + (part - w->mem.host);
+
+			check(v == (uint32_t)(off % 8 ? gpa >> 32 : gpa));
+		}
+		break;
+	}
+}
+
+/* One access through the window, as the MMIO bus hands it over. */
+static void guest_access(struct world *w, uint32_t off, uint32_t len, bool is_write,
+		   uint64_t value)
+{
+	uint8_t d[8], was = w->dev->status;
+
+	off %= VIRTIO_MMIO_SIZE;
+	if (off + len > VIRTIO_MMIO_SIZE)
+		return;		/* the bus refuses it before the device */
+	if (is_write) {
+		put_le64(d, value);
+		virtio_mmio_access(&w->mmio, off, d, len, true);
+	} else {
+		memset(d, 0xa5, sizeof(d));	/* every byte must be written */
+		virtio_mmio_access(&w->mmio, off, d, len, false);
+		check_read(w, off, d, len);
+	}
+	/* FEATURES_OK is kept exactly when the driver's choice is acceptable. */
+	if (is_write && off == R_STATUS && len == 4 && (value & 0xff) &&
+	    (value & VIRTIO_STATUS_FEATURES_OK) &&
+	    !(was & VIRTIO_STATUS_FEATURES_OK))
+		check(!!(w->dev->status & VIRTIO_STATUS_FEATURES_OK) ==
+		      acceptable(w->offered, w->dev->driver_features));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const uint8_t *p = data, *end = data + size;
+	struct world *w;
+	uint8_t flags;
+	uint64_t ram;
+
+	if (size < 4)
+		return 0;
+	if (null_fd < 0) {
+		null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		log_set_level(LOG_ERROR);	/* needs-reset warnings are expected */
+	}
+	flags = pick(&p, end);
+	ram = 0x1000 * (1 + pick(&p, end) % 16);
+	ram -= pick(&p, end) % 64;	/* RAM need not end on a ring's alignment */
+	entropy_state = 0x9e3779b97f4a7c15ull ^ pick(&p, end);
+
+	w = calloc(1, sizeof(*w));
+	w->mem.gpa = flags & 2 ? GPA_HIGH : GPA_LOW;
+	w->mem.size = ram;
+	w->mem.host = malloc(ram);	/* exactly: ASan guards both ends */
+	memset(w->mem.host, 0, ram);
+	w->irq_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	w->is_console = flags & 1;
+	if (w->is_console) {
+		check(!virtio_console_init(&w->con, &w->mem, null_fd, input_drained, w));
+		w->dev = &w->con.dev;
+		w->offered = CORE_OFFER | 1ull << CONSOLE_F_EMERG_WRITE;
+	} else {
+		check(!virtio_rng_init(&w->rng, &w->mem));
+		w->dev = &w->rng.dev;
+		w->offered = CORE_OFFER;
+	}
+	virtio_mmio_init(&w->mmio, w->dev, w->irq_fd);
+
+	for (int step = 0; step < MAX_STEPS && p < end; step++) {
+		uint8_t op = pick(&p, end);
+		struct snapshot before;
+
+		snap(w, &before);
+		switch (op & 7) {
+		case 0:		/* any access: offset, width, direction, value */
+		case 1: {
+			uint32_t off = pick_n(&p, end, 2);
+			uint32_t len = 1u << (pick(&p, end) & 3);
+			bool is_write = op & 1;
+			uint64_t v = is_write ? pick_n(&p, end, len) : 0;
+
+			guest_access(w, off, len, is_write, v);
+			break;
+		}
+		case 2:		/* a 32-bit register write, the common case */
+			guest_access(w, pick(&p, end) * 4, 4, true, pick_n(&p, end, 4));
+			break;
+		case 3:		/* a 32-bit register read */
+			guest_access(w, pick(&p, end) * 4, 4, false, 0);
+			break;
+		case 4: {	/* KVM's ioeventfd on QueueNotify took the kick */
+			uint8_t q = pick(&p, end);
+
+			if (q < w->dev->ops->nr_queues)
+				eventfd_write(w->dev->queues[q].notify_fd, 1);
+			break;
+		}
+		case 5: {	/* the guest writes its RAM: rings, descriptors, buffers */
+			uint32_t at = pick_n(&p, end, 2) % ram, n = pick(&p, end);
+
+			for (uint32_t i = 0; i < n && at + i < ram; i++)
+				w->mem.host[at + i] = pick(&p, end);
+			break;
+		}
+		case 6: {	/* host input for the console's receive queue */
+			uint8_t buf[64];
+			uint32_t n = pick(&p, end) % sizeof(buf);
+
+			for (uint32_t i = 0; i < n; i++)
+				buf[i] = pick(&p, end);
+			if (w->is_console && n &&
+			    n <= VIRTIO_CONSOLE_PENDING - w->con.pending_len) {
+				struct virtqueue *rx = &w->con.dev.queues[0].vq;
+				uint16_t used = rx->used_idx;
+
+				virtio_console_input(&w->con, buf, n);
+				check((uint16_t)(rx->used_idx - used) <= rx->size);
+			}
+			break;
+		}
+		default:	/* a 16-bit little-endian RAM write, for ring indexes */
+			put_le16(w->mem.host + pick_n(&p, end, 2) % (ram - 1),
+				 pick_n(&p, end, 2));
+			break;
+		}
+		io_loop(w);
+		check_state(w, &before, signals(w->irq_fd));
+	}
+
+	virtio_dev_destroy(w->dev);
+	close(w->irq_fd);
+	free(w->mem.host);
+	free(w);
+	return 0;
+}
