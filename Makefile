@@ -41,7 +41,7 @@ HOST_OBJDIR := $(BUILD)/host
 PURE_SRCS := core/log.c core/options.c core/mmio.c core/term.c core/signals.c core/fileio.c \
 	     arm64/image.c arm64/layout.c arm64/fdt.c arm64/s1walk.c hw/uart16550.c \
 	     sdei/sdei.c sdei/catalogue.c core/memslot.c \
-	     ras/cper_encode.c ras/cper_check.c ras/cper_print.c ras/ghes.c ras/policy.c ras/records.c \
+	     ras/cper_encode.c ras/cper_check.c ras/cper_print.c ras/ghes.c ras/policy.c ras/records.c ras/host_ring.c \
 	     virtio/virtqueue.c virtio/core.c virtio/mmio.c virtio/pci.c virtio/blk.c \
 	     virtio/rng.c virtio/console.c virtio/net.c hw/pci.c \
 	     acpi/buf.c acpi/aml.c acpi/loader.c acpi/tables.c hw/fw_cfg.c \

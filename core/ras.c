@@ -32,10 +32,10 @@
 #include "core/log.h"
 #include "core/signals.h"
 #include "core/vm.h"
+#include "ras/host_ring.h"
 #include "ras/records.h"
 
 #define POLL_INTERVAL_NS	1000000
-#define HOST_RING_SIZE		64
 
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON		100
@@ -61,16 +61,8 @@ static __thread volatile sig_atomic_t consumed;
 static __thread uintptr_t consumed_addr;
 static __thread short consumed_lsb;
 
-struct host_error {
-	uintptr_t addr;
-	short lsb;
-	bool consumed_by_lkvm;
-};
-
-static struct host_error host_ring[HOST_RING_SIZE];
-static unsigned int host_head;		/* next slot to fill (atomic) */
-static unsigned int host_tail;		/* I/O thread only */
-static unsigned int host_lost;		/* ring full (atomic) */
+/* Filled by the SIGBUS hook on any thread, emptied by the I/O thread. */
+static struct host_ring host_ring;
 static int host_event_fd = -1;
 static uintptr_t guest_lo, guest_hi;
 
@@ -83,16 +75,11 @@ static void say(const char *msg)
 
 static void queue_host_error(uintptr_t addr, short lsb, bool by_lkvm)
 {
-	unsigned int slot = __atomic_fetch_add(&host_head, 1, __ATOMIC_ACQ_REL);
 	uint64_t one = 1;
 	ssize_t n;
 
-	if (slot - __atomic_load_n(&host_tail, __ATOMIC_ACQUIRE) >= HOST_RING_SIZE) {
-		__atomic_fetch_sub(&host_head, 1, __ATOMIC_ACQ_REL);
-		__atomic_fetch_add(&host_lost, 1, __ATOMIC_RELAXED);
+	if (!host_ring_push(&host_ring, &(struct host_error){ addr, lsb, by_lkvm }))
 		return;
-	}
-	host_ring[slot % HOST_RING_SIZE] = (struct host_error){ addr, lsb, by_lkvm };
 	n = write(host_event_fd, &one, sizeof(one));
 	(void)n;
 }
@@ -378,25 +365,24 @@ void ras_vcpu_work(struct vcpu *vcpu)
 static void on_host_error(struct ioloop *loop, void *opaque)
 {
 	struct vm *vm = opaque;
+	struct host_error e;
 	unsigned int lost;
 	uint64_t count;
 
 	(void)loop;
 	if (read(vm->ras.host_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
 		return;
-	while (host_tail != __atomic_load_n(&host_head, __ATOMIC_ACQUIRE)) {
-		struct host_error e = host_ring[host_tail % HOST_RING_SIZE];
+	while (host_ring_pop(&host_ring, &e)) {
 		enum ras_notify how = ras_notify_for(RAS_FROM_HOST_AO, CPER_SEV_RECOVERABLE,
 						     RAS_NOTIFY_DEFAULT, vm->sdei_on);
 
-		__atomic_store_n(&host_tail, host_tail + 1, __ATOMIC_RELEASE);
 		if (e.consumed_by_lkvm)
 			pr_warn("ras: lkvm read poisoned guest memory at %p; the page now reads as zeros",
 				(void *)e.addr);
 		report_poison(vm, e.addr, e.lsb,
 			      TAG(how, 0, ras_serror_iss(CPER_SEV_RECOVERABLE, false)));
 	}
-	lost = __atomic_exchange_n(&host_lost, 0, __ATOMIC_RELAXED);
+	lost = host_ring_take_lost(&host_ring);
 	if (lost)
 		pr_warn("ras: %u host memory errors came too fast to record", lost);
 }
@@ -458,6 +444,7 @@ int ras_setup(struct vm *vm)
 		pr_err("--ras: %s", strerror(errno));
 		return -errno;
 	}
+	host_ring_init(&host_ring);
 	host_event_fd = ras->host_fd;
 	guest_lo = (uintptr_t)vm->ram.host;
 	guest_hi = guest_lo + vm->ram.size;
