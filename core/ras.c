@@ -35,7 +35,10 @@
 #include "ras/host_ring.h"
 #include "ras/records.h"
 
-#define POLL_INTERVAL_NS	1000000
+#define POLL_FAST_NS		1000000ull
+#define POLL_SLOWEST_NS		1000000000ull
+
+enum poll_pace { POLL_OFF, POLL_FAST, POLL_SLOWER };
 
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON		100
@@ -156,15 +159,28 @@ static void timestamp_now(struct cper_record *rec)
 	};
 }
 
-static void arm_poll_timer(struct vm *vm, bool on)
+/*
+ * While records wait in a queue, the blocks are polled for the guest's
+ * acknowledgement: every millisecond at first, then, each time a poll
+ * finds nothing acknowledged, half as often, down to once a second. A
+ * guest that never acknowledges costs one wake-up a second, not 1,000.
+ */
+static void arm_poll_timer(struct vm *vm, enum poll_pace pace)
 {
 	struct itimerspec its = { 0 };
+	uint64_t ns = vm->ras.poll_ns;
 
-	if (vm->ras.polling == on)
+	if (pace == POLL_OFF)
+		ns = 0;
+	else if (pace == POLL_FAST || !ns)
+		ns = POLL_FAST_NS;
+	else if (ns < POLL_SLOWEST_NS)
+		ns = ns * 2 < POLL_SLOWEST_NS ? ns * 2 : POLL_SLOWEST_NS;
+	if (ns == vm->ras.poll_ns)
 		return;
-	vm->ras.polling = on;
-	if (on)
-		its.it_value.tv_nsec = its.it_interval.tv_nsec = POLL_INTERVAL_NS;
+	vm->ras.poll_ns = ns;
+	its.it_value.tv_sec = its.it_interval.tv_sec = ns / 1000000000;
+	its.it_value.tv_nsec = its.it_interval.tv_nsec = ns % 1000000000;
 	timerfd_settime(vm->ras.poll_fd, 0, &its, NULL);
 }
 
@@ -245,7 +261,7 @@ static struct report report(struct vm *vm, struct cper_record *rec, uint64_t tag
 	}
 	r.result = ghes_submit(&ras->region, r.src, rec, at_once ? tag | TAG_NOTIFIED : tag);
 	if (ghes_any_queued(&ras->region))
-		arm_poll_timer(vm, true);
+		arm_poll_timer(vm, POLL_FAST);
 	pthread_mutex_unlock(&ras->lock);
 	if (!r.notified && (r.result == GHES_DELIVERED ||
 			    (at_once && r.result != GHES_INVALID))) {
@@ -255,25 +271,35 @@ static struct report report(struct vm *vm, struct cper_record *rec, uint64_t tag
 	return r;
 }
 
-void ras_poll(struct vm *vm)
+/* Write queued records into acknowledged blocks; true if any was. */
+static bool poll_blocks(struct vm *vm)
 {
 	struct vm_ras *ras = &vm->ras;
-	unsigned int n = ras->region.nr_sources;
-	uint64_t tags[n];
-	bool written[n];
+	uint64_t tags[GHES_MAX_SOURCES];
+	bool written[GHES_MAX_SOURCES], any = false;
+	unsigned int n;
 
-	if (!ras->on)
-		return;
 	pthread_mutex_lock(&ras->lock);
-	for (unsigned int src = 0; src < n; src++)
-		written[src] = src < ras->region.nr_sources &&
-			       ghes_poll(&ras->region, src, &tags[src]);
+	n = ras->region.nr_sources;
+	for (unsigned int src = 0; src < n; src++) {
+		written[src] = ghes_poll(&ras->region, src, &tags[src]);
+		any |= written[src];
+	}
 	if (!ghes_any_queued(&ras->region))
-		arm_poll_timer(vm, false);
+		arm_poll_timer(vm, POLL_OFF);
+	else if (any)
+		arm_poll_timer(vm, POLL_FAST);
 	pthread_mutex_unlock(&ras->lock);
 	for (unsigned int src = 0; src < n; src++)
 		if (written[src] && !(tags[src] & TAG_NOTIFIED))
 			notify_guest(vm, src, tags[src]);
+	return any;
+}
+
+void ras_poll(struct vm *vm)
+{
+	if (vm->ras.on)
+		poll_blocks(vm);
 }
 
 /* Records for every guest page of a poisoned host extent. */
@@ -395,7 +421,12 @@ static void on_poll_timer(struct ioloop *loop, void *opaque)
 	(void)loop;
 	if (read(vm->ras.poll_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		return;
-	ras_poll(vm);
+	if (poll_blocks(vm))
+		return;
+	pthread_mutex_lock(&vm->ras.lock);
+	if (ghes_any_queued(&vm->ras.region))
+		arm_poll_timer(vm, POLL_SLOWER);
+	pthread_mutex_unlock(&vm->ras.lock);
 }
 
 int ras_setup_kvm(struct vm *vm)

@@ -32,7 +32,7 @@ struct vm_ras {
 	bool sea_to_user;		/* KVM_CAP_ARM_SEA_TO_USER enabled */
 	int host_fd;			/* eventfd: SIGBUS AO or lkvm's own AR */
 	int poll_fd;			/* timerfd: records wait for acks */
-	bool polling;
+	uint64_t poll_ns;		/* its period; 0 when disarmed */
 	uint64_t host_errors;		/* SIGBUS on guest memory */
 	uint64_t sea_exits;		/* KVM_EXIT_ARM_SEA */
 	uint64_t notified[RAS_NOTIFY_SDEI + 1];

@@ -50,8 +50,7 @@ static uint64_t *ack_reg(const struct ghes_region *r, unsigned int src)
 int ghes_region_init(struct ghes_region *r, uint8_t *mem, uint64_t gpa,
 		     unsigned int nr_sources)
 {
-	/* The slots and acks must fit below the first block. */
-	if (16ull * nr_sources > blocks_offset())
+	if (nr_sources > GHES_MAX_SOURCES)
 		return -E2BIG;
 	r->sources = calloc(nr_sources, sizeof(*r->sources));
 	if (!r->sources)

@@ -28,6 +28,8 @@
 
 #define GHES_BLOCK_SIZE		4096
 #define GHES_QUEUE_MAX		16
+/* A source's slot and ack register, 16 bytes, all below the first block. */
+#define GHES_MAX_SOURCES	(GHES_BLOCK_SIZE / 16)
 #define GHES_REGION_ALIGN	0x10000	/* whole pages for 64 KiB guests */
 
 struct ghes_queued {

@@ -284,6 +284,7 @@ fi
 took "Linux guests: 2 vCPUs, SDEI and CPU hotplug"
 ras_cli_checks
 ras_payload_checks "ras"
+ras_unacked_checks
 ras_smp_checks "ras, 2 vCPUs"
 ras_linux_checks "ras, Linux guest"
 

@@ -269,3 +269,35 @@ cli_bad() { # DESC PATTERN ARGS...
 	shift 2
 	one_line_error "lkvm ras, bad input: $desc" "$want" lkvm ras "$@"
 }
+
+# ras_unacked_checks: a guest that never acknowledges a record must not
+# keep lkvm polling its blocks a thousand times a second.
+ras_unacked_checks() {
+	export HOME=/tmp/home
+	mkdir -p $HOME
+	# echo.flat says ready, then waits for input in silence: nothing but
+	# the poll wakes the I/O thread.
+	lkvm run -k $P/echo.flat -c 1 -m 64 --sdei --ras --name unacked </dev/null \
+		>/tmp/unacked.out 2>/tmp/unacked.err &
+	vm_pid=$!
+	wait_line /tmp/unacked.out "ready"
+	# The SDEI source's block fills; the next two records wait for an ack.
+	for gpa in 0x40123000 0x40124000 0x40125000; do
+		lkvm ras --name unacked --inject memory --gpa $gpa --severity corrected \
+			--notify sdei >> /tmp/unacked.inject 2>&1
+	done
+	sleep 3	# past the fast polls, into the slowest pace
+	before=$(sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' /proc/$vm_pid/status)
+	sleep 5
+	after=$(sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' /proc/$vm_pid/status)
+	lkvm ras --name unacked --status > /tmp/unacked.status 2>&1
+	lkvm stop --name unacked >/dev/null 2>&1
+	wait $vm_pid
+	wakeups=$((after - before))
+	echo "#   I/O thread wake-ups in 5 s with records waiting: $wakeups"
+	set -- $(ras_counts /tmp/unacked.status 0)
+	[ "$3" = 2 ] && [ "$wakeups" -lt 50 ] &&
+		ok "ras: records waiting for an ack that never comes: lkvm polls at most once a second" ||
+		not_ok "ras: records waiting for an ack that never comes: lkvm polls at most once a second ($wakeups wake-ups in 5 s, queued '$3')" \
+			/tmp/unacked.status /tmp/unacked.inject /tmp/unacked.err
+}
