@@ -159,6 +159,16 @@ static int map_vars(struct vm *vm)
 			close(fd);
 			return -EINVAL;
 		}
+		/*
+		 * The store is mapped shared, so a guest write into a hole of
+		 * a sparse file on a full file system would be a SIGBUS
+		 * outside guest RAM: give every block its space now.
+		 */
+		if (fallocate(fd, 0, 0, size) && errno != EOPNOTSUPP) {
+			pr_err("--flash %s: cannot allocate its blocks: %s", path, strerror(errno));
+			close(fd);
+			return -errno;
+		}
 		fw->vars_size = size;
 		p = mmap(NULL, fw->vars_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		close(fd);

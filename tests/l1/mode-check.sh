@@ -70,6 +70,15 @@ bad "--flash of an odd size" '^lkvm: --flash /tmp/odd.fd: 102400 bytes; a variab
 bad "--firmware with a kernel UEFI cannot start" "^lkvm: kernel $P/hello.flat: not an EFI application" \
 	--firmware $ROOT/guest/QEMU_EFI.fd -k $P/hello.flat
 bad "--flash without --firmware" '^lkvm: --flash: holds UEFI variables, so needs --firmware$' -k $K --flash /tmp/odd.fd
+# A sparse variable store on a full file system: refused before the guest
+# could write into a hole (a SIGBUS outside guest RAM).
+mkdir -p /tmp/full && mount -t tmpfs -o size=1m tmpfs /tmp/full
+dd if=/dev/zero of=/tmp/full/vars.fd bs=1k seek=768 count=0 2>/dev/null
+dd if=/dev/zero of=/tmp/full/filler bs=1k count=2048 2>/dev/null
+bad "a sparse --flash on a full file system" \
+	'^lkvm: --flash /tmp/full/vars.fd: cannot allocate its blocks: No space left on device$' \
+	--firmware $ROOT/guest/QEMU_EFI.fd --flash /tmp/full/vars.fd
+umount /tmp/full
 bad "--dump-acpi naming a file" '^lkvm: --dump-acpi /tmp/odd.fd: not a directory$' \
 	--firmware $ROOT/guest/QEMU_EFI.fd --dump-acpi /tmp/odd.fd
 
