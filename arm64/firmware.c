@@ -219,7 +219,9 @@ static int load_boot_files(struct vm *vm)
 
 	if (!cfg->kernel_path)
 		return 0;
-	ret = kernel_read_all(vm->kernel_fd, &fw->kernel, &fw->kernel_size, err, sizeof(err));
+	/* The firmware copies it into guest RAM; fw_cfg counts in 32 bits. */
+	ret = kernel_read_all(vm->kernel_fd, vm->ram_size < UINT32_MAX ? vm->ram_size : UINT32_MAX,
+			      &fw->kernel, &fw->kernel_size, err, sizeof(err));
 	if (ret) {
 		pr_err("kernel %s: %s", cfg->kernel_path, err);
 		return ret;
@@ -228,10 +230,6 @@ static int load_boot_files(struct vm *vm)
 		pr_err("kernel %s: not an EFI application (no PE/COFF \"MZ\" header), which UEFI needs; use an Image built with CONFIG_EFI_STUB",
 		       cfg->kernel_path);
 		return -ENOEXEC;
-	}
-	if (fw->kernel_size > UINT32_MAX) {
-		pr_err("kernel %s: larger than fw_cfg's 4 GiB", cfg->kernel_path);
-		return -EFBIG;
 	}
 	fw_cfg_set(&fw->fw_cfg, FW_CFG_KERNEL_DATA, fw->kernel, fw->kernel_size);
 	fw_cfg_set_u32(&fw->fw_cfg, FW_CFG_KERNEL_SIZE, fw->kernel_size_le, fw->kernel_size);

@@ -314,7 +314,13 @@ int kernel_load(int fd, void *ram, uint64_t limit, struct kernel_load *out,
 }
 
 /* Inflate all of @fd into a buffer that grows as needed. */
-static int read_gzip(int fd, uint8_t **out, uint64_t *size, char *err, size_t err_len)
+static int too_large(char *err, size_t len, uint64_t limit)
+{
+	return fail(err, len, -EFBIG, "kernel is larger than %llu MiB", (unsigned long long)(limit >> 20));
+}
+
+static int read_gzip(int fd, uint64_t limit, uint8_t **out, uint64_t *size,
+		     char *err, size_t err_len)
 {
 	uint8_t in[64 * 1024], *buf = NULL, *bigger;
 	uint64_t cap = 0;
@@ -324,7 +330,15 @@ static int read_gzip(int fd, uint8_t **out, uint64_t *size, char *err, size_t er
 	if (lseek(fd, 0, SEEK_SET) < 0 || inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
 		return fail(err, err_len, -EIO, "cannot start gzip decompression");
 	while (zret == Z_BUF_ERROR) {
+		/* Room for one byte past the limit: filling it is too much. */
+		if (cap > limit) {
+			inflateEnd(&zs);
+			free(buf);
+			return too_large(err, err_len, limit);
+		}
 		cap = cap ? 2 * cap : 32ull << 20;
+		if (cap > limit)
+			cap = limit + 1;
 		bigger = realloc(buf, cap);
 		if (!bigger) {
 			zret = Z_MEM_ERROR;
@@ -348,7 +362,8 @@ static int read_gzip(int fd, uint8_t **out, uint64_t *size, char *err, size_t er
 	return 0;
 }
 
-int kernel_read_all(int fd, uint8_t **out, uint64_t *size, char *err, size_t err_len)
+int kernel_read_all(int fd, uint64_t limit, uint8_t **out, uint64_t *size,
+		    char *err, size_t err_len)
 {
 	uint8_t head[ARM64_IMAGE_HEADER_SIZE];
 	enum kernel_format fmt;
@@ -360,7 +375,9 @@ int kernel_read_all(int fd, uint8_t **out, uint64_t *size, char *err, size_t err
 	if (ret)
 		return ret;
 	if (fmt == KERNEL_FORMAT_IMAGE_GZIP)
-		return read_gzip(fd, out, size, err, err_len);
+		return read_gzip(fd, limit, out, size, err, err_len);
+	if ((uint64_t)file_size > limit)
+		return too_large(err, err_len, limit);
 	*out = malloc(file_size ? file_size : 1);
 	if (!*out)
 		return fail(err, err_len, -ENOMEM, "no memory for the kernel");

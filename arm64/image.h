@@ -58,9 +58,13 @@ int kernel_load(int fd, void *ram, uint64_t limit, struct kernel_load *out,
 
 /*
  * The whole kernel file in a new buffer (the caller frees it), gunzipped
- * if it is gzip: for UEFI firmware, which places the kernel itself.
- * Returns 0, or a negative errno with a one-line reason in @err.
+ * if it is gzip: for UEFI firmware, which places the kernel itself. More
+ * than @limit bytes, read or inflated, is refused (-EFBIG) as soon as it
+ * shows, so a small gzip file that inflates to terabytes costs at most
+ * @limit of memory. Returns 0, or a negative errno with a one-line reason
+ * in @err.
  */
-int kernel_read_all(int fd, uint8_t **out, uint64_t *size, char *err, size_t err_len);
+int kernel_read_all(int fd, uint64_t limit, uint8_t **out, uint64_t *size,
+		    char *err, size_t err_len);
 
 #endif

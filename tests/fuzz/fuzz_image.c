@@ -36,6 +36,7 @@
 
 #define MiB		(1024ULL * 1024)
 #define MAX_RAM		(4 * MiB)
+#define READ_ALL_LIMIT	(64 * MiB)	/* what kernel_read_all() may hold */
 #define CANARY		0xa5
 #define HEADER		22	/* knobs and Image fields before the body */
 
@@ -195,12 +196,13 @@ static void check_read_all(const uint8_t *file, size_t file_len, bool gzipped,
 	int ret;
 
 	set_file(file, file_len);
-	ret = kernel_read_all(file_fd, &all, &size, err, sizeof(err));
+	ret = kernel_read_all(file_fd, READ_ALL_LIMIT, &all, &size, err, sizeof(err));
 	if (ret) {
 		check(ret < 0);
 		one_line(err);
 		return;
 	}
+	check(size <= READ_ALL_LIMIT);
 	if (!gzipped) {
 		check(size == file_len && !memcmp(all, file, file_len));
 	} else {

@@ -274,22 +274,36 @@ static void test_read_all(void **state)
 	gz = gzip_buffer(img, size, &gz_len);
 	close(fd);
 	fd = temp_file(gz, gz_len);
-	assert_int_equal(kernel_read_all(fd, &got, &got_size, err, sizeof(err)), 0);
+	assert_int_equal(kernel_read_all(fd, UINT64_MAX, &got, &got_size, err, sizeof(err)), 0);
 	assert_int_equal(got_size, size);
 	assert_memory_equal(got, img, size);
 	free(got);
 	close(fd);
 
 	fd = temp_file(img, 1000);			/* uncompressed: as is */
-	assert_int_equal(kernel_read_all(fd, &got, &got_size, err, sizeof(err)), 0);
+	assert_int_equal(kernel_read_all(fd, UINT64_MAX, &got, &got_size, err, sizeof(err)), 0);
 	assert_int_equal(got_size, 1000);
 	assert_memory_equal(got, img, 1000);
 	free(got);
 	close(fd);
 
 	fd = temp_file(gz, gz_len / 3);
-	assert_int_equal(kernel_read_all(fd, &got, &got_size, err, sizeof(err)), -EIO);
+	assert_int_equal(kernel_read_all(fd, UINT64_MAX, &got, &got_size, err, sizeof(err)), -EIO);
 	assert_string_equal(err, "gzip-compressed kernel is truncated");
+	close(fd);
+
+	/*
+	 * Beyond the limit (the guest's RAM): refused once the limit is
+	 * filled, not after growing the buffer until memory runs out.
+	 */
+	fd = temp_file(gz, gz_len);
+	assert_int_equal(kernel_read_all(fd, 33 * MiB, &got, &got_size, err, sizeof(err)), -EFBIG);
+	assert_string_equal(err, "kernel is larger than 33 MiB");
+	close(fd);
+	fd = temp_file(img, 1000);
+	assert_int_equal(kernel_read_all(fd, 999, &got, &got_size, err, sizeof(err)), -EFBIG);
+	assert_int_equal(kernel_read_all(fd, 1000, &got, &got_size, err, sizeof(err)), 0);
+	free(got);
 	close(fd);
 	free(gz);
 	free(img);
