@@ -66,8 +66,8 @@ static void vars_array_mode(void *opaque, bool on)
 			   on ? fw->vars_size : 0);
 
 	if (ret)
-		pr_warn("flash1: cannot %s the array: %s", on ? "map" : "unmap",
-			strerror(-ret));
+		pr_warn_ratelimited(&fw->array_warn, "flash1: cannot %s the array: %s",
+				    on ? "map" : "unmap", strerror(-ret));
 }
 
 static uint64_t page_align(uint64_t v)

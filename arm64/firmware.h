@@ -13,6 +13,7 @@
 
 #include "acpi/tables.h"
 #include "arm64/platform.h"
+#include "core/log.h"
 #include "hw/cfi_flash.h"
 #include "hw/fw_cfg.h"
 #include "hw/pl031.h"
@@ -25,6 +26,7 @@ struct firmware {
 	uint8_t *vars;			/* flash1: the variable store */
 	uint64_t vars_size;
 	struct cfi_flash flash;
+	struct log_ratelimit array_warn;	/* the guest switches the flash's mode */
 	struct pl031 rtc;
 	struct fw_cfg fw_cfg;
 	struct acpi_tables acpi;

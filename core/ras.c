@@ -515,10 +515,12 @@ void ras_region_placed(struct vm *vm, uint64_t gpa)
 	if (!gpa) {
 		pr_debug("ras: the firmware withdrew the error region");
 	} else if (gpa % 4096 || !guest_ram_contains(&vm->ram, gpa, size)) {
-		pr_warn("ras: the firmware put the error region at 0x%llx, not in guest RAM; errors cannot be reported",
-			(unsigned long long)gpa);
+		pr_warn_ratelimited(&ras->region_warn,
+				    "ras: the firmware put the error region at 0x%llx, not in guest RAM; errors cannot be reported",
+				    (unsigned long long)gpa);
 	} else if (ghes_region_init(&ras->region, guest_ram_host(&vm->ram, gpa), gpa, nr)) {
-		pr_warn("ras: no memory for the error sources; errors cannot be reported");
+		pr_warn_ratelimited(&ras->region_warn,
+				    "ras: no memory for the error sources; errors cannot be reported");
 		memset(&ras->region, 0, sizeof(ras->region));
 	} else {
 		vm->layout.reserved_start = gpa;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/control_proto.h"
+#include "core/log.h"
 #include "ras/ghes.h"
 #include "ras/policy.h"
 
@@ -33,6 +34,7 @@ struct vm_ras {
 	int host_fd;			/* eventfd: SIGBUS AO or lkvm's own AR */
 	int poll_fd;			/* timerfd: records wait for acks */
 	uint64_t poll_ns;		/* its period; 0 when disarmed */
+	struct log_ratelimit region_warn;	/* the guest's WRITE_POINTER, placed anew */
 	uint64_t host_errors;		/* SIGBUS on guest memory */
 	uint64_t sea_exits;		/* KVM_EXIT_ARM_SEA */
 	uint64_t notified[RAS_NOTIFY_SDEI + 1];

@@ -259,7 +259,8 @@ void virtio_needs_reset(struct virtio_dev *dev, const char *why)
 	if (dev->broken)
 		return;
 	dev->broken = true;
-	pr_warn("%s: %s; the device needs a reset", dev->name, why);
+	pr_warn_ratelimited(&dev->warn_limit, "%s: %s; the device needs a reset",
+			    dev->name, why);
 	dev->status |= VIRTIO_STATUS_NEEDS_RESET;
 	dev->isr |= VIRTIO_ISR_CONFIG;
 	if (dev->status & VIRTIO_STATUS_DRIVER_OK)

@@ -78,7 +78,7 @@ static void receive(struct virtio_net *net)
 	if (net->offloads != wanted_offloads(dev)) {
 		net->offloads = wanted_offloads(dev);
 		if (ioctl(net->tap_fd, TUNSETOFFLOAD, net->offloads))
-			pr_warn("%s: TUNSETOFFLOAD on %s: %s", dev->name,
+			pr_warn_ratelimited(&dev->warn_limit, "%s: TUNSETOFFLOAD on %s: %s", dev->name,
 				net->ifname, strerror(errno));
 	}
 	for (;;) {

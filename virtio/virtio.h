@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/log.h"
 #include "virtio/virtqueue.h"
 
 /* Device status (2.1) */
@@ -97,6 +98,7 @@ struct virtio_dev {
 	uint16_t config_msix_vector;
 	struct virtio_queue queues[VIRTIO_MAX_QUEUES];
 	bool broken;			/* in needs-reset, until the driver resets */
+	struct log_ratelimit warn_limit;	/* a driver may break it again and again */
 };
 
 /*
