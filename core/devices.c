@@ -200,7 +200,7 @@ int devices_create(struct vm *vm)
 	devs->mem = (struct vq_guest_mem) { vm->ram.gpa, vm->ram.size, vm->ram.host };
 
 	if (cfg->console == CONSOLE_VIRTIO) {
-		ret = virtio_console_init(&devs->console, &devs->mem, STDOUT_FILENO,
+		ret = virtio_console_init(&devs->console, &devs->mem, vm_console_transmit,
 					  console_drained, vm);
 		ret = ret ?: attach(vm, &devs->console.dev, cfg->transport);
 		if (ret)

@@ -50,8 +50,14 @@ static struct io_watch *find_watch(struct ioloop *loop, int fd)
 int ioloop_watch(struct ioloop *loop, int fd, io_handler_fn handler,
 		 void *opaque)
 {
+	return ioloop_watch_events(loop, fd, EPOLLIN, handler, opaque);
+}
+
+int ioloop_watch_events(struct ioloop *loop, int fd, uint32_t events,
+			io_handler_fn handler, void *opaque)
+{
 	struct io_watch *w = malloc(sizeof(*w));
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = { .events = events };
 
 	if (!w)
 		return -ENOMEM;
@@ -82,15 +88,20 @@ void ioloop_unwatch(struct ioloop *loop, int fd)
 	}
 }
 
-int ioloop_pause(struct ioloop *loop, int fd, bool paused)
+int ioloop_set_events(struct ioloop *loop, int fd, uint32_t events)
 {
 	struct io_watch *w = find_watch(loop, fd);
-	struct epoll_event ev = { .events = paused ? 0 : EPOLLIN };
+	struct epoll_event ev = { .events = events };
 
 	if (!w)
 		return -ENOENT;
 	ev.data.ptr = w;
 	return epoll_ctl(loop->epoll_fd, EPOLL_CTL_MOD, fd, &ev) ? -errno : 0;
+}
+
+int ioloop_pause(struct ioloop *loop, int fd, bool paused)
+{
+	return ioloop_set_events(loop, fd, paused ? 0 : EPOLLIN);
 }
 
 int ioloop_run(struct ioloop *loop)

@@ -28,6 +28,11 @@ void ioloop_destroy(struct ioloop *loop);
 /* Call @handler whenever @fd is readable. */
 int ioloop_watch(struct ioloop *loop, int fd, io_handler_fn handler,
 		 void *opaque);
+/* Call @handler on @events (EPOLLIN, EPOLLOUT, or 0 for none yet). */
+int ioloop_watch_events(struct ioloop *loop, int fd, uint32_t events,
+			io_handler_fn handler, void *opaque);
+/* Change the events a watched @fd is waited for. */
+int ioloop_set_events(struct ioloop *loop, int fd, uint32_t events);
 /* Forget @fd (the caller closes it). Safe from inside its own handler. */
 void ioloop_unwatch(struct ioloop *loop, int fd);
 /* Stop or resume watching @fd (it stays registered). */

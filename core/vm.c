@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -274,21 +275,16 @@ static int create_vcpus(struct vm *vm)
 	return 0;
 }
 
-/* Console output goes straight to stdout, unbuffered: the guest may be
- * waiting on a prompt, and a lost byte is worse than a slow one. */
-static void uart_transmit(void *opaque, const uint8_t *buf, size_t len)
+/*
+ * Console output, from a UART on a vCPU thread or virtio-console on the
+ * I/O thread: through the output buffer, which never blocks, so that a
+ * stdout nobody reads never stops the guest.
+ */
+void vm_console_transmit(void *opaque, const uint8_t *buf, size_t len)
 {
-	(void)opaque;
-	while (len) {
-		ssize_t n = write(STDOUT_FILENO, buf, len);
+	struct vm *vm = opaque;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;	/* stdout gone: the guest keeps running */
-		buf += n;
-		len -= n;
-	}
+	outbuf_write(&vm->console_out, buf, len);
 }
 
 static void uart_set_irq(void *opaque, int level)
@@ -325,7 +321,7 @@ static void pl011_mmio(void *opaque, uint64_t offset, uint8_t *data,
 }
 
 static const struct serial_ops uart_ops = {
-	.transmit = uart_transmit,
+	.transmit = vm_console_transmit,
 	.set_irq = uart_set_irq,
 	.rx_drained = uart_rx_drained,
 };
@@ -333,8 +329,10 @@ static const struct serial_ops uart_ops = {
 /* The console UART: the 16550, or in firmware mode the PL011 UEFI knows. */
 static int setup_devices(struct vm *vm)
 {
-	int ret;
+	int ret = outbuf_init(&vm->console_out, STDOUT_FILENO);
 
+	if (ret)
+		return ret;
 	uart16550_init(&vm->uart, &uart_ops, vm);
 	pl011_init(&vm->pl011, &uart_ops, vm);
 	if (vm->firmware)
@@ -568,6 +566,26 @@ static void on_console_input(struct ioloop *loop, void *opaque)
 	}
 }
 
+/* Output arrived, or stdout can take more of it. */
+static void on_console_output(struct ioloop *loop, void *opaque)
+{
+	struct vm *vm = opaque;
+	struct outbuf *out = &vm->console_out;
+	uint32_t want;
+
+	drain_eventfd(out->wake_fd);
+	want = outbuf_flush(out) == -EAGAIN ? EPOLLOUT : 0;
+	if (want == vm->console_out_waiting)
+		return;
+	/* Watch stdout only while output waits for it. */
+	if (!vm->console_out_watched &&
+	    !ioloop_watch_events(loop, out->fd, want, on_console_output, vm))
+		vm->console_out_watched = true;
+	else
+		ioloop_set_events(loop, out->fd, want);
+	vm->console_out_waiting = want;
+}
+
 static void on_console_space(struct ioloop *loop, void *opaque)
 {
 	struct vm *vm = opaque;
@@ -592,6 +610,7 @@ static int setup_io_thread(struct vm *vm, sigset_t *stop_signals)
 	ret = ret ?: ioloop_watch(&vm->loop, vm->stop_fd, on_stop, vm);
 	ret = ret ?: ioloop_watch(&vm->loop, vm->signal_fd, on_signal, vm);
 	ret = ret ?: ioloop_watch(&vm->loop, vm->console_space_fd, on_console_space, vm);
+	ret = ret ?: ioloop_watch(&vm->loop, vm->console_out.wake_fd, on_console_output, vm);
 	ret = ret ?: ras_start_io(vm);
 	ret = ret ?: devices_start_io(vm);
 	ret = ret ?: control_start(vm);
@@ -608,6 +627,7 @@ static int setup_io_thread(struct vm *vm, sigset_t *stop_signals)
 int vm_run(struct vm *vm)
 {
 	sigset_t stop_signals;
+	uint64_t dropped;
 	int ret;
 
 	/* Before any thread exists, so that all of them inherit the mask. */
@@ -628,6 +648,12 @@ int vm_run(struct vm *vm)
 		vm_request_stop(vm, 1);
 	vcpus_stop(vm);
 	control_stop(vm);
+	/* What the guest said last is worth a moment, not a hang. */
+	outbuf_drain(&vm->console_out, 1000);
+	dropped = outbuf_take_dropped(&vm->console_out);
+	if (dropped)
+		pr_warn("console: %llu bytes of guest output dropped: stdout did not keep up",
+			(unsigned long long)dropped);
 	term_restore(&vm->term);
 	if (vm->sdei_on)
 		pr_debug("sdei: %llu calls, %llu vCPU register ioctls",
@@ -664,6 +690,7 @@ void vm_destroy(struct vm *vm)
 	control_stop(vm);
 	term_restore(&vm->term);
 	uart16550_destroy(&vm->uart);
+	outbuf_destroy(&vm->console_out);
 	pl011_destroy(&vm->pl011);
 	firmware_destroy(vm);
 	pthread_mutex_destroy(&vm->state_lock);

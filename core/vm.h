@@ -14,6 +14,7 @@
 #include "core/mmio.h"
 #include "core/options.h"
 #include "core/ras.h"
+#include "core/outbuf.h"
 #include "core/term.h"
 #include "hw/pl011.h"
 #include "hw/uart16550.h"
@@ -127,11 +128,14 @@ struct vm {
 	struct term term;
 	int stop_fd;		/* eventfd: a stop was requested */
 	int console_space_fd;	/* eventfd: the console can take input again */
+	struct outbuf console_out;	/* the guest's output, on its way to stdout */
 	int signal_fd;		/* signalfd: SIGINT, SIGTERM, SIGHUP */
 	int ctl_fd;		/* the control socket, listening */
 	char ctl_path[108];
 	unsigned int ctl_connections;
 	bool input_paused;
+	bool console_out_watched;	/* stdout registered with the loop */
+	uint32_t console_out_waiting;	/* EPOLLOUT while output waits for it */
 
 	/* What the vCPU threads are told, under state_lock: stop, or pause. */
 	pthread_mutex_t state_lock;
@@ -153,6 +157,8 @@ void vm_destroy(struct vm *vm);
 
 /* Any thread: end the VM with @status; the first request wins. */
 void vm_request_stop(struct vm *vm, int status);
+/* The guest's console output, from any thread (struct serial_ops' transmit). */
+void vm_console_transmit(void *opaque, const uint8_t *buf, size_t len);
 
 /* Record that the start-up step @name ended now. */
 void startup_mark(struct vm *vm, const char *name);

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-console without MULTIPORT: queue 0 carries input to the guest,
- * queue 1 its output, written to @out_fd as it comes. EMERG_WRITE lets a
+ * queue 1 its output, handed to transmit() as it comes. EMERG_WRITE lets a
  * driver print a byte through the configuration before the queues are up.
  */
-#include <errno.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
 #include "virtio/console.h"
 
@@ -16,21 +14,7 @@
 #define TX_QUEUE			1
 #define CFG_EMERG_WR			8
 
-static void write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;	/* the output is gone: the guest keeps running */
-		buf += n;
-		len -= n;
-	}
-}
-
-static void transmit(struct virtio_dev *dev)
+static void take_output(struct virtio_dev *dev)
 {
 	struct virtio_console *con = dev->priv;
 	struct vq_chain *c = &con->chain;
@@ -38,7 +22,7 @@ static void transmit(struct virtio_dev *dev)
 
 	while (virtio_queue_pop(dev, TX_QUEUE, c) > 0) {
 		for (unsigned int i = 0; i < c->nr_out; i++)
-			write_all(con->out_fd, c->iov[i].iov_base, c->iov[i].iov_len);
+			con->transmit(con->opaque, c->iov[i].iov_base, c->iov[i].iov_len);
 		vq_push(&dev->queues[TX_QUEUE].vq, c->head, 0);
 		pushed = true;
 	}
@@ -72,7 +56,7 @@ static void console_queue_notify(struct virtio_dev *dev, unsigned int q)
 	struct virtio_console *con = dev->priv;
 
 	if (q == TX_QUEUE)
-		transmit(dev);
+		take_output(dev);
 	else if (con->pending_len && deliver(con))
 		con->input_drained(con->opaque);
 }
@@ -84,7 +68,7 @@ static void console_config_write(struct virtio_dev *dev, uint32_t offset,
 
 	/* emerg_wr: the low byte is a character to print (5.3.4). */
 	if (offset == CFG_EMERG_WR && len == 4)
-		write_all(con->out_fd, data, 1);
+		con->transmit(con->opaque, data, 1);
 }
 
 static void console_reset(struct virtio_dev *dev)
@@ -107,10 +91,11 @@ static const struct virtio_device_ops console_ops = {
 };
 
 int virtio_console_init(struct virtio_console *con, const struct vq_guest_mem *mem,
-			int out_fd, void (*input_drained)(void *), void *opaque)
+			void (*transmit)(void *, const uint8_t *, size_t),
+			void (*input_drained)(void *), void *opaque)
 {
 	memset(con, 0, sizeof(*con));
-	con->out_fd = out_fd;
+	con->transmit = transmit;
 	con->input_drained = input_drained;
 	con->opaque = opaque;
 	return virtio_dev_init(&con->dev, &console_ops, con, "virtio-console", mem,

@@ -12,7 +12,8 @@
 /* virtio-console with one port, the guest's hvc0 (Virtio 1.2, 5.3). */
 struct virtio_console {
 	struct virtio_dev dev;
-	int out_fd;
+	/* The guest's output (I/O or vCPU thread); must not block. */
+	void (*transmit)(void *opaque, const uint8_t *buf, size_t len);
 	/* Input the guest has no buffers for yet, delivered in order. */
 	uint8_t pending[VIRTIO_CONSOLE_PENDING];
 	size_t pending_len;
@@ -24,7 +25,8 @@ struct virtio_console {
 };
 
 int virtio_console_init(struct virtio_console *con, const struct vq_guest_mem *mem,
-			int out_fd, void (*input_drained)(void *), void *opaque);
+			void (*transmit)(void *, const uint8_t *, size_t),
+			void (*input_drained)(void *), void *opaque);
 
 /* Input bytes the console can hold now, in the guest's buffers or pending. */
 size_t virtio_console_rx_space(struct virtio_console *con);

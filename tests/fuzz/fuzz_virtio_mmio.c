@@ -31,7 +31,6 @@
  *     input) takes at most one queue size of chains; the rest waits for
  *     the next turn of the I/O loop.
  */
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +40,7 @@
 
 #include "core/le.h"
 #include "core/log.h"
+#include "tests/fuzz/virtio_host.h"
 #include "virtio/console.h"
 #include "virtio/mmio.h"
 #include "virtio/rng.h"
@@ -83,29 +83,7 @@ struct world {
 	unsigned int drained;	/* input_drained() calls */
 };
 
-static int null_fd = -1;
-
-/*
- * The host's entropy, made deterministic: virtio-rng writes it into guest
- * RAM, where the next steps may read it as rings, so a crash must replay
- * byte for byte. The device code itself is untouched; only the host's
- * getrandom() under it is this function.
- */
-static uint64_t entropy_state;
-
-ssize_t getrandom(void *buf, size_t len, unsigned int flags)
-{
-	uint8_t *p = buf;
-
-	(void)flags;
-	for (size_t i = 0; i < len; i++) {
-		entropy_state ^= entropy_state << 13;
-		entropy_state ^= entropy_state >> 7;
-		entropy_state ^= entropy_state << 17;
-		p[i] = entropy_state;
-	}
-	return len;
-}
+static bool quiet;
 
 static void input_drained(void *opaque)
 {
@@ -351,8 +329,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 4)
 		return 0;
-	if (null_fd < 0) {
-		null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (!quiet) {
+		quiet = true;
 		log_set_level(LOG_ERROR);	/* needs-reset warnings are expected */
 	}
 	flags = pick(&p, end);
@@ -368,7 +346,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	w->irq_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	w->is_console = flags & 1;
 	if (w->is_console) {
-		check(!virtio_console_init(&w->con, &w->mem, null_fd, input_drained, w));
+		check(!virtio_console_init(&w->con, &w->mem, take_output, input_drained, w));
 		w->dev = &w->con.dev;
 		w->offered = CORE_OFFER | 1ull << CONSOLE_F_EMERG_WRITE;
 	} else {

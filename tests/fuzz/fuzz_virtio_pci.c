@@ -41,7 +41,6 @@
  *   - bounded work: one wake-up of a queue (a notification, console
  *     input) takes at most one queue size of chains.
  */
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +52,7 @@
 #include "core/le.h"
 #include "core/log.h"
 #include "hw/pci.h"
+#include "tests/fuzz/virtio_host.h"
 #include "virtio/console.h"
 #include "virtio/pci.h"
 #include "virtio/rng.h"
@@ -103,28 +103,7 @@ struct world {
 };
 
 static struct world *W;
-static int null_fd = -1;
-
-/*
- * The host's entropy, made deterministic: virtio-rng writes it into guest
- * RAM, where the next steps may read it as rings, so a crash must replay
- * byte for byte. The device code is untouched; only getrandom() is ours.
- */
-static uint64_t entropy_state;
-
-ssize_t getrandom(void *buf, size_t len, unsigned int flags)
-{
-	uint8_t *p = buf;
-
-	(void)flags;
-	for (size_t i = 0; i < len; i++) {
-		entropy_state ^= entropy_state << 13;
-		entropy_state ^= entropy_state >> 7;
-		entropy_state ^= entropy_state << 17;
-		p[i] = entropy_state;
-	}
-	return len;
-}
+static bool quiet;
 
 static void input_drained(void *opaque)
 {
@@ -522,7 +501,7 @@ static void setup(struct world *w, uint8_t flags)
 {
 	pci_host_init(&w->host, PCI_MMIO_BASE, PCI_MMIO_SIZE, set_intx, w);
 	check(!virtio_rng_init(&w->rng, &w->mem));
-	check(!virtio_console_init(&w->con, &w->mem, null_fd, input_drained, w));
+	check(!virtio_console_init(&w->con, &w->mem, take_output, input_drained, w));
 	w->dev[0] = &w->rng.dev;
 	w->dev[1] = &w->con.dev;
 	w->offered[0] = CORE_OFFER;
@@ -564,8 +543,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 4)
 		return 0;
-	if (null_fd < 0) {
-		null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (!quiet) {
+		quiet = true;
 		log_set_level(LOG_ERROR);	/* needs-reset warnings are expected */
 	}
 	flags = pick(&p, end);

@@ -92,6 +92,27 @@ control_checks() {
 		not_ok "lkvm stop of a paused VM: returns once it is gone; lkvm run exits 0 (stop $status, gone $gone, run $vm_status)" \
 			/tmp/ctl.stop /tmp/ctl.err
 
+	# A stdout nobody reads: once the FIFO is full (64 KiB, a few seconds
+	# of chatter) a vCPU writing to it directly would block, and lkvm stop
+	# with it. The buffer's drop count is test_outbuf's; here it is shown.
+	mkfifo /tmp/stuck
+	sleep 120 < /tmp/stuck &
+	reader=$!
+	lkvm run -k $P/chatter.flat -c 1 -m 64 --name chatter </dev/null >/tmp/stuck 2>/tmp/chatter.err &
+	vm_pid=$!
+	sleep 15
+	lkvm stop --name chatter > /tmp/chatter.stop 2>&1
+	status=$?
+	wait $vm_pid
+	vm_status=$?
+	kill $reader
+	rm /tmp/stuck
+	grep 'dropped' /tmp/chatter.err | sed 's/^/#   /'
+	[ $status = 0 ] && [ $vm_status = 0 ] &&
+		ok "a stdout nobody reads: lkvm stop stops the guest, lkvm run exits 0" ||
+		not_ok "a stdout nobody reads: lkvm stop stops the guest, lkvm run exits 0 (stop $status, run $vm_status)" \
+			/tmp/chatter.stop /tmp/chatter.err
+
 	lkvm list > /tmp/ctl.list4 2>&1
 	[ "$(wc -l < /tmp/ctl.list4)" = 1 ] && ok "lkvm list with no VM: the header only" ||
 		not_ok "lkvm list with no VM: the header only" /tmp/ctl.list4
