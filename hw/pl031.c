@@ -86,7 +86,11 @@ void pl031_access(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 	struct pl031 *rtc = opaque;
 	uint8_t word[4] = { 0 };
 
-	/* 32-bit registers; other widths and offsets read 0, writes drop. */
+	/*
+	 * 32-bit registers. A narrower read at a register's offset sees its
+	 * low bytes, as on the APB bus: edk2 reads the PrimeCell IDs a byte
+	 * at a time. Unaligned reads give 0; only aligned 32-bit writes count.
+	 */
 	pthread_mutex_lock(&rtc->lock);
 	if (is_write) {
 		if (len == 4 && !(offset & 3))

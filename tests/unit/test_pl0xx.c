@@ -141,9 +141,18 @@ static void test_pl031(void **state)
 
 	(void)state;
 	pl031_init(&r, clock_now);
-	/* edk2's PL031 library refuses a part whose IDs differ. */
-	for (unsigned int i = 0; i < 8; i++)
+	/*
+	 * edk2's PL031 library refuses a part whose IDs differ, and reads
+	 * them a byte at a time (MmioRead8): without them no RTC, and
+	 * without the RTC no kernel from fw_cfg.
+	 */
+	for (unsigned int i = 0; i < 8; i++) {
+		uint8_t byte = 0xaa;
+
 		assert_int_equal(rtc_rd(&r, 0xfe0 + 4 * i), id_regs[i]);
+		pl031_access(&r, 0xfe0 + 4 * i, &byte, 1, false);
+		assert_int_equal(byte, id_regs[i]);
+	}
 	assert_int_equal(rtc_rd(&r, 0x0c) & 1, 1);	/* CR: running */
 	assert_int_equal(rtc_rd(&r, 0x00), 1700000000);
 	fake_now += 5;
