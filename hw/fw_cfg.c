@@ -23,19 +23,6 @@
 /* "QEMU CFG", what a read of the DMA register gives. */
 static const uint8_t dma_magic[8] = { 'Q', 'E', 'M', 'U', ' ', 'C', 'F', 'G' };
 
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
 void fw_cfg_init(struct fw_cfg *cfg, fw_cfg_ram_fn ram, fw_cfg_written_fn written,
 		 void *opaque)
 {

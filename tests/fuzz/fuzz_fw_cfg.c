@@ -101,19 +101,6 @@ static uint32_t pick32(const uint8_t **p, const uint8_t *end)
 	return v;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
 /* An item of @size heap bytes, filled with a pattern of its own. */
 static uint8_t *new_item(uint16_t key, uint32_t size, bool writable)
 {
@@ -231,8 +218,8 @@ static void ref_dma(uint64_t gpa)
 	if (!in_ram(gpa, 16))
 		return;
 	desc = S.want_ram + (gpa - RAM_GPA);
-	addr = (uint64_t)be32(desc + 8) << 32 | be32(desc + 12);
-	result = ref_transfer(be32(desc), be32(desc + 4), addr);
+	addr = (uint64_t)get_be32(desc + 8) << 32 | get_be32(desc + 12);
+	result = ref_transfer(get_be32(desc), get_be32(desc + 4), addr);
 	put_be32(desc, result);
 }
 
@@ -263,12 +250,12 @@ static void guest_access(struct fw_cfg *cfg, uint64_t offset, uint32_t len,
 			S.sel = val[0] << 8 | val[1];
 			S.off = 0;
 		} else if (offset == 16 && len == 8) {
-			gpa = (uint64_t)be32(val) << 32 | be32(val + 4);
+			gpa = (uint64_t)get_be32(val) << 32 | get_be32(val + 4);
 			run = true;
 		} else if (offset == 16 && len == 4) {
-			S.dma_high = be32(val);
+			S.dma_high = get_be32(val);
 		} else if (offset == 20 && len == 4) {
-			gpa = (uint64_t)S.dma_high << 32 | be32(val);
+			gpa = (uint64_t)S.dma_high << 32 | get_be32(val);
 			run = true;
 		}
 		if (run)
@@ -277,7 +264,7 @@ static void guest_access(struct fw_cfg *cfg, uint64_t offset, uint32_t len,
 		check(memcmp(data, val, 8) == 0);
 		/* edk2 polls the control word until it is 0 or ERROR. */
 		if (run && in_ram(gpa, 16)) {
-			uint32_t control = be32(S.ram + (gpa - RAM_GPA));
+			uint32_t control = get_be32(S.ram + (gpa - RAM_GPA));
 
 			check(control == 0 || control == DMA_ERROR);
 		}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/le.h"
 #include "hw/fw_cfg.h"
 #include "tests/unit/helpers.h"
 
@@ -66,19 +67,6 @@ static void read_data(struct fw_cfg *cfg, uint8_t *out, uint32_t len)
 	}
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
 /* A descriptor at RAM + 0, run by writing its address as edk2 does. */
 static uint32_t dma(struct fw_cfg *cfg, uint32_t control, uint32_t len, uint64_t addr)
 {
@@ -91,7 +79,7 @@ static uint32_t dma(struct fw_cfg *cfg, uint32_t control, uint32_t len, uint64_t
 	put_be32(reg, RAM_GPA >> 32);
 	put_be32(reg + 4, (uint32_t)RAM_GPA);
 	fw_cfg_mmio(cfg, 16, reg, 8, true);
-	return be32(ram);
+	return get_be32(ram);
 }
 
 static void test_identity(void **state)
@@ -132,11 +120,11 @@ static void test_directory(void **state)
 	setup(&cfg);
 	select_key(&cfg, FW_CFG_FILE_DIR);
 	read_data(&cfg, dir, sizeof(dir));
-	assert_int_equal(be32(dir), 2);
-	assert_int_equal(be32(dir + 4), sizeof(tables));
+	assert_int_equal(get_be32(dir), 2);
+	assert_int_equal(get_be32(dir + 4), sizeof(tables));
 	assert_int_equal(dir[8] << 8 | dir[9], 0x20);
 	assert_string_equal((char *)dir + 12, "etc/acpi/tables");
-	assert_int_equal(be32(dir + 68), 8);
+	assert_int_equal(get_be32(dir + 68), 8);
 	assert_int_equal(dir[72] << 8 | dir[73], 0x21);
 	assert_string_equal((char *)dir + 76, "etc/hardware_errors_addr");
 }
@@ -204,9 +192,9 @@ static void test_split_dma_register(void **state)
 	put_be32(ram + 12, (uint32_t)RAM_GPA + 0x300);
 	/* The high half latches; the low half runs it. */
 	fw_cfg_mmio(&cfg, 16, hi, 4, true);
-	assert_int_equal(be32(ram), FW_CFG_SIGNATURE << 16 | 8 | 2);
+	assert_int_equal(get_be32(ram), FW_CFG_SIGNATURE << 16 | 8 | 2);
 	fw_cfg_mmio(&cfg, 20, lo, 4, true);
-	assert_int_equal(be32(ram), 0);
+	assert_int_equal(get_be32(ram), 0);
 	assert_memory_equal(ram + 0x300, "QEMU", 4);
 }
 
