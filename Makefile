@@ -39,6 +39,7 @@ HOST_OBJDIR := $(BUILD)/host
 
 # Pure modules: no KVM, built natively for the unit tests too.
 PURE_SRCS := core/log.c core/options.c core/mmio.c core/term.c core/signals.c core/outbuf.c core/fileio.c \
+	     core/control_proto.c \
 	     arm64/image.c arm64/layout.c arm64/fdt.c arm64/s1walk.c hw/uart16550.c \
 	     sdei/sdei.c sdei/catalogue.c core/memslot.c \
 	     ras/cper_encode.c ras/cper_check.c ras/cper_print.c ras/ghes.c ras/policy.c ras/records.c ras/host_ring.c \

@@ -33,11 +33,7 @@ struct ctl_conn {
 	struct vm *vm;
 	int fd;
 	int timer_fd;		/* CONN_DEADLINE_S after the connection */
-	size_t got;
-	struct {
-		struct ctl_header hdr;
-		uint8_t payload[CTL_MAX_PAYLOAD];
-	} msg;
+	struct ctl_request req;
 };
 
 int control_dir(char *buf, size_t len)
@@ -157,8 +153,8 @@ static int handle_sdei(struct vm *vm, struct ctl_conn *conn, char *text)
 		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --sdei", vm->name);
 		return ENOTSUP;
 	}
-	if (conn->msg.hdr.type == CTL_SDEI_SIGNAL)
-		return sdei_signal(vm, (struct ctl_sdei_signal *)conn->msg.payload,
+	if (conn->req.msg.hdr.type == CTL_SDEI_SIGNAL)
+		return sdei_signal(vm, (struct ctl_sdei_signal *)conn->req.msg.payload,
 				   text, CTL_MAX_REPLY);
 	sdei_format_status(&vm->sdei, text, CTL_MAX_REPLY);
 	return 0;
@@ -170,12 +166,12 @@ static int handle_ras(struct vm *vm, struct ctl_conn *conn, char *text)
 		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --ras", vm->name);
 		return ENOTSUP;
 	}
-	switch (conn->msg.hdr.type) {
+	switch (conn->req.msg.hdr.type) {
 	case CTL_RAS_INJECT:
-		return ras_inject(vm, (struct ctl_ras_inject *)conn->msg.payload,
+		return ras_inject(vm, (struct ctl_ras_inject *)conn->req.msg.payload,
 				  text, CTL_MAX_REPLY);
 	case CTL_RAS_POISON:
-		return ras_hwpoison(vm, (struct ctl_ras_poison *)conn->msg.payload,
+		return ras_hwpoison(vm, (struct ctl_ras_poison *)conn->req.msg.payload,
 				    text, CTL_MAX_REPLY);
 	default:
 		ras_format_status(vm, text, CTL_MAX_REPLY);
@@ -216,7 +212,7 @@ static int handle_vm(struct vm *vm, uint32_t type, char *text)
 static void handle_request(struct ctl_conn *conn)
 {
 	struct vm *vm = conn->vm;
-	uint32_t type = conn->msg.hdr.type;
+	uint32_t type = conn->req.msg.hdr.type;
 	char *text = malloc(CTL_MAX_REPLY);
 	int status;
 
@@ -234,56 +230,32 @@ static void handle_request(struct ctl_conn *conn)
 	free(text);
 }
 
-/* The payload each request type must have, exactly. */
-static bool well_formed(const struct ctl_header *hdr)
-{
-	switch (hdr->type) {
-	case CTL_SDEI_SIGNAL:
-		return hdr->len == sizeof(struct ctl_sdei_signal);
-	case CTL_SDEI_STATUS:
-	case CTL_RAS_STATUS:
-	case CTL_VM_INFO:
-	case CTL_VM_STOP:
-	case CTL_VM_PAUSE:
-	case CTL_VM_RESUME:
-		return hdr->len == 0;
-	case CTL_RAS_INJECT:
-		return hdr->len == sizeof(struct ctl_ras_inject);
-	case CTL_RAS_POISON:
-		return hdr->len == sizeof(struct ctl_ras_poison);
-	default:
-		return false;
-	}
-}
-
 static void on_conn(struct ioloop *loop, void *opaque)
 {
 	struct ctl_conn *conn = opaque;
-	size_t want = sizeof(conn->msg.hdr);
-	ssize_t n;
+	uint8_t *at;
+	size_t room = ctl_request_room(&conn->req, &at);
+	ssize_t n = read(conn->fd, at, room);
 
-	if (conn->got >= sizeof(conn->msg.hdr))
-		want += conn->msg.hdr.len;
-	n = read(conn->fd, (uint8_t *)&conn->msg + conn->got, want - conn->got);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
 		conn_close(loop, conn);
 		return;
 	}
-	conn->got += n;
-	if (conn->got == sizeof(conn->msg.hdr) &&
-	    (conn->msg.hdr.magic != CTL_MAGIC || !well_formed(&conn->msg.hdr))) {
+	switch (ctl_request_add(&conn->req, n)) {
+	case CTL_REQ_MORE:
+		return;
+	case CTL_REQ_BAD:
 		pr_debug("control: malformed request (type %u, %u bytes); closing it",
-			 conn->msg.hdr.type, conn->msg.hdr.len);
+			 conn->req.msg.hdr.type, conn->req.msg.hdr.len);
+		conn_close(loop, conn);
+		return;
+	case CTL_REQ_DONE:
+		handle_request(conn);
 		conn_close(loop, conn);
 		return;
 	}
-	if (conn->got < sizeof(conn->msg.hdr) ||
-	    conn->got < sizeof(conn->msg.hdr) + conn->msg.hdr.len)
-		return;
-	handle_request(conn);
-	conn_close(loop, conn);
 }
 
 /* A peer that has not sent its whole request in time is dropped. */

@@ -8,6 +8,8 @@
  * a header, then @len bytes of payload; the reply is a header whose type
  * is 0 or a positive errno, then @len bytes of text for the user.
  */
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define CTL_MAGIC		0x4c4b564du	/* "LKVM" */
@@ -59,5 +61,35 @@ struct ctl_ras_inject {
 struct ctl_ras_poison {
 	uint64_t gpa;
 };
+
+/*
+ * The server's side of the framing (core/control_proto.c), pure so that
+ * it is fuzzed natively: a request arrives in pieces, as reads give it.
+ * Its header is judged as soon as it is whole (magic, a known type, and
+ * exactly that type's payload size); then its payload is awaited.
+ */
+struct ctl_request {
+	size_t got;		/* bytes of msg received */
+	struct {
+		struct ctl_header hdr;
+		uint8_t payload[CTL_MAX_PAYLOAD];
+	} msg;
+};
+
+enum ctl_request_state {
+	CTL_REQ_MORE,		/* incomplete: read more */
+	CTL_REQ_BAD,		/* a malformed header: drop the connection */
+	CTL_REQ_DONE,		/* complete and well formed: msg holds it */
+};
+
+/* Does @hdr name a known request with exactly its payload size? */
+bool ctl_well_formed(const struct ctl_header *hdr);
+/*
+ * Where the next bytes of @req go (*@at) and how many of them, at most:
+ * never more than the header, or than the rest of a judged request.
+ */
+size_t ctl_request_room(struct ctl_request *req, uint8_t **at);
+/* @n bytes, at most the room, arrived at *@at: what is the request now? */
+enum ctl_request_state ctl_request_add(struct ctl_request *req, size_t n);
 
 #endif
