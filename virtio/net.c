@@ -184,6 +184,25 @@ static int configure_tap(const char *ifname, uint32_t host_ip, bool set_addr)
 	return ret;
 }
 
+/* The device's configuration and features, once it has a tap_fd. */
+static int net_dev_init(struct virtio_net *net, const uint8_t mac[6],
+			unsigned int index, const struct vq_guest_mem *mem)
+{
+	char name[24];
+	uint64_t features;
+
+	memcpy(net->config, mac, 6);
+	put_le16(net->config + 6, VIRTIO_NET_S_LINK_UP);
+	features = 1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS |
+		   1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_GUEST_CSUM |
+		   1ull << VIRTIO_NET_F_HOST_TSO4 | 1ull << VIRTIO_NET_F_HOST_TSO6 |
+		   1ull << VIRTIO_NET_F_HOST_ECN | 1ull << VIRTIO_NET_F_GUEST_TSO4 |
+		   1ull << VIRTIO_NET_F_GUEST_TSO6 | 1ull << VIRTIO_NET_F_GUEST_ECN;
+	snprintf(name, sizeof(name), "virtio-net%u", index);
+	return virtio_dev_init(&net->dev, &net_ops, net, name, mem, features,
+			       net->config);
+}
+
 int virtio_net_init(struct virtio_net *net, const struct net_config *nic,
 		    unsigned int index, const struct vq_guest_mem *mem,
 		    void (*rx_wait)(void *, int, bool), void *opaque)
@@ -191,8 +210,6 @@ int virtio_net_init(struct virtio_net *net, const struct net_config *nic,
 	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
 	int hdr_size = NET_HDR_SIZE, ret;
 	bool existed = nic->tapif[0] && if_nametoindex(nic->tapif);
-	char name[24];
-	uint64_t features;
 
 	memset(net, 0, sizeof(*net));
 	net->rx_wait = rx_wait;
@@ -229,17 +246,24 @@ int virtio_net_init(struct virtio_net *net, const struct net_config *nic,
 		index, net->ifname, nic->guest_mac[0], nic->guest_mac[1],
 		nic->guest_mac[2], nic->guest_mac[3], nic->guest_mac[4],
 		nic->guest_mac[5]);
+	return net_dev_init(net, nic->guest_mac, index, mem);
+}
 
-	memcpy(net->config, nic->guest_mac, 6);
-	put_le16(net->config + 6, VIRTIO_NET_S_LINK_UP);
-	features = 1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS |
-		   1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_GUEST_CSUM |
-		   1ull << VIRTIO_NET_F_HOST_TSO4 | 1ull << VIRTIO_NET_F_HOST_TSO6 |
-		   1ull << VIRTIO_NET_F_HOST_ECN | 1ull << VIRTIO_NET_F_GUEST_TSO4 |
-		   1ull << VIRTIO_NET_F_GUEST_TSO6 | 1ull << VIRTIO_NET_F_GUEST_ECN;
-	snprintf(name, sizeof(name), "virtio-net%u", index);
-	return virtio_dev_init(&net->dev, &net_ops, net, name, mem, features,
-			       net->config);
+/*
+ * Not for lkvm itself, which always opens a tap: tests and fuzzers drive
+ * the device over a socketpair end instead (one packet a read or write,
+ * as a tap with IFF_VNET_HDR), without /dev/net/tun and root.
+ */
+int virtio_net_init_fd(struct virtio_net *net, int fd, const uint8_t mac[6],
+		       unsigned int index, const struct vq_guest_mem *mem,
+		       void (*rx_wait)(void *, int, bool), void *opaque)
+{
+	memset(net, 0, sizeof(*net));
+	net->rx_wait = rx_wait;
+	net->opaque = opaque;
+	net->tap_fd = fd;
+	snprintf(net->ifname, sizeof(net->ifname), "fd%d", fd);
+	return net_dev_init(net, mac, index, mem);
 }
 
 void virtio_net_destroy(struct virtio_net *net)

@@ -29,6 +29,14 @@ struct virtio_net {
 int virtio_net_init(struct virtio_net *net, const struct net_config *nic,
 		    unsigned int index, const struct vq_guest_mem *mem,
 		    void (*rx_wait)(void *, int, bool), void *opaque);
+/*
+ * The same device on an open non-blocking @fd that moves one packet, with
+ * its virtio_net_hdr, per read or write: a socketpair end in tests and
+ * fuzzers (lkvm itself opens the tap above). @fd is the device's to close.
+ */
+int virtio_net_init_fd(struct virtio_net *net, int fd, const uint8_t mac[6],
+		       unsigned int index, const struct vq_guest_mem *mem,
+		       void (*rx_wait)(void *, int, bool), void *opaque);
 void virtio_net_destroy(struct virtio_net *net);
 
 /* The tap has packets: give them to the guest (I/O thread). */
