@@ -56,10 +56,10 @@
 
 #include "core/le.h"
 #include "core/log.h"
+#include "tests/fuzz/virtio_host.h"
 #include "virtio/blk.h"
 #include "virtio/net.h"
 
-#define check(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 
 #define RAM_GPA		0x40000000ull
 #define MAX_STEPS	96
@@ -127,20 +127,6 @@ struct world {
 static int disk_fd = -1;
 static char disk_path[64];
 
-static uint64_t pick(const uint8_t **p, const uint8_t *end)
-{
-	return *p < end ? *(*p)++ : 0;
-}
-
-static uint64_t pick_n(const uint8_t **p, const uint8_t *end, unsigned int n)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < n; i++)
-		v |= pick(p, end) << (8 * i);
-	return v;
-}
-
 static void record_interrupt(struct virtio_dev *dev, int q)
 {
 }
@@ -152,7 +138,7 @@ static void rx_wait(void *opaque, int fd, bool waiting)
 }
 
 /* Is [gpa, gpa + len) in RAM? Then *@off is its offset. */
-static bool in_ram(const struct world *w, uint64_t gpa, uint64_t len, uint32_t *off)
+static bool ram_offset(const struct world *w, uint64_t gpa, uint64_t len, uint32_t *off)
 {
 	if (gpa < RAM_GPA || len > w->ram || gpa - RAM_GPA > w->ram - len)
 		return false;
@@ -192,7 +178,7 @@ static void walk(struct world *w, const uint8_t *img, unsigned int q,
 			if (!(w->drv_features_lo & 1u << VIRTIO_F_INDIRECT_DESC) ||
 			    indirect || (flags & VIRTQ_DESC_F_NEXT) || !len ||
 			    len % 16 || len / 16 > VQ_CHAIN_MAX ||
-			    !in_ram(w, addr, len, &off))
+			    !ram_offset(w, addr, len, &off))
 				return;
 			mark(w->mdiff, off, len);
 			table = off;
@@ -201,7 +187,7 @@ static void walk(struct world *w, const uint8_t *img, unsigned int q,
 			i = steps = 0;
 			continue;
 		}
-		if (!in_ram(w, addr, len, &off))
+		if (!ram_offset(w, addr, len, &off))
 			return;
 		if (flags & VIRTQ_DESC_F_WRITE)
 			writable = true;

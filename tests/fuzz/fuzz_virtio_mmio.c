@@ -45,7 +45,6 @@
 #include "virtio/mmio.h"
 #include "virtio/rng.h"
 
-#define check(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 
 #define GPA_LOW		0x10000ull	/* low, so that small numbers are addresses */
 #define GPA_HIGH	0x100000000ull	/* above 4 GiB: the HIGH halves matter */
@@ -100,49 +99,6 @@ static uint64_t signals(int fd)
 	return eventfd_read(fd, &v) ? 0 : v;
 }
 
-static uint64_t pick(const uint8_t **p, const uint8_t *end)
-{
-	return *p < end ? *(*p)++ : 0;
-}
-
-static uint64_t pick_n(const uint8_t **p, const uint8_t *end, unsigned int n)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < n; i++)
-		v |= pick(p, end) << (8 * i);
-	return v;
-}
-
-static bool acceptable(uint64_t offered, uint64_t drv)
-{
-	return !(drv & ~offered) && (drv & 1ull << VIRTIO_F_VERSION_1);
-}
-
-/* Is [gpa, gpa + len) inside guest RAM? */
-static bool in_ram(const struct vq_guest_mem *mem, uint64_t gpa, uint64_t len)
-{
-	return gpa >= mem->gpa && len <= mem->size && gpa - mem->gpa <= mem->size - len;
-}
-
-static void check_queue(const struct world *w, unsigned int q)
-{
-	const struct virtio_queue *vq = &w->dev->queues[q];
-	const struct vq_guest_mem *mem = &w->mem;
-	uint16_t n = vq->vq.size;
-
-	if (!vq->ready)
-		return;
-	check(n && n <= VQ_MAX_SIZE && !(n & (n - 1)) && n == vq->size);
-	check(!(vq->desc % 16) && !(vq->driver % 2) && !(vq->device % 4));
-	check(in_ram(mem, vq->desc, 16ull * n));
-	check(in_ram(mem, vq->driver, 6 + 2ull * n));
-	check(in_ram(mem, vq->device, 6 + 8ull * n));
-	check(vq->vq.desc == mem->host + (vq->desc - mem->gpa));
-	check(vq->vq.avail == mem->host + (vq->driver - mem->gpa));
-	check(vq->vq.used == mem->host + (vq->device - mem->gpa));
-}
-
 struct snapshot {
 	uint8_t status;
 	bool broken;
@@ -178,7 +134,7 @@ static void check_state(const struct world *w, const struct snapshot *before,
 	if (!before->broken && dev->broken && (before->status & VIRTIO_STATUS_DRIVER_OK))
 		check(irqs && (dev->isr & VIRTIO_ISR_CONFIG));
 	for (unsigned int q = 0; q < w->dev->ops->nr_queues; q++)
-		check_queue(w, q);
+		check_ready_queue(&w->mem, &w->dev->queues[q]);
 	for (unsigned int q = w->dev->ops->nr_queues; q < VIRTIO_MAX_QUEUES; q++)
 		check(!dev->queues[q].ready);
 }

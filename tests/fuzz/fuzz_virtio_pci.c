@@ -57,7 +57,6 @@
 #include "virtio/pci.h"
 #include "virtio/rng.h"
 
-#define check(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 
 #define GPA_LOW		0x10000ull	/* low, so that small numbers are addresses */
 #define GPA_HIGH	0x100000000ull	/* above 4 GiB: the high halves matter */
@@ -167,33 +166,7 @@ static void recorded_bar_access(struct pci_function *fn, int bar, uint64_t off,
 	real_fn_ops->bar_access(fn, bar, off, data, len, is_write);
 }
 
-/* --- input ------------------------------------------------------------- */
-
-static uint64_t pick(const uint8_t **p, const uint8_t *end)
-{
-	return *p < end ? *(*p)++ : 0;
-}
-
-static uint64_t pick_n(const uint8_t **p, const uint8_t *end, unsigned int n)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < n; i++)
-		v |= pick(p, end) << (8 * i);
-	return v;
-}
-
 /* --- invariants -------------------------------------------------------- */
-
-static bool acceptable(uint64_t offered, uint64_t drv)
-{
-	return !(drv & ~offered) && (drv & 1ull << VIRTIO_F_VERSION_1);
-}
-
-static bool in_ram(const struct vq_guest_mem *mem, uint64_t gpa, uint64_t len)
-{
-	return gpa >= mem->gpa && len <= mem->size && gpa - mem->gpa <= mem->size - len;
-}
 
 static uint16_t msix_ctrl(const struct world *w, int i)
 {
@@ -222,23 +195,6 @@ static uint64_t expected_bar0(const struct world *w, int i)
 	if (addr < PCI_MMIO_BASE || addr - PCI_MMIO_BASE > PCI_MMIO_SIZE - VPCI_BAR_SIZE)
 		return 0;
 	return addr;
-}
-
-static void check_queue(const struct world *w, const struct virtio_queue *vq)
-{
-	const struct vq_guest_mem *mem = &w->mem;
-	uint16_t n = vq->vq.size;
-
-	if (!vq->ready)
-		return;
-	check(n && n <= VQ_MAX_SIZE && !(n & (n - 1)) && n == vq->size);
-	check(!(vq->desc % 16) && !(vq->driver % 2) && !(vq->device % 4));
-	check(in_ram(mem, vq->desc, 16ull * n));
-	check(in_ram(mem, vq->driver, 6 + 2ull * n));
-	check(in_ram(mem, vq->device, 6 + 8ull * n));
-	check(vq->vq.desc == mem->host + (vq->desc - mem->gpa));
-	check(vq->vq.avail == mem->host + (vq->driver - mem->gpa));
-	check(vq->vq.used == mem->host + (vq->device - mem->gpa));
 }
 
 struct snapshot {
@@ -276,7 +232,7 @@ static void check_virtio(const struct world *w, int i, const struct snapshot *be
 			check(!vq->ready);
 			continue;
 		}
-		check_queue(w, vq);
+		check_ready_queue(&w->mem, vq);
 		check(vq->msix_vector == VIRTIO_NO_VECTOR ||
 		      (vp->has_msix && vq->msix_vector < vp->nr_vectors));
 	}

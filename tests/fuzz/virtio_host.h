@@ -3,16 +3,69 @@
 #define LKVM_TESTS_FUZZ_VIRTIO_HOST_H
 
 /*
- * The host under the virtio fuzz targets' devices, one per target binary:
+ * What the virtio fuzz targets share: check(), the input read a byte at a
+ * time (zeros past its end), the feature rule of 3.1.1 and what a ready
+ * queue must be, and the host under their devices, one per
+ * target binary:
  * the console's output is read byte by byte (so ASan sees where it lies)
  * and dropped, and the host's entropy is made deterministic, since
  * virtio-rng writes it into guest RAM where the next steps may read it as
  * rings: a crash must replay byte for byte. The device code is untouched;
  * only getrandom() under it is this one.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "virtio/virtio.h"
+
+#define check(cond) do { if (!(cond)) __builtin_trap(); } while (0)
+
+static inline uint64_t pick(const uint8_t **p, const uint8_t *end)
+{
+	return *p < end ? *(*p)++ : 0;
+}
+
+/* @n bytes, little-endian. */
+static inline uint64_t pick_n(const uint8_t **p, const uint8_t *end, unsigned int n)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		v |= pick(p, end) << (8 * i);
+	return v;
+}
+
+/* Is [gpa, gpa + len) inside guest RAM? */
+static inline bool in_ram(const struct vq_guest_mem *mem, uint64_t gpa, uint64_t len)
+{
+	return gpa >= mem->gpa && len <= mem->size && gpa - mem->gpa <= mem->size - len;
+}
+
+/* A ready queue: a power-of-two size, each part aligned and wholly in RAM. */
+static inline void check_ready_queue(const struct vq_guest_mem *mem,
+				     const struct virtio_queue *vq)
+{
+	uint16_t n = vq->vq.size;
+
+	if (!vq->ready)
+		return;
+	check(n && n <= VQ_MAX_SIZE && !(n & (n - 1)) && n == vq->size);
+	check(!(vq->desc % 16) && !(vq->driver % 2) && !(vq->device % 4));
+	check(in_ram(mem, vq->desc, 16ull * n));
+	check(in_ram(mem, vq->driver, 6 + 2ull * n));
+	check(in_ram(mem, vq->device, 6 + 8ull * n));
+	check(vq->vq.desc == mem->host + (vq->desc - mem->gpa));
+	check(vq->vq.avail == mem->host + (vq->driver - mem->gpa));
+	check(vq->vq.used == mem->host + (vq->device - mem->gpa));
+}
+
+/* Features a driver may keep at FEATURES_OK: offered ones, VERSION_1 among them. */
+static inline bool acceptable(uint64_t offered, uint64_t drv)
+{
+	return !(drv & ~offered) && (drv & 1ull << VIRTIO_F_VERSION_1);
+}
 
 static uint64_t entropy_state;
 
@@ -32,7 +85,7 @@ ssize_t getrandom(void *buf, size_t len, unsigned int flags)
 
 static volatile uint8_t output_sink;
 
-static void take_output(void *opaque, const uint8_t *buf, size_t len)
+static inline void take_output(void *opaque, const uint8_t *buf, size_t len)
 {
 	(void)opaque;
 	for (size_t i = 0; i < len; i++)
