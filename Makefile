@@ -66,6 +66,27 @@ $(TARGET_OBJDIR)/%.o: %.c $(if $(SYSROOT),$(SYSROOT)/.ready) Makefile
 	$(Q)$(CC_TARGET) $(CFLAGS_COMMON) $(TARGET_LIBS_FLAGS) -MMD -MP \
 		-DLKVM_VERSION='"$(LKVM_VERSION)"' -c -o $@ $<
 
+# --- lkvm under AddressSanitizer and UBSan, for make check-asan -----------
+# Linked dynamically against the sanitizers' runtimes from Debian's arm64
+# cross packages, which run.sh carries into the emulated host; libfdt and
+# zlib stay static (the sysroot has their archives only).
+ASAN_OBJDIR := $(BUILD)/arm64-asan
+ASAN_OBJS := $(LKVM_SRCS:%.c=$(ASAN_OBJDIR)/%.o)
+TARGET_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
+
+lkvm-asan: $(ASAN_OBJS)
+	$(quiet) LD $@
+	$(Q)$(CC_TARGET) $(TARGET_SAN) -no-pie -o $@ $^ $(TARGET_LIBS_FLAGS) \
+		-Wl,-Bstatic -lfdt -lz -Wl,-Bdynamic -lpthread
+
+$(ASAN_OBJDIR)/%.o: %.c $(if $(SYSROOT),$(SYSROOT)/.ready) Makefile
+	@mkdir -p $(dir $@)
+	$(quiet) CC-ASAN $<
+	$(Q)$(CC_TARGET) $(CFLAGS_COMMON) $(TARGET_SAN) $(TARGET_LIBS_FLAGS) -MMD -MP \
+		-DLKVM_VERSION='"$(LKVM_VERSION)"' -c -o $@ $<
+
+-include $(ASAN_OBJS:.o=.d)
+
 # The arm64 libfdt/zlib come unpacked from Debian's packages (see scripts/).
 $(SYSROOT)/.ready:
 	scripts/fetch-arm64.sh
@@ -184,6 +205,11 @@ check: deps
 	@$(MAKE) --no-print-directory unit-build fuzz-build lkvm payloads
 	@tests/check.sh $(UNIT_TESTS)
 
+# The check suite again, with lkvm-asan as lkvm: any sanitizer report fails.
+check-asan: deps
+	@$(MAKE) --no-print-directory lkvm lkvm-asan payloads
+	@LKVM_BIN=$(CURDIR)/lkvm-asan tests/l1/run.sh asan
+
 demo: deps
 	@$(MAKE) --no-print-directory lkvm payloads
 	@tests/l1/run.sh demo
@@ -193,8 +219,8 @@ bench: deps
 	@tests/l1/run.sh bench
 
 clean:
-	rm -rf $(BUILD) lkvm
+	rm -rf $(BUILD) lkvm lkvm-asan
 
 .SECONDARY:
 
-.PHONY: all deps unit unit-build fuzz fuzz-build fuzz-long payloads integration check demo bench clean
+.PHONY: all deps unit unit-build fuzz fuzz-build fuzz-long payloads integration check check-asan demo bench clean

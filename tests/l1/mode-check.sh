@@ -301,4 +301,6 @@ took "RAS"
 firmware_checks "firmware"
 took "UEFI firmware boots"
 
+# mode-asan.sh adds its verdict on the sanitizers' reports here.
+${after_checks:-true}
 tap_done

@@ -5,11 +5,12 @@
 #   newhost the RAS scenarios on a newer host kernel (L1_KERNEL=.../Image-new)
 #   demo    boot a Debian guest under lkvm and show it running
 #   bench   the start-up benchmark
+#   asan    the check suite with LKVM_BIN=lkvm-asan (make check-asan)
 # On an arm64 host with /dev/kvm the same scripts run natively instead
 # (LKVM_EMULATE=1 forces the emulated host).
 set -euo pipefail
 
-mode=${1:?usage: run.sh check|oldhost|newhost|demo|bench}
+mode=${1:?usage: run.sh check|oldhost|newhost|demo|bench|asan}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${LKVM_CACHE:-$HOME/.cache/lkvm}
 out=$top/build/l1
@@ -21,8 +22,9 @@ timeout_s=${L1_TIMEOUT:-2700}
 image=$cache/guest/Image
 l1_kernel=${L1_KERNEL:-$image}
 busybox=$cache/guest/busybox
+lkvm_bin=${LKVM_BIN:-$top/lkvm}
 uefi=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd	# Debian's qemu-efi-aarch64
-for f in "$image" "$l1_kernel" "$busybox" "$uefi" "$top/lkvm"; do
+for f in "$image" "$l1_kernel" "$busybox" "$uefi" "$top/lkvm" "$lkvm_bin"; do
 	[ -e "$f" ] || { echo "l1: missing $f (run make deps and make)" >&2; exit 1; }
 done
 
@@ -58,7 +60,17 @@ make_cpio "$out/guest-root" | gzip -1 > "$out/guest-initrd.cpio.gz"
 l1=$out/l1-root
 cp "$busybox" "$l1/bin/busybox"
 cp "$top/tests/l1/l1-init" "$l1/init"
-cp "$top/lkvm" "$l1/bin/lkvm"
+if [ "$mode" = asan ]; then
+	# The VMM under the sanitizers; the short-lived commands that talk to
+	# it (lkvm ras, sdei, list...) plain, as the suite's timing expects.
+	cp "$lkvm_bin" "$l1/bin/lkvm-asan"
+	cp "$top/lkvm" "$l1/bin/lkvm-plain"
+	printf '#!/bin/sh\ncase "$1" in run) exec lkvm-asan "$@";; *) exec lkvm-plain "$@";; esac\n' \
+		> "$l1/bin/lkvm"
+	chmod 755 "$l1/bin/lkvm"
+else
+	cp "$lkvm_bin" "$l1/bin/lkvm"
+fi
 cp "$top"/tests/l1/*.sh "$l1/"
 # hwpoison-inject, for the RAS scenario's background poison, and tun for
 # virtio-net's tap (6.12 host only: the modules are that kernel's).
@@ -72,6 +84,14 @@ fi
 cp -a "$cache/l1tools/lib/aarch64-linux-gnu" "$l1/lib/"
 cp -a "$cache"/l1tools/usr/lib/aarch64-linux-gnu/lib{blkid,uuid}.so.1* "$l1/lib/aarch64-linux-gnu/"
 ln -s aarch64-linux-gnu/ld-linux-aarch64.so.1 "$l1/lib/ld-linux-aarch64.so.1"
+# A sanitizer build of lkvm takes its runtimes along (glibc is there already).
+if [ "$mode" = asan ]; then
+	cc=aarch64-linux-gnu-gcc
+	[ "$(uname -m)" = aarch64 ] && cc=gcc
+	for lib in libasan.so.8 libubsan.so.1 libstdc++.so.6 libgcc_s.so.1; do
+		cp -L "$($cc -print-file-name=$lib)" "$l1/lib/aarch64-linux-gnu/"
+	done
+fi
 cp "$cache/l1tools/sbin/mke2fs" "$cache/l1tools/sbin/debugfs" "$l1/sbin/"
 cp "$image" "$l1/guest/Image"
 cp "$uefi" "$l1/guest/QEMU_EFI.fd"

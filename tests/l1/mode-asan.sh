@@ -1,0 +1,30 @@
+# make check-asan: the whole check suite, with every lkvm run built with
+# AddressSanitizer and UBSan (run.sh packs LKVM_BIN and its runtimes, and
+# a bin/lkvm that runs the other commands, the VM's clients, plain).
+# Reports go to files, not stderr, so that the tests that count lkvm's
+# stderr lines still see only lkvm's; the last test fails on any report.
+# SIGBUS is lkvm's own (RAS turns poison into guest errors), and so is
+# SIGSEGV's fatal path, which restores the terminal. Leaks at exit are
+# not counted yet.
+export ASAN_OPTIONS=log_path=/tmp/asan-report:detect_leaks=0:handle_sigbus=0:allow_user_segv_handler=1
+export UBSAN_OPTIONS=log_path=/tmp/ubsan-report:print_stacktrace=1
+
+sanitizer_verdict() {
+	# The runtime is there: a binary without it would ignore ASAN_OPTIONS.
+	ASAN_OPTIONS=help=1 lkvm-asan version 2>&1 | grep -q 'detect_leaks' &&
+		ok "lkvm-asan carries AddressSanitizer (ASAN_OPTIONS=help=1 lists its flags)" ||
+		not_ok "lkvm-asan carries AddressSanitizer (ASAN_OPTIONS=help=1 lists its flags)"
+	reports=$(ls /tmp/asan-report.* /tmp/ubsan-report.* 2>/dev/null)
+	if [ -z "$reports" ]; then
+		ok "lkvm under ASan and UBSan: no report in the whole suite"
+	else
+		for r in $reports; do
+			echo "#   --- $r"
+			head -n 30 "$r" | sed 's/^/#   /'
+		done
+		not_ok "lkvm under ASan and UBSan: no report in the whole suite ($(echo $reports | wc -w) reports)"
+	fi
+}
+after_checks=sanitizer_verdict
+
+. "$ROOT/mode-check.sh"
