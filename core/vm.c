@@ -624,6 +624,30 @@ static int setup_io_thread(struct vm *vm, sigset_t *stop_signals)
 	return ret == -EPERM || ret == -EBADF ? 0 : ret;
 }
 
+static void *io_thread(void *opaque)
+{
+	struct vm *vm = opaque;
+
+	pthread_setname_np(pthread_self(), "lkvm-io");
+	if (ioloop_run(&vm->loop))
+		vm_request_stop(vm, 1);
+	return NULL;
+}
+
+static int io_thread_start(struct vm *vm)
+{
+	int ret = pthread_create(&vm->io_thread, NULL, io_thread, vm);
+
+	if (ret)
+		pr_err("cannot start the I/O thread: %s", strerror(ret));
+	vm->io_started = !ret;
+	return -ret;
+}
+
+/*
+ * The main thread starts the I/O thread and the vCPUs, waits for the I/O
+ * loop to end (a stop was requested), then stops the vCPUs and cleans up.
+ */
 int vm_run(struct vm *vm)
 {
 	sigset_t stop_signals;
@@ -641,11 +665,12 @@ int vm_run(struct vm *vm)
 		return 1;
 	}
 	startup_report(vm);
-	ret = vcpus_start(vm);
+	ret = io_thread_start(vm);
+	ret = ret ?: vcpus_start(vm);
 	if (ret)
 		vm_request_stop(vm, 1);
-	else if (ioloop_run(&vm->loop))
-		vm_request_stop(vm, 1);
+	if (vm->io_started)
+		pthread_join(vm->io_thread, NULL);
 	vcpus_stop(vm);
 	control_stop(vm);
 	/* What the guest said last is worth a moment, not a hang. */

@@ -124,6 +124,8 @@ struct vm {
 	struct vm_ras ras;
 
 	/* the I/O thread: console input and stop requests */
+	pthread_t io_thread;
+	bool io_started;
 	struct ioloop loop;
 	struct term term;
 	int stop_fd;		/* eventfd: a stop was requested */
