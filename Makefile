@@ -48,6 +48,7 @@ PURE_SRCS := core/log.c core/options.c core/mmio.c core/term.c core/signals.c co
 	     acpi/buf.c acpi/aml.c acpi/loader.c acpi/tables.c hw/fw_cfg.c \
 	     hw/pl011.c hw/pl031.c hw/cfi_flash.c
 KVM_SRCS := main.c builtin-run.c builtin-sdei.c builtin-ras.c builtin-control.c core/vm.c core/ras.c core/vcpu.c core/ioloop.c core/control.c \
+	    core/sandbox.c \
 	    core/devices.c arm64/irq.c arm64/gic.c arm64/vcpu.c arm64/boot.c arm64/sdei_kvm.c arm64/psci.c arm64/ras_kvm.c arm64/firmware.c
 LKVM_SRCS := $(PURE_SRCS) $(KVM_SRCS)
 
@@ -58,7 +59,7 @@ TARGET_OBJS := $(LKVM_SRCS:%.c=$(TARGET_OBJDIR)/%.o)
 
 lkvm: $(TARGET_OBJS)
 	$(quiet) LD $@
-	$(Q)$(CC_TARGET) -static -o $@ $^ $(TARGET_LIBS_FLAGS) -lfdt -lz -lpthread
+	$(Q)$(CC_TARGET) -static -o $@ $^ $(TARGET_LIBS_FLAGS) -lfdt -lz -lseccomp -lpthread
 
 $(TARGET_OBJDIR)/%.o: %.c $(if $(SYSROOT),$(SYSROOT)/.ready) Makefile
 	@mkdir -p $(dir $@)
@@ -68,8 +69,8 @@ $(TARGET_OBJDIR)/%.o: %.c $(if $(SYSROOT),$(SYSROOT)/.ready) Makefile
 
 # --- lkvm under AddressSanitizer and UBSan, for make check-asan -----------
 # Linked dynamically against the sanitizers' runtimes from Debian's arm64
-# cross packages, which run.sh carries into the emulated host; libfdt and
-# zlib stay static (the sysroot has their archives only).
+# cross packages, which run.sh carries into the emulated host; libfdt, zlib
+# and libseccomp stay static (the emulated host has no copies of its own).
 ASAN_OBJDIR := $(BUILD)/arm64-asan
 ASAN_OBJS := $(LKVM_SRCS:%.c=$(ASAN_OBJDIR)/%.o)
 TARGET_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -77,7 +78,7 @@ TARGET_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
 lkvm-asan: $(ASAN_OBJS)
 	$(quiet) LD $@
 	$(Q)$(CC_TARGET) $(TARGET_SAN) -no-pie -o $@ $^ $(TARGET_LIBS_FLAGS) \
-		-Wl,-Bstatic -lfdt -lz -Wl,-Bdynamic -lpthread
+		-Wl,-Bstatic -lfdt -lz -lseccomp -Wl,-Bdynamic -lpthread
 
 $(ASAN_OBJDIR)/%.o: %.c $(if $(SYSROOT),$(SYSROOT)/.ready) Makefile
 	@mkdir -p $(dir $@)

@@ -218,6 +218,32 @@ static int set_console(struct vm_config *cfg, const char *arg, char *err,
 	return 0;
 }
 
+static int set_sandbox(struct vm_config *cfg, const char *arg, char *err,
+		       size_t len)
+{
+	if (!strcmp(arg, "on"))
+		cfg->no_sandbox = false;
+	else if (!strcmp(arg, "off"))
+		cfg->no_sandbox = true;
+	else
+		return fail(err, len,
+			    "--sandbox %s: must be on or off (lkvm's sandbox is its seccomp filter, not kvmtool's rootfs script)",
+			    arg);
+	return 0;
+}
+
+static int set_sandbox_selftest(struct vm_config *cfg, const char *arg,
+				char *err, size_t len)
+{
+	for (unsigned int i = 0; i < SANDBOX_THREADS; i++) {
+		if (!strcmp(arg, sandbox_thread_name(i))) {
+			cfg->sandbox_selftest = i;
+			return 0;
+		}
+	}
+	return fail(err, len, "--sandbox-selftest %s: must be main, io or vcpu", arg);
+}
+
 static int parse_transport(const char *s, size_t n,
 			   enum virtio_transport_kind *out)
 {
@@ -464,6 +490,12 @@ static const struct run_option arch_options[] = {
 	{ 0 }
 };
 
+static const struct run_option debug_options[] = {
+	{ 0, "sandbox", "on|off", "confine each thread to the system calls it needs (default on)", set_sandbox, 0 },
+	{ 0, "sandbox-selftest", "main|io|vcpu", "that thread makes a forbidden call once confined: shows the sandbox at work", set_sandbox_selftest, 0 },
+	{ 0 }
+};
+
 static const struct run_option misc_options[] = {
 	{ 'h', "help", NULL, "show this help", FIELD(show_help) },
 	{ 0 }
@@ -474,6 +506,7 @@ static const struct option_group option_groups[] = {
 	{ "Kernel options", kernel_options },
 	{ "Networking options", network_options },
 	{ "Arch-specific options", arch_options },
+	{ "Debug options", debug_options },
 	{ NULL, misc_options },
 	{ 0 }
 };
@@ -545,6 +578,7 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->log_level = LOG_INFO;
+	cfg->sandbox_selftest = SANDBOX_NONE;
 
 	for (int i = 0; i < argc; i++) {
 		const char *word = argv[i], *value = NULL;
@@ -621,6 +655,8 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 	if (cfg->nested && cfg->irqchip == IRQCHIP_GICV2)
 		return fail(err, err_len,
 			    "--nested: needs a GICv3 (KVM gives EL2 only to GICv3 guests), not --irqchip gicv2");
+	if (cfg->no_sandbox && cfg->sandbox_selftest != SANDBOX_NONE)
+		return fail(err, err_len, "--sandbox-selftest: needs the sandbox, not --sandbox off");
 	if (cfg->no_network)
 		cfg->nr_nics = 0;
 	for (unsigned int i = 0; i < cfg->nr_nics; i++)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "core/log.h"
+#include "core/sandbox.h"
 
 #define MiB (1024ULL * 1024)
 #define MIN_RAM_SIZE (64 * MiB)
@@ -80,6 +81,8 @@ struct vm_config {
 	bool sdei;
 	bool ras;
 	bool show_help;
+	bool no_sandbox;	/* --sandbox off */
+	enum sandbox_thread sandbox_selftest;
 };
 
 /*

@@ -7,10 +7,11 @@
  *     error return, not a death;
  *   - SIG_KICK blocked, with an empty handler: a vCPU unblocks it only
  *     inside KVM_RUN, where it makes the ioctl return;
- *   - SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL: the fatal path, which
- *     restores the terminal and dies of the signal. A SIGBUS is first
- *     offered to the RAS hook, which turns poison in guest RAM into an
- *     error for the guest instead.
+ *   - SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGSYS: the fatal path,
+ *     which restores the terminal and dies of the signal. A SIGBUS is
+ *     first offered to the RAS hook, which turns poison in guest RAM into
+ *     an error for the guest instead; a SIGSYS (a call the sandbox
+ *     forbids) is first reported by the sandbox.
  * Before this owner, the terminal installed its fatal handler for SIGBUS
  * after RAS had installed its own, and replaced it.
  */
@@ -20,6 +21,7 @@
 
 static void (*fatal_cleanup)(void);
 static bool (*sigbus_hook)(const siginfo_t *si);
+static void (*sigsys_report)(const siginfo_t *si, const ucontext_t *uc);
 
 static void die_of(int sig)
 {
@@ -45,6 +47,16 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	if (hook && hook(si))
 		return;
+	die_of(sig);
+}
+
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	void (*report)(const siginfo_t *, const ucontext_t *) =
+		__atomic_load_n(&sigsys_report, __ATOMIC_ACQUIRE);
+
+	if (report)
+		report(si, uc);
 	die_of(sig);
 }
 
@@ -79,6 +91,8 @@ void signals_install(void)
 		sigaction(fatal[i], &sa, NULL);
 	sa.sa_sigaction = on_sigbus;
 	sigaction(SIGBUS, &sa, NULL);
+	sa.sa_sigaction = on_sigsys;
+	sigaction(SIGSYS, &sa, NULL);
 }
 
 void signals_set_fatal_cleanup(void (*cleanup)(void))
@@ -89,4 +103,10 @@ void signals_set_fatal_cleanup(void (*cleanup)(void))
 void signals_set_sigbus_hook(bool (*hook)(const siginfo_t *si))
 {
 	__atomic_store_n(&sigbus_hook, hook, __ATOMIC_RELEASE);
+}
+
+void signals_set_sigsys_report(void (*report)(const siginfo_t *si,
+						const ucontext_t *uc))
+{
+	__atomic_store_n(&sigsys_report, report, __ATOMIC_RELEASE);
 }

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <ucontext.h>
 
 /* Sent to a vCPU thread to make it leave KVM_RUN. */
 #define SIG_KICK SIGUSR1
@@ -26,5 +27,9 @@ void signals_set_fatal_cleanup(void (*cleanup)(void));
  * returns true when it dealt with it. Async-signal-safe, as a handler.
  */
 void signals_set_sigbus_hook(bool (*hook)(const siginfo_t *si));
+
+/* Says which call the sandbox refused, before lkvm dies of the SIGSYS. */
+void signals_set_sigsys_report(void (*report)(const siginfo_t *si,
+						const ucontext_t *uc));
 
 #endif

@@ -213,7 +213,8 @@ static void vcpu_loop(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 	int ret;
 
-	if (allow_kick_in_guest(vcpu)) {
+	if (allow_kick_in_guest(vcpu) ||
+	    sandbox_enter(&vm->sandbox, SANDBOX_VCPU, vcpu->id)) {
 		vm_request_stop(vm, 1);
 		return;
 	}

@@ -629,7 +629,7 @@ static void *io_thread(void *opaque)
 	struct vm *vm = opaque;
 
 	pthread_setname_np(pthread_self(), "lkvm-io");
-	if (ioloop_run(&vm->loop))
+	if (sandbox_enter(&vm->sandbox, SANDBOX_IO, 0) || ioloop_run(&vm->loop))
 		vm_request_stop(vm, 1);
 	return NULL;
 }
@@ -650,6 +650,7 @@ static int io_thread_start(struct vm *vm)
  */
 int vm_run(struct vm *vm)
 {
+	const struct vm_config *cfg = vm->cfg;
 	sigset_t stop_signals;
 	uint64_t dropped;
 	int ret;
@@ -664,9 +665,15 @@ int vm_run(struct vm *vm)
 			pr_err("cannot set up the I/O thread: %s", strerror(-ret));
 		return 1;
 	}
+	startup_mark(vm, "I/O set-up");
+	if (sandbox_prepare(&vm->sandbox, !cfg->no_sandbox, cfg->sandbox_selftest))
+		return 1;
+	startup_mark(vm, "sandbox");
 	startup_report(vm);
 	ret = io_thread_start(vm);
 	ret = ret ?: vcpus_start(vm);
+	/* The main thread's own list once every other thread is out. */
+	ret = ret ?: sandbox_enter(&vm->sandbox, SANDBOX_MAIN, 0);
 	if (ret)
 		vm_request_stop(vm, 1);
 	if (vm->io_started)
@@ -718,6 +725,7 @@ void vm_destroy(struct vm *vm)
 	outbuf_destroy(&vm->console_out);
 	pl011_destroy(&vm->pl011);
 	firmware_destroy(vm);
+	sandbox_destroy(&vm->sandbox);
 	pthread_mutex_destroy(&vm->state_lock);
 	pthread_mutex_destroy(&vm->irq_lock);
 	pthread_cond_destroy(&vm->state_cond);

@@ -14,6 +14,7 @@
 #include "core/mmio.h"
 #include "core/options.h"
 #include "core/ras.h"
+#include "core/sandbox.h"
 #include "core/outbuf.h"
 #include "core/term.h"
 #include "hw/pl011.h"
@@ -149,6 +150,7 @@ struct vm {
 	unsigned int vcpus_parked;	/* of those, waiting out a pause */
 
 	struct startup_timer startup;
+	struct sandbox sandbox;
 };
 
 /* Build the whole VM, ready to run. Returns 0 or a negative errno (printed). */

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Fetch the arm64 pieces that are unpacked, not installed: the libfdt/zlib
-# static libraries for the cross build, Debian's 6.12 cloud kernel (the
-# emulated host and the guest) and a static busybox. Everything lands in
-# $LKVM_CACHE (default ~/.cache/lkvm) and is reused when the archive still
-# serves the same versions.
+# Fetch the arm64 pieces that are unpacked, not installed: the libfdt,
+# zlib and libseccomp static libraries for the cross build, Debian's 6.12
+# cloud kernel (the emulated host and the guest) and a static busybox.
+# Everything lands in $LKVM_CACHE (default ~/.cache/lkvm) and is reused
+# when the archive still serves the same versions.
 #
 # Prints nothing but errors; the layout it leaves is:
 #   $cache/sysroot/usr/{include,lib/aarch64-linux-gnu}
@@ -60,7 +60,7 @@ unpack() {
 	touch "$stamp"
 }
 
-for p in libfdt-dev libfdt1 zlib1g-dev zlib1g; do
+for p in libfdt-dev libfdt1 zlib1g-dev zlib1g libseccomp-dev libseccomp2; do
 	unpack "$(fetch $p)" "$cache/sysroot"
 done
 

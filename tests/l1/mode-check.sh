@@ -5,6 +5,7 @@
 . "$ROOT/control.sh"
 . "$ROOT/virtio.sh"
 . "$ROOT/firmware.sh"
+. "$ROOT/sandbox.sh"
 
 K=$ROOT/guest/Image
 KZ=$ROOT/guest/Image.gz
@@ -59,6 +60,10 @@ bad "--cpus above lkvm's GICv3 layout" "^lkvm: --cpus 200: lkvm's memory map has
 bad "--mem below 64 MiB" '^lkvm: --mem 32: must be at least 64 MiB$' -k $K -m 32
 bad "--mem not a number" '^lkvm: --mem lots: not a size' -k $K --mem lots
 bad "unknown option" "^lkvm: unknown option '--frobnicate'" -k $K --frobnicate
+bad "--sandbox given a kvmtool rootfs script" "^lkvm: --sandbox init.sh: must be on or off" -k $K --sandbox init.sh
+bad "--sandbox-selftest of an unknown thread" '^lkvm: --sandbox-selftest net: must be main, io or vcpu$' -k $K --sandbox-selftest net
+bad "--sandbox-selftest with --sandbox off" '^lkvm: --sandbox-selftest: needs the sandbox, not --sandbox off$' \
+	-k $K --sandbox off --sandbox-selftest io
 # QEMU 7.2's -cpu max has no FEAT_NV2, so this host's KVM offers no EL2.
 bad "--nested where KVM cannot give EL2" "^lkvm: --nested: this host's KVM cannot give guests EL2 \\(no KVM_CAP_ARM_EL2\\)$" -k $K --nested
 bad "--nested with a GICv2" '^lkvm: --nested: needs a GICv3 \(KVM gives EL2 only to GICv3 guests\), not --irqchip gicv2$' -k $K --nested --irqchip gicv2
@@ -170,6 +175,8 @@ guest_checks flood "console input with --console virtio and a draining 16550"
 	not_ok "console input with --console virtio and a draining 16550: lkvm exits 0 (got $status)" /tmp/flood.err
 
 took "bare-metal payloads and the terminal"
+sandbox_checks
+took "the sandbox"
 
 # --- SDEI: the dispatcher from inside a bare-metal guest, 2 vCPUs -----------
 lkvm_run sdei -k $P/sdei.flat -c 2 -m 64 --sdei

@@ -101,6 +101,24 @@ static void test_defaults_left_for_the_host(void **state)
 	assert_int_equal(cfg.log_level, LOG_INFO);
 	assert_null(cfg.name);
 	assert_false(cfg.nodefaults);
+	assert_false(cfg.no_sandbox);
+	assert_int_equal(cfg.sandbox_selftest, SANDBOX_NONE);
+}
+
+static void test_sandbox(void **state)
+{
+	struct vm_config cfg;
+	char err[OPT_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--sandbox=off", NULL), 0);
+	assert_true(cfg.no_sandbox);
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--sandbox", "off", "--sandbox", "on",
+			       "--sandbox-selftest", "vcpu", NULL), 0);
+	assert_false(cfg.no_sandbox);
+	assert_int_equal(cfg.sandbox_selftest, SANDBOX_VCPU);
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--sandbox-selftest=main", NULL), 0);
+	assert_int_equal(cfg.sandbox_selftest, SANDBOX_MAIN);
 }
 
 static void test_disks(void **state)
@@ -199,7 +217,7 @@ static void test_help(void **state)
 		"-n, --network", "--loglevel", "--irqchip", "--pmu",
 		"--dump-dtb", "--sdei", "--help", "-d, --disk", "--rng",
 		"--virtio-transport", "--nested", "-f, --firmware", "-F, --flash",
-		"--dump-acpi",
+		"--dump-acpi", "--sandbox", "--sandbox-selftest",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(documented); i++)
 		assert_non_null(strstr(text, documented[i]));
@@ -256,6 +274,9 @@ static const struct bad_case bad_cases[] = {
 	{ { "--firmware", "F", "-p", "quiet" }, "--params: needs a kernel (-k) to go with it" },
 	{ { "-f", "F", "--nested" }, "--nested: the UEFI firmware runs at EL1 only, so not with --firmware" },
 	{ { "-f", "F", "-m", "127" }, "--mem: UEFI firmware needs at least 128 MiB" },
+	{ { "-k", "I", "--sandbox", "init.sh" }, "--sandbox init.sh: must be on or off (lkvm's sandbox is its seccomp filter, not kvmtool's rootfs script)" },
+	{ { "-k", "I", "--sandbox-selftest", "all" }, "--sandbox-selftest all: must be main, io or vcpu" },
+	{ { "-k", "I", "--sandbox=off", "--sandbox-selftest=io" }, "--sandbox-selftest: needs the sandbox, not --sandbox off" },
 };
 
 static void test_every_bad_input_message(void **state)
@@ -397,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_short_long_and_equals_forms),
 		cmocka_unit_test(test_kvm_unit_tests_command_line),
 		cmocka_unit_test(test_defaults_left_for_the_host),
+		cmocka_unit_test(test_sandbox),
 		cmocka_unit_test(test_disks),
 		cmocka_unit_test(test_network_and_transport),
 		cmocka_unit_test(test_help),

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_CORE_SANDBOX_H
+#define LKVM_CORE_SANDBOX_H
+
+#include <stdbool.h>
+
+/* The kinds of thread in a running lkvm, each with its own allow-list. */
+enum sandbox_thread {
+	SANDBOX_MAIN,		/* waits for the VM's end, then takes it apart */
+	SANDBOX_IO,		/* the I/O loop: devices' queues, console, control */
+	SANDBOX_VCPU,		/* KVM_RUN and its exits */
+	SANDBOX_THREADS,
+	SANDBOX_NONE = SANDBOX_THREADS,
+};
+
+struct sandbox_filter {
+	unsigned short len;	/* BPF instructions */
+	void *insns;
+};
+
+struct sandbox {
+	bool on;
+	enum sandbox_thread selftest;	/* this thread trips its filter */
+	struct sandbox_filter filters[SANDBOX_THREADS];
+};
+
+static inline const char *sandbox_thread_name(enum sandbox_thread kind)
+{
+	static const char *const names[SANDBOX_THREADS] = {
+		[SANDBOX_MAIN] = "main", [SANDBOX_IO] = "io", [SANDBOX_VCPU] = "vcpu",
+	};
+
+	return kind < SANDBOX_THREADS ? names[kind] : "none";
+}
+
+/*
+ * Compile every thread's filter once, on the main thread before any other
+ * thread exists, and install the SIGSYS report. @on false leaves lkvm
+ * unconfined (--sandbox=off).
+ */
+int sandbox_prepare(struct sandbox *sb, bool on, enum sandbox_thread selftest);
+
+/*
+ * Confine the calling thread to @kind's list, for good. @id names a vCPU
+ * in the report of a forbidden call. Returns 0 or -errno.
+ */
+int sandbox_enter(const struct sandbox *sb, enum sandbox_thread kind,
+		  unsigned int id);
+
+void sandbox_destroy(struct sandbox *sb);
+
+#endif
