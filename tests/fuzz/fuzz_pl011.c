@@ -5,7 +5,7 @@
  * widths 1/2/4/8, reads and writes), interleaved with host input as
  * core/vm.c's console gives it (pl011_rx_space(), then pl011_receive(),
  * pausing when there is no room). The input is a program of at most
- * MAX_STEPS steps. The fuzzer keeps its own copy of the registers and of
+ * SERIAL_PROGRAM_STEPS steps (serial_program.h). The fuzzer keeps its own copy of the registers and of
  * the receive FIFO, and checks after every step:
  *   - rx_count never exceeds the buffer and rx_space + rx_count is its
  *     size; receive() takes exactly min(offered, room) bytes;
@@ -32,9 +32,8 @@
 
 #include "core/le.h"
 #include "hw/pl011.h"
+#include "tests/fuzz/serial_program.h"
 
-#define MAX_STEPS	256
-#define WINDOW		0x1000		/* PL011_SIZE in arm64/memmap.h */
 #define BUF		SERIAL_RX_BUF
 
 #define INT_RX		(1u << 4)
@@ -84,11 +83,6 @@ static void rx_drained(void *opaque)
 }
 
 static const struct serial_ops ops = { transmit, set_irq, rx_drained };
-
-static uint8_t pick(const uint8_t **p, const uint8_t *end)
-{
-	return *p < end ? *(*p)++ : 0;
-}
 
 static uint32_t raw_status(void)
 {
@@ -235,59 +229,26 @@ static uint64_t pick_offset(const uint8_t **p, const uint8_t *end)
 	}
 }
 
+static const struct serial_target target = {
+	.pick_offset = pick_offset,
+	.rx_width = 4,			/* DR, as a driver reads it */
+	.guest_access = guest_access,
+	.host_input = host_input,
+	.reset = reset,
+	.check_invariants = check_invariants,
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t bytes[2 * BUF];
-	const uint8_t *p = data, *end = data + size;
 	struct world *world = calloc(1, sizeof(*world));
 
 	check(world);
 	W = world;
 	reset();
 	check_invariants();
-
-	for (int step = 0; step < MAX_STEPS && p < end; step++) {
-		uint8_t op = pick(&p, end), val[8];
-		uint32_t len = 1u << (op >> 4 & 3);
-		uint64_t offset;
-		size_t n;
-
-		switch (op & 7) {
-		case 0 ... 3:
-			offset = pick_offset(&p, end);
-			if (offset + len > WINDOW)
-				len = 1;	/* the bus refuses what overhangs */
-			for (int i = 0; i < 8; i++)
-				val[i] = pick(&p, end);
-			guest_access(offset, len, op & 0x40, val);
-			break;
-		case 4:
-			n = pick(&p, end);
-			for (size_t i = 0; i < n; i++)
-				bytes[i] = pick(&p, end);
-			host_input(bytes, n);
-			break;
-		case 5:
-			n = (size_t)pick(&p, end) * 8 + 1;
-			for (size_t i = 0; i < n; i++)
-				bytes[i] = i * 31 + op;
-			host_input(bytes, n);
-			break;
-		case 6:
-			/* The guest's receive loop: read DR n times. */
-			n = (size_t)pick(&p, end) * 8 + 1;
-			memset(val, 0xa5, sizeof(val));
-			for (size_t i = 0; i < n; i++)
-				guest_access(0, 4, false, val);
-			break;
-		default:
-			reset();
-			break;
-		}
-		check_invariants();
-	}
+	run_serial_program(&target, data, size);
 	pl011_destroy(&world->uart);
 	free(world);
 	return 0;

@@ -5,7 +5,7 @@
  * window, widths 1/2/4/8, reads and writes), interleaved with host input
  * as core/vm.c's console gives it (uart16550_rx_space(), then
  * uart16550_receive(), pausing when there is no room). The input is a
- * program of at most MAX_STEPS steps. The fuzzer keeps its own copy of
+ * program of at most SERIAL_PROGRAM_STEPS steps (serial_program.h). The fuzzer keeps its own copy of
  * the receive FIFO and checks, after every step:
  *   - rx_count never exceeds the buffer and rx_space + rx_count is its
  *     size; receive() takes exactly min(offered, room) bytes;
@@ -31,9 +31,8 @@
 #include <string.h>
 
 #include "hw/uart16550.h"
+#include "tests/fuzz/serial_program.h"
 
-#define MAX_STEPS	256
-#define WINDOW		0x1000		/* UART16550_SIZE in arm64/memmap.h */
 #define BUF		UART16550_RX_BUF
 
 #define check(cond) do { if (!(cond)) __builtin_trap(); } while (0)
@@ -75,11 +74,6 @@ static void rx_drained(void *opaque)
 }
 
 static const struct serial_ops ops = { transmit, set_irq, rx_drained };
-
-static uint8_t pick(const uint8_t **p, const uint8_t *end)
-{
-	return *p < end ? *(*p)++ : 0;
-}
 
 static void shadow_push(uint8_t c)
 {
@@ -265,64 +259,36 @@ static void reset(void)
 	uart16550_init(&W->uart, &ops, NULL);
 }
 
+/* Mostly the eight registers, sometimes past them. */
+static uint64_t pick_offset(const uint8_t **p, const uint8_t *end)
+{
+	uint8_t b = pick(p, end);
+
+	return b < 0xe0 ? b & 7 : 8 + ((uint64_t)(b & 0x1f) << 7);
+}
+
+static const struct serial_target target = {
+	.pick_offset = pick_offset,
+	.rx_width = 1,			/* RBR (or DLL) */
+	.guest_access = guest_access,
+	.host_input = host_input,
+	.reset = reset,
+	.check_invariants = check_invariants,
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t bytes[2 * BUF];
-	const uint8_t *p = data, *end = data + size;
 	struct world *world = calloc(1, sizeof(*world));
 
 	check(world);
 	W = world;
 	uart16550_init(&world->uart, &ops, NULL);
 	check_invariants();
-
-	for (int step = 0; step < MAX_STEPS && p < end; step++) {
-		uint8_t op = pick(&p, end), b, val[8];
-		uint32_t len = 1u << (op >> 4 & 3);
-		uint64_t offset;
-		size_t n;
-
-		switch (op & 7) {
-		case 0 ... 3:
-			/* Mostly the eight registers, sometimes past them. */
-			b = pick(&p, end);
-			offset = b < 0xe0 ? b & 7 : 8 + ((uint64_t)(b & 0x1f) << 7);
-			if (offset + len > WINDOW)
-				len = 1;
-			for (int i = 0; i < 8; i++)
-				val[i] = pick(&p, end);
-			guest_access(offset, len, op & 0x40, val);
-			break;
-		case 4:
-			/* Host input: up to 255 bytes taken from the program. */
-			n = pick(&p, end);
-			for (size_t i = 0; i < n; i++)
-				bytes[i] = pick(&p, end);
-			host_input(bytes, n);
-			break;
-		case 5:
-			/* A burst of input, to reach a full buffer quickly. */
-			n = (size_t)pick(&p, end) * 8 + 1;
-			for (size_t i = 0; i < n; i++)
-				bytes[i] = i * 31 + op;
-			host_input(bytes, n);
-			break;
-		case 6:
-			/* The guest's receive loop: read RBR (or DLL) n times. */
-			n = (size_t)pick(&p, end) * 8 + 1;
-			memset(val, 0xa5, sizeof(val));
-			for (size_t i = 0; i < n; i++)
-				guest_access(0, 1, false, val);
-			break;
-		default:
-			reset();
-			break;
-		}
-		check_invariants();
-	}
+	run_serial_program(&target, data, size);
 	uart16550_destroy(&world->uart);
 	free(world);
 	return 0;
 }
+
