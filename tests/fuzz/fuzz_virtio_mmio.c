@@ -82,8 +82,6 @@ struct world {
 	unsigned int drained;	/* input_drained() calls */
 };
 
-static bool quiet;
-
 static void input_drained(void *opaque)
 {
 	struct world *w = opaque;
@@ -92,13 +90,6 @@ static void input_drained(void *opaque)
 }
 
 /* How many times an eventfd was signalled since the last look. */
-static uint64_t signals(int fd)
-{
-	eventfd_t v = 0;
-
-	return eventfd_read(fd, &v) ? 0 : v;
-}
-
 struct snapshot {
 	uint8_t status;
 	bool broken;
@@ -139,33 +130,11 @@ static void check_state(const struct world *w, const struct snapshot *before,
 		check(!dev->queues[q].ready);
 }
 
-/*
- * The I/O thread, as core/devices.c's on_queue_notify(): a queue whose
- * eventfd was signalled gets one virtio_queue_notify() (which does nothing
- * unless the queue is live). A device that stops at its budget signals the
- * eventfd again, and the next turn (or the next step) comes back to it.
- */
+/* The I/O thread: turns until no queue is signalled, at most IO_ROUNDS. */
 static void io_loop(struct world *w)
 {
-	struct virtio_dev *dev = w->dev;
-	bool busy = true;
-
-	for (int round = 0; round < IO_ROUNDS && busy; round++) {
-		busy = false;
-		for (unsigned int q = 0; q < dev->ops->nr_queues; q++) {
-			struct virtio_queue *vq = &dev->queues[q];
-			uint16_t used = vq->vq.used_idx, size = vq->vq.size;
-
-			if (!signals(vq->notify_fd))
-				continue;
-			busy = true;
-			pthread_mutex_lock(&dev->lock);
-			virtio_queue_notify(dev, q);
-			/* Every chain taken is given back: count them. */
-			check((uint16_t)(vq->vq.used_idx - used) <= size);
-			pthread_mutex_unlock(&dev->lock);
-		}
-	}
+	for (int round = 0; round < IO_ROUNDS && serve_kicks(w->dev); round++)
+		;
 }
 
 static bool readable_reg(uint32_t off)
@@ -285,14 +254,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 4)
 		return 0;
-	if (!quiet) {
-		quiet = true;
-		log_set_level(LOG_ERROR);	/* needs-reset warnings are expected */
-	}
-	flags = pick(&p, end);
-	ram = 0x1000 * (1 + pick(&p, end) % 16);
-	ram -= pick(&p, end) % 64;	/* RAM need not end on a ring's alignment */
-	entropy_state = 0x9e3779b97f4a7c15ull ^ pick(&p, end);
+	flags = take_header(&p, end, &ram);
 
 	w = calloc(1, sizeof(*w));
 	w->mem.gpa = flags & 2 ? GPA_HIGH : GPA_LOW;

@@ -102,18 +102,9 @@ struct world {
 };
 
 static struct world *W;
-static bool quiet;
-
 static void input_drained(void *opaque)
 {
 	(void)opaque;
-}
-
-static uint64_t signals(int fd)
-{
-	eventfd_t v = 0;
-
-	return eventfd_read(fd, &v) ? 0 : v;
 }
 
 static int fn_index(const struct virtio_pci *vp)
@@ -279,34 +270,15 @@ static void check_pci(struct world *w)
 	}
 }
 
-/*
- * The I/O thread, as core/devices.c's on_queue_notify(): one
- * virtio_queue_notify() per signalled queue; a device that stops at its
- * budget signals again and is served on the next turn or step.
- */
+/* The I/O thread: turns until no queue is signalled, at most IO_ROUNDS. */
 static void io_loop(struct world *w)
 {
 	bool busy = true;
 
 	for (int round = 0; round < IO_ROUNDS && busy; round++) {
 		busy = false;
-		for (int i = 0; i < NR_FNS; i++) {
-			struct virtio_dev *dev = w->dev[i];
-
-			for (unsigned int q = 0; q < dev->ops->nr_queues; q++) {
-				struct virtio_queue *vq = &dev->queues[q];
-				uint16_t used = vq->vq.used_idx, size = vq->vq.size;
-
-				if (!signals(vq->notify_fd))
-					continue;
-				busy = true;
-				pthread_mutex_lock(&dev->lock);
-				virtio_queue_notify(dev, q);
-				/* Every chain taken is given back: count them. */
-				check((uint16_t)(vq->vq.used_idx - used) <= size);
-				pthread_mutex_unlock(&dev->lock);
-			}
-		}
+		for (int i = 0; i < NR_FNS; i++)
+			busy |= serve_kicks(w->dev[i]);
 	}
 }
 
@@ -499,14 +471,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 4)
 		return 0;
-	if (!quiet) {
-		quiet = true;
-		log_set_level(LOG_ERROR);	/* needs-reset warnings are expected */
-	}
-	flags = pick(&p, end);
-	ram = 0x1000 * (1 + pick(&p, end) % 16);
-	ram -= pick(&p, end) % 64;
-	entropy_state = 0x9e3779b97f4a7c15ull ^ pick(&p, end);
+	flags = take_header(&p, end, &ram);
 
 	W = w = calloc(1, sizeof(*w));
 	w->mem.gpa = flags & 4 ? GPA_HIGH : GPA_LOW;

@@ -4,8 +4,8 @@
 
 /*
  * What the virtio fuzz targets share: check(), the input read a byte at a
- * time (zeros past its end), the feature rule of 3.1.1 and what a ready
- * queue must be, and the host under their devices, one per
+ * time (zeros past its end) and its header, the feature rule of 3.1.1 and
+ * what a ready queue must be, and the host under their devices, one per
  * target binary:
  * the console's output is read byte by byte (so ASan sees where it lies)
  * and dropped, and the host's entropy is made deterministic, since
@@ -16,8 +16,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <sys/types.h>
 
+#include "core/log.h"
 #include "virtio/virtio.h"
 
 #define check(cond) do { if (!(cond)) __builtin_trap(); } while (0)
@@ -81,6 +84,64 @@ ssize_t getrandom(void *buf, size_t len, unsigned int flags)
 		p[i] = entropy_state;
 	}
 	return len;
+}
+
+/*
+ * A transport target's input starts with a byte of flags for the target,
+ * the size of guest RAM (1 to 16 pages, less up to 63 bytes: RAM need not
+ * end on a ring's alignment) and the entropy's seed. Only errors are
+ * logged: needs-reset warnings are expected.
+ */
+static inline uint8_t take_header(const uint8_t **p, const uint8_t *end,
+				  uint64_t *ram)
+{
+	static bool quiet;
+	uint8_t flags;
+
+	if (!quiet) {
+		quiet = true;
+		log_set_level(LOG_ERROR);
+	}
+	flags = pick(p, end);
+	*ram = 0x1000 * (1 + pick(p, end) % 16);
+	*ram -= pick(p, end) % 64;
+	entropy_state = 0x9e3779b97f4a7c15ull ^ pick(p, end);
+	return flags;
+}
+
+/* How often @fd (an eventfd) was signalled since the last look. */
+static inline uint64_t signals(int fd)
+{
+	eventfd_t v = 0;
+
+	return eventfd_read(fd, &v) ? 0 : v;
+}
+
+/*
+ * One turn of the I/O thread, as core/devices.c's on_queue_notify(): a
+ * queue whose eventfd was signalled gets one virtio_queue_notify() (which
+ * does nothing unless the queue is live). A device that stops at its
+ * budget signals the eventfd again, and the next turn comes back to it.
+ * Returns whether any queue was signalled.
+ */
+static inline bool serve_kicks(struct virtio_dev *dev)
+{
+	bool busy = false;
+
+	for (unsigned int q = 0; q < dev->ops->nr_queues; q++) {
+		struct virtio_queue *vq = &dev->queues[q];
+		uint16_t used = vq->vq.used_idx, size = vq->vq.size;
+
+		if (!signals(vq->notify_fd))
+			continue;
+		busy = true;
+		pthread_mutex_lock(&dev->lock);
+		virtio_queue_notify(dev, q);
+		/* Every chain taken is given back: count them. */
+		check((uint16_t)(vq->vq.used_idx - used) <= size);
+		pthread_mutex_unlock(&dev->lock);
+	}
+	return busy;
 }
 
 static volatile uint8_t output_sink;
