@@ -96,6 +96,9 @@ static uint8_t read_write(struct virtio_blk *blk, struct iovec *iov, int cnt,
 		return VIRTIO_BLK_S_IOERR;
 	if (write && blk->ro)
 		return VIRTIO_BLK_S_IOERR;
+	/* Nothing to move: preadv()'s 0 would read as the end of the file. */
+	if (!len)
+		return VIRTIO_BLK_S_OK;
 	memcpy(copy, iov, cnt * sizeof(*iov));
 	ret = rw_all(blk->fd, copy, cnt, sector * SECTOR, write);
 	/* O_DIRECT wants aligned buffers; the guest's need not be. */

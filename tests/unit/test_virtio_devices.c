@@ -197,6 +197,30 @@ static void test_blk_get_id(void **state)
 	virtio_blk_destroy(blk);
 }
 
+/*
+ * A read into an empty buffer moves nothing and succeeds (5.2.6: data is
+ * a multiple of 512 bytes, and 0 is one; QEMU answers OK too). It met
+ * preadv()'s 0, taken for the end of the file: IOERR.
+ */
+static void test_blk_read_of_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct virtio_blk *blk = blk_ready(f);
+
+	*at(f, BUF + 0x100) = 0xff;
+	put_le32(at(f, BUF), 0 /* IN */);
+	put_le64(at(f, BUF + 8), 0);
+	put_desc(f, 0, 0, BUF, 16, 1, 1);
+	put_desc(f, 0, 1, BUF + 0x80, 0, 3, 2);		/* the empty buffer */
+	put_desc(f, 0, 2, BUF + 0x100, 1, 2, 0);
+	make_available(f, 0, 0, 0);
+	virtio_queue_notify(&blk->dev, 0);
+	assert_false(blk->dev.status & VIRTIO_STATUS_NEEDS_RESET);
+	assert_int_equal(used_idx(f, 0), 1);
+	assert_int_equal(*at(f, BUF + 0x100), 0);	/* VIRTIO_BLK_S_OK */
+	virtio_blk_destroy(blk);
+}
+
 static void discard(void *opaque, const uint8_t *buf, size_t len)
 {
 }
@@ -300,6 +324,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_blk_empty_status_at_ram_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blk_empty_status_at_ram_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blk_get_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blk_read_of_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_console_input_takes_only_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify_work_is_bounded, setup, teardown),
 	};
