@@ -5,8 +5,9 @@
  * window, widths 1/2/4/8, reads and writes), interleaved with host input
  * as core/vm.c's console gives it (uart16550_rx_space(), then
  * uart16550_receive(), pausing when there is no room). The input is a
- * program of at most SERIAL_PROGRAM_STEPS steps (serial_program.h). The fuzzer keeps its own copy of
- * the receive FIFO and checks, after every step:
+ * program of at most SERIAL_PROGRAM_STEPS steps (serial_program.h). The
+ * fuzzer keeps its own copy of the receive FIFO and checks, after every
+ * step:
  *   - rx_count never exceeds the buffer and rx_space + rx_count is its
  *     size; receive() takes exactly min(offered, room) bytes;
  *   - every RBR read gives the oldest byte received (host input or a
