@@ -49,7 +49,7 @@ PURE_SRCS := core/log.c core/options.c core/mmio.c core/term.c core/signals.c co
 	     hw/pl011.c hw/pl031.c hw/cfi_flash.c
 KVM_SRCS := main.c builtin-run.c builtin-sdei.c builtin-ras.c builtin-control.c core/vm.c core/ras.c core/vcpu.c core/ioloop.c core/control.c \
 	    core/sandbox.c \
-	    core/devices.c arm64/irq.c arm64/gic.c arm64/vcpu.c arm64/boot.c arm64/sdei_kvm.c arm64/psci.c arm64/ras_kvm.c arm64/firmware.c
+	    core/devices.c arm64/irq.c arm64/gic.c arm64/host.c arm64/vcpu.c arm64/boot.c arm64/sdei_kvm.c arm64/psci.c arm64/ras_kvm.c arm64/firmware.c
 LKVM_SRCS := $(PURE_SRCS) $(KVM_SRCS)
 
 all: lkvm

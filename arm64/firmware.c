@@ -270,10 +270,6 @@ int firmware_load(struct vm *vm)
 	struct firmware *fw = &vm->fw;
 	int ret;
 
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) <= 0) {
-		pr_err("--firmware: this KVM cannot map flash read-only (no KVM_CAP_READONLY_MEM)");
-		return -ENOTSUP;
-	}
 	fw_cfg_init(&fw->fw_cfg, fw_cfg_ram, fw_cfg_written, vm);
 	pl031_init(&fw->rtc, host_seconds);
 	fw->ready = true;

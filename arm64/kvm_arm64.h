@@ -7,6 +7,11 @@
 
 #include "core/vm.h"
 
+/* KVM_CHECK_EXTENSION on @fd: the capability's value, 0 if absent. */
+int arm64_cap(int fd, long cap);
+/* Can this host's KVM give what the configuration asks? Before boot files. */
+int arm64_host_check(struct vm *vm);
+
 /* KVM_CREATE_VM's type for a guest whose address space ends at @ipa_end. */
 int arm64_vm_type(int kvm_fd, uint64_t ipa_end, unsigned long *type);
 

@@ -33,20 +33,16 @@
 #define VECTOR_LOWER_A64	0x400
 #define VECTOR_LOWER_A32	0x600
 
-static bool has_cap(struct vm *vm, long cap)
-{
-	return ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, cap) > 0;
-}
-
 int arm64_ras_caps(struct vm *vm, bool *sea_to_user)
 {
 	struct kvm_enable_cap enable = { .cap = KVM_CAP_ARM_SEA_TO_USER };
 
-	if (!has_cap(vm, KVM_CAP_VCPU_EVENTS) || !has_cap(vm, KVM_CAP_ARM_INJECT_EXT_DABT)) {
+	if (!arm64_cap(vm->kvm_fd, KVM_CAP_VCPU_EVENTS) ||
+	    !arm64_cap(vm->kvm_fd, KVM_CAP_ARM_INJECT_EXT_DABT)) {
 		pr_err("--ras: this host's KVM cannot inject external aborts (KVM_CAP_VCPU_EVENTS, KVM_CAP_ARM_INJECT_EXT_DABT: Linux 5.5 or later)");
 		return -ENOTSUP;
 	}
-	if (!has_cap(vm, KVM_CAP_ARM_INJECT_SERROR_ESR)) {
+	if (!arm64_cap(vm->kvm_fd, KVM_CAP_ARM_INJECT_SERROR_ESR)) {
 		pr_err("--ras: this host cannot give a virtual SError a syndrome (no KVM_CAP_ARM_INJECT_SERROR_ESR: the CPU lacks FEAT_RAS)");
 		return -ENOTSUP;
 	}

@@ -226,10 +226,6 @@ int arm64_sdei_init(struct vm *vm)
 	if (!vm->cfg->sdei)
 		return 0;
 	ret = arm64_smccc_forward(vm, SDEI_FID_BASE, SDEI_FID_COUNT);
-	if (ret == -ENOTSUP) {
-		pr_err("--sdei: this host's KVM cannot forward SDEI calls to lkvm (no KVM_ARM_VM_SMCCC_FILTER, Linux 6.4 or later)");
-		return ret;
-	}
 	if (ret) {
 		pr_err("--sdei: installing the SMCCC filter for 0x%x-0x%x failed: %s",
 		       SDEI_FID_BASE, SDEI_FID_BASE + SDEI_FID_COUNT - 1,

@@ -17,16 +17,9 @@
 #define PSTATE_EL1H_DAIF_MASKED 0x3c5
 #define PSTATE_EL2H_DAIF_MASKED 0x3c9
 
-static int check_cap(int fd, long cap)
-{
-	int r = ioctl(fd, KVM_CHECK_EXTENSION, cap);
-
-	return r < 0 ? 0 : r;
-}
-
 int arm64_vm_type(int kvm_fd, uint64_t ipa_end, unsigned long *type)
 {
-	int max_bits = check_cap(kvm_fd, KVM_CAP_ARM_VM_IPA_SIZE);
+	int max_bits = arm64_cap(kvm_fd, KVM_CAP_ARM_VM_IPA_SIZE);
 	int bits = 32;
 
 	while (bits < 64 && (1ULL << bits) < ipa_end)
@@ -43,11 +36,11 @@ int arm64_vm_type(int kvm_fd, uint64_t ipa_end, unsigned long *type)
 
 unsigned int arm64_kvm_max_cpus(struct vm *vm)
 {
-	int max = check_cap(vm->kvm_fd, KVM_CAP_MAX_VCPUS);
+	int max = arm64_cap(vm->kvm_fd, KVM_CAP_MAX_VCPUS);
 
 	/* api.rst: without the capability, KVM_CAP_NR_VCPUS is the maximum. */
 	if (max <= 0)
-		max = check_cap(vm->kvm_fd, KVM_CAP_NR_VCPUS);
+		max = arm64_cap(vm->kvm_fd, KVM_CAP_NR_VCPUS);
 	return max > 0 ? max : 1;
 }
 
@@ -75,15 +68,15 @@ static void select_features(struct vm *vm, struct vcpu *vcpu,
 		init->features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
 	if (vm->cfg->pmu)
 		init->features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
-	if (check_cap(vm->kvm_fd, KVM_CAP_ARM_PTRAUTH_ADDRESS) &&
-	    check_cap(vm->kvm_fd, KVM_CAP_ARM_PTRAUTH_GENERIC))
+	if (arm64_cap(vm->kvm_fd, KVM_CAP_ARM_PTRAUTH_ADDRESS) &&
+	    arm64_cap(vm->kvm_fd, KVM_CAP_ARM_PTRAUTH_GENERIC))
 		init->features[0] |= 1u << KVM_ARM_VCPU_PTRAUTH_ADDRESS |
 				     1u << KVM_ARM_VCPU_PTRAUTH_GENERIC;
 	/* KVM refused SVE next to EL2 when nested virtualization came in
 	 * (kvm_vcpu_init_check_features), so a guest hypervisor goes without. */
 	if (vm->cfg->nested)
 		init->features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2;
-	else if (check_cap(vm->kvm_fd, KVM_CAP_ARM_SVE))
+	else if (arm64_cap(vm->kvm_fd, KVM_CAP_ARM_SVE))
 		init->features[0] |= 1u << KVM_ARM_VCPU_SVE;
 }
 
@@ -92,14 +85,6 @@ int arm64_vcpu_init(struct vm *vm, struct vcpu *vcpu)
 	struct kvm_vcpu_init init;
 	int feature, ret;
 
-	if (vm->cfg->pmu && !check_cap(vm->kvm_fd, KVM_CAP_ARM_PMU_V3)) {
-		pr_err("--pmu: this host's KVM cannot give guests a PMU (no KVM_CAP_ARM_PMU_V3)");
-		return -EINVAL;
-	}
-	if (vm->cfg->nested && !check_cap(vm->kvm_fd, KVM_CAP_ARM_EL2)) {
-		pr_err("--nested: this host's KVM cannot give guests EL2 (no KVM_CAP_ARM_EL2)");
-		return -EINVAL;
-	}
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init)) {
 		pr_err("KVM_ARM_PREFERRED_TARGET failed: %s", strerror(errno));
 		return -errno;

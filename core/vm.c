@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The VM's life: vm_init() builds it in one explicit order (boot files,
- * KVM, memory, images, irqchip, vCPUs, devices, device tree, boot
- * registers), vm_run() runs it, vm_destroy() takes it apart.
+ * The VM's life: vm_init() builds it in one explicit order (KVM, the host
+ * check, irqchip, vCPUs, boot files, memory, images, devices, device tree,
+ * boot registers), vm_run() runs it, vm_destroy() takes it apart.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,8 +72,7 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* Boot files are checked before KVM is touched: bad input fails the same
- * way on any host. kvm-unit-tests matches the kernel message verbatim. */
+/* kvm-unit-tests matches the kernel message verbatim. */
 static int open_boot_files(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -392,28 +391,32 @@ static int set_boot_regs(struct vm *vm)
 }
 
 /*
- * The build order. Boot files come first so bad input fails the same way on
- * any host; the vGIC exists before the vCPUs and is initialised after them;
- * the device tree is written last, when every device and MPIDR is known.
+ * The build order. Everything the configuration asks of KVM comes before
+ * the boot files, as in kvmtool: kvm-unit-tests runs lkvm with a kernel
+ * that does not exist to learn whether this host can run a test, and only
+ * the kernel-open message means yes. The vGIC exists before the vCPUs and
+ * is initialised after them; the device tree is written last, when every
+ * device and MPIDR is known.
  */
 static const struct init_step {
 	const char *name;
 	int (*fn)(struct vm *vm);
 } init_steps[] = {
-	{ "boot files", open_boot_files },
 	{ "kvm", kvm_open },
 	{ "sizing", size_vm },
 	{ "vm", create_vm },
+	{ "host check", arm64_host_check },
 	{ "ras caps", ras_setup_kvm },
-	{ "ram", setup_ram },
-	{ "cmdline", build_cmdline },
-	{ "images", load_images },
 	{ "gic", arm64_gic_create },
 	{ "vcpus", create_vcpus },
 	{ "gic init", arm64_gic_finalize },
 	{ "pmu", init_pmus },
 	{ "sdei", arm64_sdei_init },
 	{ "psci", arm64_psci_init },
+	{ "boot files", open_boot_files },
+	{ "ram", setup_ram },
+	{ "cmdline", build_cmdline },
+	{ "images", load_images },
 	{ "ras", ras_setup },
 	{ "devices", setup_devices },
 	{ "fdt", arm64_setup_fdt },

@@ -6,6 +6,7 @@
 . "$ROOT/virtio.sh"
 . "$ROOT/firmware.sh"
 . "$ROOT/sandbox.sh"
+. "$ROOT/dropin.sh"
 
 K=$ROOT/guest/Image
 KZ=$ROOT/guest/Image.gz
@@ -86,6 +87,7 @@ bad "a sparse --flash on a full file system" \
 umount /tmp/full
 bad "--dump-acpi naming a file" '^lkvm: --dump-acpi /tmp/odd.fd: not a directory$' \
 	--firmware $ROOT/guest/QEMU_EFI.fd --dump-acpi /tmp/odd.fd
+probe_checks
 
 took "the command and bad input"
 

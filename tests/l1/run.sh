@@ -103,7 +103,11 @@ cp "$top/build/l1/ptytest" "$top/build/l1/ctlpoke" "$top/build/l1/startup-bench"
 chmod 755 "$l1/init"
 make_cpio "$l1" > "$out/l1.cpio"
 
-qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max
+# The older host is a smaller machine too: without a PMU, so that the
+# probe for --pmu can be refused.
+cpu=max
+[ "$mode" = oldhost ] && cpu=max,pmu=off
+qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu $cpu
       -smp 2 -m 2048 -nographic -no-reboot -nic none
       -kernel "$l1_kernel" -initrd "$out/l1.cpio"
       -append "console=ttyAMA0 quiet panic=-1 lkvm.mode=$mode")
