@@ -38,7 +38,7 @@ TARGET_OBJDIR := $(BUILD)/arm64
 HOST_OBJDIR := $(BUILD)/host
 
 # Pure modules: no KVM, built natively for the unit tests too.
-PURE_SRCS := core/log.c core/options.c core/mmio.c core/term.c core/signals.c core/outbuf.c core/fileio.c \
+PURE_SRCS := core/log.c core/options.c core/cmdline.c core/panic_line.c core/mmio.c core/term.c core/signals.c core/outbuf.c core/fileio.c \
 	     core/control_proto.c \
 	     arm64/image.c arm64/layout.c arm64/fdt.c arm64/s1walk.c hw/uart16550.c \
 	     sdei/sdei.c sdei/catalogue.c core/memslot.c \

@@ -89,6 +89,7 @@ static bool handle_mmio(struct vcpu *vcpu)
 static bool handle_system_event(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
+	char line[PANIC_LINE_MAX + 1];
 
 	switch (vcpu->run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
@@ -96,13 +97,19 @@ static bool handle_system_event(struct vcpu *vcpu)
 		vm_request_stop(vm, 0);
 		return false;
 	case KVM_SYSTEM_EVENT_RESET:
-		/* Like kvmtool: a reset ends the session; the caller reruns. */
-		pr_info("guest requested a reset; ending the session");
-		vm_request_stop(vm, 0);
+		/*
+		 * Like kvmtool, a reset ends the session, but with its own
+		 * status: a CI run learns that the guest rebooted or, with
+		 * panic=-1, panicked, and the panic's line says which.
+		 */
+		vm_panic_line(vm, line, sizeof(line));
+		if (vm_request_stop(vm, EXIT_GUEST_RESET))
+			pr_info("guest reset%s%s", *line ? " after: " : "", line);
 		return false;
 	case KVM_SYSTEM_EVENT_CRASH:
-		pr_err("vCPU %u: the guest reported a crash", vcpu->id);
-		vm_request_stop(vm, 1);
+		vm_panic_line(vm, line, sizeof(line));
+		if (vm_request_stop(vm, EXIT_GUEST_PANICKED))
+			pr_err("guest panicked%s%s", *line ? ": " : "", line);
 		return false;
 	default:
 		vcpu_fail(vcpu, "unhandled system event type %u",

@@ -23,6 +23,7 @@
 #include "arm64/image.h"
 #include "arm64/kvm_arm64.h"
 #include "arm64/memmap.h"
+#include "core/cmdline.h"
 #include "core/control.h"
 #include "core/devices.h"
 #include "core/log.h"
@@ -284,6 +285,19 @@ void vm_console_transmit(void *opaque, const uint8_t *buf, size_t len)
 	struct vm *vm = opaque;
 
 	outbuf_write(&vm->console_out, buf, len);
+	pthread_mutex_lock(&vm->panic_line_lock);
+	panic_line_feed(&vm->panic_line, buf, len);
+	pthread_mutex_unlock(&vm->panic_line_lock);
+}
+
+void vm_panic_line(struct vm *vm, char *buf, size_t size)
+{
+	const char *line;
+
+	pthread_mutex_lock(&vm->panic_line_lock);
+	line = panic_line_last(&vm->panic_line);
+	snprintf(buf, size, "%s", line ?: "");
+	pthread_mutex_unlock(&vm->panic_line_lock);
 }
 
 static void uart_set_irq(void *opaque, int level)
@@ -342,27 +356,12 @@ static int setup_devices(struct vm *vm)
 	return ret ?: devices_create(vm);
 }
 
-/*
- * kvmtool's rule: -p is appended to our defaults, or used verbatim. The
- * defaults name the console and, with disks, the first as root unless -p
- * names one.
- */
 static int build_cmdline(struct vm *vm)
 {
-	const struct vm_config *cfg = vm->cfg;
-	const char *params = cfg->params ?: "";
-	bool root = cfg->nr_disks && !strstr(params, "root=");
-	int n;
+	const char *console = vm->cfg->console == CONSOLE_VIRTIO ? "hvc0" :
+			      vm->firmware ? "ttyAMA0" : "ttyS0";
 
-	if (cfg->nodefaults) {
-		vm->cmdline = cfg->params ? strdup(params) : NULL;
-		return cfg->params && !vm->cmdline ? -ENOMEM : 0;
-	}
-	n = asprintf(&vm->cmdline, "console=%s%s%s%s",
-		     cfg->console == CONSOLE_VIRTIO ? "hvc0" :
-		     vm->firmware ? "ttyAMA0" : "ttyS0",
-		     root ? " root=/dev/vda rw" : "", *params ? " " : "", params);
-	return n < 0 ? -ENOMEM : 0;
+	return cmdline_build(vm->cfg, console, &vm->cmdline);
 }
 
 static int load_images(struct vm *vm)
@@ -437,6 +436,8 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	vm->stop_fd = vm->console_space_fd = vm->signal_fd = vm->ctl_fd = -1;
 	vm->loop.epoll_fd = -1;
 	pthread_mutex_init(&vm->state_lock, NULL);
+	pthread_mutex_init(&vm->panic_line_lock, NULL);
+	panic_line_init(&vm->panic_line);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&vm->state_cond, &attr);
@@ -462,12 +463,14 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	return ret;
 }
 
-void vm_request_stop(struct vm *vm, int status)
+bool vm_request_stop(struct vm *vm, int status)
 {
 	uint64_t one = 1;
+	bool first;
 
 	pthread_mutex_lock(&vm->state_lock);
-	if (!vm->stopping) {
+	first = !vm->stopping;
+	if (first) {
 		vm->stopping = true;
 		vm->exit_status = status;
 		pthread_cond_broadcast(&vm->state_cond);
@@ -476,6 +479,7 @@ void vm_request_stop(struct vm *vm, int status)
 				 strerror(errno));
 	}
 	pthread_mutex_unlock(&vm->state_lock);
+	return first;
 }
 
 static void drain_eventfd(int fd)

@@ -13,6 +13,7 @@
 #include "core/memslot.h"
 #include "core/mmio.h"
 #include "core/options.h"
+#include "core/panic_line.h"
 #include "core/ras.h"
 #include "core/sandbox.h"
 #include "core/outbuf.h"
@@ -132,6 +133,8 @@ struct vm {
 	int stop_fd;		/* eventfd: a stop was requested */
 	int console_space_fd;	/* eventfd: the console can take input again */
 	struct outbuf console_out;	/* the guest's output, on its way to stdout */
+	pthread_mutex_t panic_line_lock;
+	struct panic_line panic_line;	/* of the console output, for the exit line */
 	int signal_fd;		/* signalfd: SIGINT, SIGTERM, SIGHUP */
 	int ctl_fd;		/* the control socket, listening */
 	char ctl_path[108];
@@ -159,8 +162,17 @@ int vm_init(struct vm *vm, const struct vm_config *cfg);
 int vm_run(struct vm *vm);
 void vm_destroy(struct vm *vm);
 
-/* Any thread: end the VM with @status; the first request wins. */
-void vm_request_stop(struct vm *vm, int status);
+/*
+ * lkvm's exit status besides 0 (the guest powered off, or was stopped) and
+ * 1 (bad input or a VMM failure), documented in the README.
+ */
+#define EXIT_GUEST_RESET	2	/* a reboot, or a panic with panic=-1 */
+#define EXIT_GUEST_PANICKED	3	/* the guest reported its crash */
+
+/* Any thread: end the VM with @status. The first request wins: true then. */
+bool vm_request_stop(struct vm *vm, int status);
+/* The last console line that reported a panic, copied to @buf ("" if none). */
+void vm_panic_line(struct vm *vm, char *buf, size_t size);
 /* The guest's console output, from any thread (struct serial_ops' transmit). */
 void vm_console_transmit(void *opaque, const uint8_t *buf, size_t len);
 

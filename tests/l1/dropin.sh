@@ -1,5 +1,5 @@
 # lkvm in place of kvmtool, sourced by mode-check.sh: kvm-unit-tests'
-# probe.
+# probe, and a guest's end told by the exit status.
 
 # probe DESCRIPTION PATTERN OPTION...: kvm-unit-tests' host probe with
 # these options prints one line matching PATTERN.
@@ -26,3 +26,42 @@ probe_checks() {
 		-m 16384T
 }
 
+# panic_checks: a guest's end, told apart by lkvm's exit status: 0 powered
+# off, 2 reset (a reboot, or a panic under the default panic=-1, with the
+# panic's line).
+panic_checks() {
+	# panic=-1 makes Linux reset at once, and lkvm must end within
+	# seconds of the panic.
+	lkvm run -k $K -i $I -c 2 -m 256 -p "quiet lkvmtest.action=panic" \
+		</dev/null >/tmp/lxpanic.out 2>/tmp/lxpanic.err &
+	vm_pid=$!
+	secs=never
+	if wait_line /tmp/lxpanic.out L2-PANICKING; then
+		secs=0
+		while kill -0 $vm_pid 2>/dev/null && [ $secs -lt 60 ]; do
+			sleep 1
+			secs=$((secs + 1))
+		done
+	fi
+	kill $vm_pid 2>/dev/null
+	wait $vm_pid
+	status=$?
+	echo "#   lkvm ended ${secs} s after the guest's last line before the panic"
+	if [ "$status" = 2 ] && [ "$secs" != never ] && [ "$secs" -le 10 ] &&
+	   has lxpanic '^L2-CMDLINE=console=ttyS0 panic=-1 quiet ' &&
+	   grep -qE '^lkvm: guest reset after: (\[ *[0-9.]+\] )?Kernel panic - not syncing: sysrq triggered crash$' /tmp/lxpanic.err; then
+		ok "a Linux guest that panics resets at once (panic=-1 added): status 2 within 10 s, and the line names the panic"
+	else
+		echo "#   exit status $status"
+		not_ok "a Linux guest that panics resets at once (panic=-1 added): status 2 within 10 s, and the line names the panic" \
+			/tmp/lxpanic.out /tmp/lxpanic.err
+	fi
+	lkvm_run fwpanic --firmware $ROOT/guest/QEMU_EFI.fd -k $K -i $I -c 1 -m 256 -p "quiet lkvmtest.action=panic"
+	if [ "$status" = 2 ] && has fwpanic '^L2-CMDLINE=.*panic=-1' &&
+	   grep -qE '^lkvm: guest reset after: (\[ *[0-9.]+\] )?Kernel panic - not syncing: sysrq triggered crash$' /tmp/fwpanic.err; then
+		ok "the same under UEFI firmware: status 2 and the panic's line"
+	else
+		echo "#   exit status $status"
+		not_ok "the same under UEFI firmware: status 2 and the panic's line" /tmp/fwpanic.out /tmp/fwpanic.err
+	fi
+}

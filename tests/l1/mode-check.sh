@@ -121,11 +121,12 @@ else
 fi
 
 lkvm_run reset -k $P/reset.flat -c 1 -m 64
-if [ "$status" = 0 ] && has reset '^resetting$'; then
-	ok "PSCI SYSTEM_RESET exits 0"
+if [ "$status" = 2 ] && has reset '^resetting$' &&
+   [ "$(grep -v '^lkvm: run ' /tmp/reset.err)" = "lkvm: guest reset" ]; then
+	ok "PSCI SYSTEM_RESET ends lkvm with status 2 and one line, 'lkvm: guest reset'"
 else
 	echo "#   exit status $status"
-	not_ok "PSCI SYSTEM_RESET exits 0" /tmp/reset.out /tmp/reset.err
+	not_ok "PSCI SYSTEM_RESET ends lkvm with status 2 and one line, 'lkvm: guest reset'" /tmp/reset.out /tmp/reset.err
 fi
 
 lkvm_run nisv -k $P/nisv.flat -c 1 -m 64 --loglevel warning
@@ -258,11 +259,11 @@ took "virtio"
 # --- Debian's 6.12 kernel as the guest --------------------------------------
 marker=marker-$$-$(date +%s)
 lkvm_run smp2 -k $KZ -i $I -c 2 -m 512 -p "quiet lkvmtest.marker=$marker lkvmtest.action=reboot"
-if [ "$status" = 0 ] && has smp2 '^L2-INIT-REACHED'; then
-	ok "Linux guest from a gzip-compressed Image, -c 2 -m 512: reaches init, reboot -f exits 0"
+if [ "$status" = 2 ] && has smp2 '^L2-INIT-REACHED' && grep -qx 'lkvm: guest reset' /tmp/smp2.err; then
+	ok "Linux guest from a gzip-compressed Image, -c 2 -m 512: reaches init; reboot -f: status 2, 'lkvm: guest reset' without a panic"
 else
 	echo "#   exit status $status"
-	not_ok "Linux guest from a gzip-compressed Image, -c 2 -m 512: reaches init, reboot -f exits 0" /tmp/smp2.out /tmp/smp2.err
+	not_ok "Linux guest from a gzip-compressed Image, -c 2 -m 512: reaches init; reboot -f: status 2, 'lkvm: guest reset' without a panic" /tmp/smp2.out /tmp/smp2.err
 fi
 nproc=$(value smp2 L2-NPROC)
 [ "$nproc" = 2 ] && ok "guest sees 2 online CPUs with -c 2" ||
@@ -276,8 +277,8 @@ else
 fi
 cmdline=$(value smp2 L2-CMDLINE)
 case "$cmdline" in
-"console=ttyS0 quiet lkvmtest.marker=$marker "*) ok "the -p marker is in the guest's /proc/cmdline" ;;
-*) not_ok "the -p marker is in the guest's /proc/cmdline (saw '$cmdline')" ;;
+"console=ttyS0 panic=-1 quiet lkvmtest.marker=$marker "*) ok "the guest's /proc/cmdline: lkvm's console= and panic=-1, then -p" ;;
+*) not_ok "the guest's /proc/cmdline: lkvm's console= and panic=-1, then -p (saw '$cmdline')" ;;
 esac
 
 lkvm_run sdeilinux -k $K -i $I -c 2 -m 256 --sdei --loglevel debug -p "quiet lkvmtest.action=hotplug"
@@ -300,6 +301,8 @@ else
 fi
 
 took "Linux guests: 2 vCPUs, SDEI and CPU hotplug"
+panic_checks
+took "a guest's panic and reset as exit statuses"
 ras_cli_checks
 ras_payload_checks "ras"
 ras_unacked_checks
