@@ -46,7 +46,7 @@ PURE_SRCS := core/log.c core/options.c core/cmdline.c core/panic_line.c core/mmi
 	     virtio/virtqueue.c virtio/core.c virtio/mmio.c virtio/pci.c virtio/blk.c \
 	     virtio/rng.c virtio/console.c virtio/net.c hw/pci.c \
 	     acpi/buf.c acpi/aml.c acpi/loader.c acpi/tables.c hw/fw_cfg.c \
-	     hw/pl011.c hw/pl031.c hw/cfi_flash.c
+	     hw/pl011.c hw/pl031.c hw/cfi_flash.c hw/pvpanic.c
 KVM_SRCS := main.c builtin-run.c builtin-sdei.c builtin-ras.c builtin-control.c core/vm.c core/ras.c core/vcpu.c core/ioloop.c core/control.c \
 	    core/sandbox.c \
 	    core/devices.c arm64/irq.c arm64/gic.c arm64/host.c arm64/vcpu.c arm64/boot.c arm64/sdei_kvm.c arm64/psci.c arm64/ras_kvm.c arm64/firmware.c

@@ -196,6 +196,9 @@ static size_t build_dsdt(struct builder *bld)
 	}
 	dsdt_mmio_device(b, "COM0", "ARMH0011", 0, PL011_BASE, PL011_SIZE, IRQ_PL011, false);
 	dsdt_mmio_device(b, "FWCF", "QEMU0002", 0, FW_CFG_BASE, FW_CFG_SIZE, 0, false);
+	if (plat->pvpanic)
+		dsdt_mmio_device(b, "PEVT", "QEMU0001", 0, PVPANIC_BASE, PVPANIC_MMIO_SIZE, 0,
+				 false);
 	for (unsigned int n = 0; n < plat->nr_virtio_mmio; n++) {
 		snprintf(name, sizeof(name), "VR%02X", n & 0xff);
 		dsdt_mmio_device(b, name, "LNRO0005", n, VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_STRIDE,

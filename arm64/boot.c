@@ -86,6 +86,7 @@ int arm64_setup_fdt(struct vm *vm)
 		.pmu = vm->cfg->pmu,
 		.nested = vm->cfg->nested,
 		.sdei = vm->sdei_on,
+		.pvpanic = !vm->cfg->no_pvpanic,
 		.ras_start = vm->layout.reserved_start,
 		.ras_size = vm->layout.reserved_size,
 		.bootargs = vm->cmdline,

@@ -258,6 +258,17 @@ static int add_firmware_devices(void *fdt, const struct platform *plat)
 	return fdt_end_node(fdt);
 }
 
+/* Documentation/devicetree/bindings/misc/qemu,pvpanic-mmio.yaml */
+static int add_pvpanic(void *fdt)
+{
+	uint64_t reg[] = { PVPANIC_BASE, PVPANIC_MMIO_SIZE };
+
+	TRY(begin_node_at(fdt, "pvpanic", PVPANIC_BASE));
+	TRY(fdt_property_string(fdt, "compatible", "qemu,pvpanic-mmio"));
+	TRY(prop_reg(fdt, reg, 1));
+	return fdt_end_node(fdt);
+}
+
 static int add_virtio_mmio(void *fdt, unsigned int n)
 {
 	uint64_t base = VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_STRIDE;
@@ -394,6 +405,8 @@ int fdt_build(const struct platform *plat, void *buf, size_t size)
 	} else {
 		TRY(add_uart(fdt));
 	}
+	if (plat->pvpanic)
+		TRY(add_pvpanic(fdt));
 	for (unsigned int i = 0; i < plat->nr_virtio_mmio; i++)
 		TRY(add_virtio_mmio(fdt, i));
 	if (plat->pci_slots)

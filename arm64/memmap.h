@@ -35,6 +35,10 @@
 #define FW_CFG_BASE		0x09020000ULL
 #define FW_CFG_SIZE		0x18ULL		/* with the DMA register */
 
+/* QEMU's pvpanic, in both modes (--no-pvpanic: none). */
+#define PVPANIC_BASE		0x09030000ULL
+#define PVPANIC_MMIO_SIZE	0x2ULL
+
 /* virtio-mmio devices, as QEMU's virt places them (0x200 apart). */
 #define VIRTIO_MMIO_BASE	0x0a000000ULL
 #define VIRTIO_MMIO_STRIDE	0x200ULL

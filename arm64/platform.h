@@ -24,6 +24,7 @@ struct platform {
 	bool pmu;
 	bool nested;			/* EL2: maintenance and EL2 timer PPIs */
 	bool sdei;			/* /firmware/sdei: lkvm dispatches SDEI */
+	bool pvpanic;			/* QEMU's pvpanic at PVPANIC_BASE */
 	uint64_t ras_start;		/* the RAS error region, no-map */
 	uint64_t ras_size;		/* 0: no RAS (no HEST either) */
 	const char *bootargs;		/* NULL: no bootargs property */

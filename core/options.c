@@ -460,7 +460,8 @@ static const struct run_option basic_options[] = {
 	{ 0, "rng", NULL, "a virtio-rng device fed from the host's getrandom()", FIELD(rng) },
 	{ 0, "virtio-transport", "pci|mmio", "how virtio devices attach (default pci)", set_transport, 0 },
 	{ 0, "dev", "device_file", "KVM device file (default /dev/kvm)", FIELD(kvm_dev_path) },
-	{ 0, "nodefaults", NULL, "pass -p to the kernel verbatim, add no console= to it", FIELD(nodefaults) },
+	{ 0, "nodefaults", NULL, "pass -p to the kernel verbatim, add neither console= nor panic=-1", FIELD(nodefaults) },
+	{ 0, "no-pvpanic", NULL, "no pvpanic device (by default a guest panic it reports ends lkvm with status 3)", FIELD(no_pvpanic) },
 	{ 0, "loglevel", "level", "error, warning, info (default) or debug", set_loglevel, 0 },
 	{ 0 }
 };

@@ -80,6 +80,7 @@ struct vm_config {
 	bool nested;		/* the guest boots at EL2h */
 	bool sdei;
 	bool ras;
+	bool no_pvpanic;	/* no pvpanic device */
 	bool show_help;
 	bool no_sandbox;	/* --sandbox off */
 	enum sandbox_thread sandbox_selftest;

@@ -300,6 +300,25 @@ void vm_panic_line(struct vm *vm, char *buf, size_t size)
 	pthread_mutex_unlock(&vm->panic_line_lock);
 }
 
+/*
+ * pvpanic, on the vCPU thread that wrote it: a panic ends the VM at once,
+ * before the guest resets or hangs; a panic the guest's own crash kernel
+ * handles is only noted.
+ */
+static void pvpanic_event(void *opaque, unsigned int events)
+{
+	struct vm *vm = opaque;
+	char line[PANIC_LINE_MAX + 1];
+
+	if (events & PVPANIC_PANICKED) {
+		vm_panic_line(vm, line, sizeof(line));
+		if (vm_request_stop(vm, EXIT_GUEST_PANICKED))
+			pr_err("guest panicked%s%s", *line ? ": " : "", line);
+	} else if (events & PVPANIC_CRASH_LOADED) {
+		pr_info("the guest's crash kernel takes over a panic");
+	}
+}
+
 static void uart_set_irq(void *opaque, int level)
 {
 	struct vm *vm = opaque;
@@ -353,6 +372,11 @@ static int setup_devices(struct vm *vm)
 	else
 		ret = mmio_bus_add(&vm->mmio, UART16550_BASE, UART16550_SIZE,
 				   uart_mmio, vm, "uart16550");
+	if (!ret && !vm->cfg->no_pvpanic) {
+		pvpanic_init(&vm->pvpanic, pvpanic_event, vm);
+		ret = mmio_bus_add(&vm->mmio, PVPANIC_BASE, PVPANIC_MMIO_SIZE,
+				   pvpanic_access, &vm->pvpanic, "pvpanic");
+	}
 	return ret ?: devices_create(vm);
 }
 

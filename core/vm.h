@@ -19,6 +19,7 @@
 #include "core/outbuf.h"
 #include "core/term.h"
 #include "hw/pl011.h"
+#include "hw/pvpanic.h"
 #include "hw/uart16550.h"
 #include "sdei/sdei.h"
 
@@ -115,6 +116,7 @@ struct vm {
 	struct uart16550 uart;
 	bool firmware;		/* --firmware: UEFI boots, with the PL011 as console */
 	struct pl011 pl011;
+	struct pvpanic pvpanic;
 	struct firmware fw;
 	struct boot_layout layout;
 	char *cmdline;
@@ -167,7 +169,7 @@ void vm_destroy(struct vm *vm);
  * 1 (bad input or a VMM failure), documented in the README.
  */
 #define EXIT_GUEST_RESET	2	/* a reboot, or a panic with panic=-1 */
-#define EXIT_GUEST_PANICKED	3	/* the guest reported its crash */
+#define EXIT_GUEST_PANICKED	3	/* through pvpanic, or KVM's crash event */
 
 /* Any thread: end the VM with @status. The first request wins: true then. */
 bool vm_request_stop(struct vm *vm, int status);

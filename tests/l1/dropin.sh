@@ -28,10 +28,31 @@ probe_checks() {
 
 # panic_checks: a guest's end, told apart by lkvm's exit status: 0 powered
 # off, 2 reset (a reboot, or a panic under the default panic=-1, with the
-# panic's line).
+# panic's line), 3 a panic reported through pvpanic.
 panic_checks() {
-	# panic=-1 makes Linux reset at once, and lkvm must end within
-	# seconds of the panic.
+	lkvm_run pvp -k $P/pvpanic.flat -c 1 -m 64
+	if [ "$status" = 3 ] && has pvp '^pvpanic at 0x0000000009030000, events 3$' &&
+	   has pvp '^reported a panic its crash kernel handles$' &&
+	   ! has pvp 'still running' &&
+	   [ "$(grep -v '^lkvm: run ' /tmp/pvp.err)" = "lkvm: the guest's crash kernel takes over a panic
+lkvm: guest panicked" ]; then
+		ok "pvpanic: found in the DT, reads events 3; a crash-kernel panic is noted, a panic ends lkvm with status 3 at once"
+	else
+		echo "#   exit status $status"
+		not_ok "pvpanic: found in the DT, reads events 3; a crash-kernel panic is noted, a panic ends lkvm with status 3 at once" \
+			/tmp/pvp.out /tmp/pvp.err
+	fi
+	lkvm_run nopvp -k $P/pvpanic.flat -c 1 -m 64 --no-pvpanic
+	if [ "$status" = 0 ] && has nopvp '^no pvpanic in the device tree$' &&
+	   ! grep -q panicked /tmp/nopvp.err; then
+		ok "--no-pvpanic: no device in the DT, and the payload powers off (status 0)"
+	else
+		echo "#   exit status $status"
+		not_ok "--no-pvpanic: no device in the DT, and the payload powers off (status 0)" /tmp/nopvp.out /tmp/nopvp.err
+	fi
+
+	# Debian's kernels have no pvpanic driver: panic=-1 makes them reset,
+	# and lkvm must end within seconds of the panic.
 	lkvm run -k $K -i $I -c 2 -m 256 -p "quiet lkvmtest.action=panic" \
 		</dev/null >/tmp/lxpanic.out 2>/tmp/lxpanic.err &
 	vm_pid=$!

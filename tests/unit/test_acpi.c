@@ -28,6 +28,7 @@ static const uint64_t mpidrs[] = { 0x80000000, 0x80000001, 0x80000100 };
 static const struct platform full = {
 	.nr_cpus = 3, .mpidrs = mpidrs, .gic = GIC_V3, .its = true, .pmu = true,
 	.sdei = true, .ras_size = 1, .nr_virtio_mmio = 2, .pci_slots = 0x13,
+	.pvpanic = true,
 };
 /* GICv2, one vCPU, nothing optional. */
 static const struct platform bare = {
@@ -260,6 +261,9 @@ static void test_dsdt_devices(void **state)
 	assert_memory_equal(aml + 1 + n, "\\_SB_", 5);
 	assert_non_null(memmem(aml, len, "ARMH0011", 8));
 	assert_non_null(memmem(aml, len, "QEMU0002", 8));
+	/* pvpanic, which Linux's pvpanic-mmio driver matches by this _HID */
+	assert_non_null(memmem(aml, len, "PEVT", 4));
+	assert_non_null(memmem(aml, len, "QEMU0001", 8));
 	assert_non_null(memmem(aml, len, "PCI0", 4));
 	/* RES0, PNP0C02 (EISAID 0x020cd041), claims the ECAM window. */
 	assert_non_null(memmem(aml, len, "RES0", 4));
@@ -267,6 +271,11 @@ static void test_dsdt_devices(void **state)
 	assert_non_null(memmem(aml, len, "VR01", 4));
 	assert_non_null(memmem(aml, len, "C002", 4));
 	assert_null(memmem(aml, len, "C003", 4));
+	unlink_tables(&l);
+
+	link_tables(&bare, &l);
+	dsdt = find(&l, "DSDT");
+	assert_null(memmem(l.tables + dsdt->offset, dsdt->length, "QEMU0001", 8));
 	unlink_tables(&l);
 }
 

@@ -235,6 +235,29 @@ static void test_sdei_node(void **state)
 	free(without);
 }
 
+static void test_pvpanic_node(void **state)
+{
+	struct platform plat = {
+		.ram_base = RAM_BASE, .ram_size = 512ULL << 20, .nr_cpus = 1,
+		.mpidrs = mpidrs, .gic = GIC_V3, .pvpanic = true,
+	};
+	void *with = malloc(FDT_SIZE), *without = build(GIC_V3, 1, false, "x", 0);
+	const uint8_t *reg;
+	int off, len;
+
+	(void)state;
+	assert_int_equal(fdt_build(&plat, with, FDT_SIZE), 0);
+	off = node(with, "/pvpanic@9030000");
+	assert_int_equal(fdt_node_check_compatible(with, off, "qemu,pvpanic-mmio"), 0);
+	reg = fdt_getprop(with, off, "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(u64_at(reg, 0), 0x9030000);
+	assert_int_equal(u64_at(reg, 1), 2);
+	assert_true(fdt_node_offset_by_compatible(without, -1, "qemu,pvpanic-mmio") < 0);
+	free(with);
+	free(without);
+}
+
 static void test_ras_region_is_reserved(void **state)
 {
 	struct platform plat = {
@@ -310,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_gicv3_timer_uart),
 		cmocka_unit_test(test_gicv2),
 		cmocka_unit_test(test_sdei_node),
+		cmocka_unit_test(test_pvpanic_node),
 		cmocka_unit_test(test_ras_region_is_reserved),
 		cmocka_unit_test(test_nested),
 		cmocka_unit_test(test_too_small_buffer),

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What tells a CI run how a guest ended: panic=-1 on the command line
- * (core/cmdline.c) and the panic's console line (core/panic_line.c).
+ * (core/cmdline.c), the panic's console line (core/panic_line.c) and the
+ * pvpanic register (hw/pvpanic.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/cmdline.h"
 #include "core/panic_line.h"
+#include "hw/pvpanic.h"
 #include "tests/unit/helpers.h"
 
 static char *cmdline(struct vm_config *cfg, const char *console)
@@ -110,6 +112,50 @@ static void test_panic_line_hostile(void **state)
 	assert_memory_equal(panic_line_last(&pl), "panic: ", 7);
 }
 
+struct events {
+	unsigned int seen[8];
+	unsigned int n;
+};
+
+static void record(void *opaque, unsigned int events)
+{
+	struct events *e = opaque;
+
+	if (e->n < ARRAY_SIZE(e->seen))
+		e->seen[e->n] = events;
+	e->n++;
+}
+
+static void test_pvpanic(void **state)
+{
+	struct events e = { 0 };
+	struct pvpanic pv;
+	uint8_t b[4];
+
+	(void)state;
+	pvpanic_init(&pv, record, &e);
+	memset(b, 0xaa, sizeof(b));
+	pvpanic_access(&pv, 0, b, 4, false);
+	assert_memory_equal(b, "\x03\x03\x00\x00", 4);
+	memset(b, 0xaa, sizeof(b));
+	pvpanic_access(&pv, 1, b, 2, false);
+	assert_memory_equal(b, "\x03\x00", 2);
+	/* Unknown bits are ignored: 0x04 alone is no event. */
+	b[0] = 0x04;
+	pvpanic_access(&pv, 0, b, 1, true);
+	assert_int_equal(e.n, 0);
+	b[0] = 0xfd;
+	pvpanic_access(&pv, 1, b, 1, true);
+	b[0] = 0x02;
+	b[1] = 0x01;
+	b[2] = 0x01;	/* beyond the register */
+	pvpanic_access(&pv, 0, b, 3, true);
+	assert_int_equal(e.n, 3);
+	assert_int_equal(e.seen[0], PVPANIC_PANICKED);
+	assert_int_equal(e.seen[1], PVPANIC_CRASH_LOADED);
+	assert_int_equal(e.seen[2], PVPANIC_PANICKED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_nodefaults),
 		cmocka_unit_test(test_panic_line),
 		cmocka_unit_test(test_panic_line_hostile),
+		cmocka_unit_test(test_pvpanic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
