@@ -88,6 +88,12 @@ static bool block_locked(const struct cfi_flash *f, uint64_t offset)
 	return f->locked[offset / CFI_BLOCK_SIZE];
 }
 
+static void changed(struct cfi_flash *f, uint64_t offset, uint64_t len)
+{
+	if (f->written)
+		f->written(f->opaque, offset, len);
+}
+
 static void program_word(struct cfi_flash *f, uint64_t offset, uint32_t v)
 {
 	uint8_t *p = f->mem + offset;
@@ -106,6 +112,8 @@ static void program_buffer(struct cfi_flash *f)
 		if (f->buf_written & 1u << i)
 			program_word(f, f->buf_start + 4 * i, f->buf[i]);
 	f->programs++;
+	if (f->buf_written)	/* up to the last word loaded */
+		changed(f, f->buf_start, 4 * (32 - __builtin_clz(f->buf_written)));
 }
 
 static void command(struct cfi_flash *f, uint64_t offset, uint8_t cmd)
@@ -165,6 +173,7 @@ static void write_word(struct cfi_flash *f, uint64_t offset, uint32_t v)
 		}
 		program_word(f, offset, v);
 		f->programs++;
+		changed(f, offset, 4);
 		finish(f, 0);
 		break;
 	case CFI_CYCLE_BUF_COUNT:
@@ -207,6 +216,7 @@ static void write_word(struct cfi_flash *f, uint64_t offset, uint32_t v)
 		} else {
 			memset(f->mem + offset - offset % CFI_BLOCK_SIZE, 0xff, CFI_BLOCK_SIZE);
 			f->erases++;
+			changed(f, offset - offset % CFI_BLOCK_SIZE, CFI_BLOCK_SIZE);
 			finish(f, 0);
 		}
 		break;

@@ -39,6 +39,8 @@ enum cfi_cycle {
 
 /* The array became readable in place (@on) or must trap from now on. */
 typedef void (*cfi_array_mode_fn)(void *opaque, bool on);
+/* A program or erase changed the array's bytes [@offset, @offset + @len). */
+typedef void (*cfi_written_fn)(void *opaque, uint64_t offset, uint64_t len);
 
 struct cfi_flash {
 	pthread_mutex_t lock;
@@ -53,6 +55,7 @@ struct cfi_flash {
 	uint32_t buf_written;		/* bit n: word n was written */
 	uint8_t *locked;		/* one byte per block */
 	cfi_array_mode_fn array_mode;
+	cfi_written_fn written;		/* optional, set after init */
 	void *opaque;
 	uint64_t erases, programs;	/* completed operations */
 };

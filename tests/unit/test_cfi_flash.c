@@ -136,6 +136,51 @@ static void test_erase_and_buffered_program(void **state)
 	assert_int_equal(get_le32(fx->mem + target), 0x11000000u & 0xffff00ff);
 }
 
+static uint64_t written[4][2];
+static unsigned int nr_written;
+
+static void record_written(void *opaque, uint64_t offset, uint64_t len)
+{
+	(void)opaque;
+	if (nr_written < 4) {
+		written[nr_written][0] = offset;
+		written[nr_written][1] = len;
+	}
+	nr_written++;
+}
+
+/* Each program and erase says what it changed: lkvm writes that back. */
+static void test_written_ranges(void **state)
+{
+	struct fixture *fx = *state;
+	struct cfi_flash *f = &fx->f;
+	uint64_t target = CFI_BLOCK_SIZE + 0x100;
+
+	nr_written = 0;
+	f->written = record_written;
+	wr(f, CFI_BLOCK_SIZE + 8, DUAL(0x20));
+	wr(f, CFI_BLOCK_SIZE + 8, DUAL(0xd0));
+	/* a buffer of 3 words, the last loaded at word 5 */
+	wr(f, target, DUAL(0xe8));
+	wr(f, target, DUAL(2));
+	wr(f, target + 8, 1);
+	wr(f, target, 2);
+	wr(f, target + 20, 3);
+	wr(f, target, DUAL(0xd0));
+	wr(f, target + 64, DUAL(0x40));
+	wr(f, target + 64, 0);
+	/* a refused erase (bad confirm) changes nothing */
+	wr(f, 0, DUAL(0x20));
+	wr(f, 0, DUAL(0x01));
+	assert_int_equal(nr_written, 3);
+	assert_int_equal(written[0][0], CFI_BLOCK_SIZE);
+	assert_int_equal(written[0][1], CFI_BLOCK_SIZE);
+	assert_int_equal(written[1][0], target);
+	assert_int_equal(written[1][1], 24);
+	assert_int_equal(written[2][0], target + 64);
+	assert_int_equal(written[2][1], 4);
+}
+
 static void test_sequence_errors(void **state)
 {
 	struct fixture *fx = *state;
@@ -235,6 +280,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_id_and_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_erase_and_buffered_program, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_written_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sequence_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buffer_mid_window, setup, teardown),
