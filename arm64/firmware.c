@@ -107,6 +107,27 @@ static int attach_flash(struct vm *vm, uint32_t slot, uint64_t gpa, uint8_t *hos
 	return mmio_bus_add(&vm->mmio, gpa, size, handler, opaque, name);
 }
 
+/*
+ * A flash bank's memory. KVM maps only MTE-capable memory into a VM with
+ * MTE (anonymous, shmem), so there the file is copied into anonymous
+ * memory; otherwise it is mapped (@shared: writes reach the file).
+ */
+static void *map_bank(struct vm *vm, int fd, uint64_t size, bool shared)
+{
+	void *p;
+
+	if (!vm->mte)
+		return mmap(NULL, size, PROT_READ | (shared ? PROT_WRITE : 0),
+			    shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED && (pread_full(fd, p, size, 0) < 0 ||
+				(!shared && mprotect(p, size, PROT_READ)))) {
+		munmap(p, size);
+		return MAP_FAILED;
+	}
+	return p;
+}
+
 static int map_code(struct vm *vm)
 {
 	const char *path = vm->cfg->firmware_path;
@@ -125,7 +146,7 @@ static int map_code(struct vm *vm)
 		return -EINVAL;
 	}
 	fw->code_size = page_align(size);
-	p = mmap(NULL, fw->code_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	p = map_bank(vm, fd, size, false);
 	close(fd);
 	if (p == MAP_FAILED) {
 		pr_err("--firmware %s: cannot map: %s", path, strerror(errno));
@@ -134,6 +155,18 @@ static int map_code(struct vm *vm)
 	fw->code = p;
 	return attach_flash(vm, SLOT_FLASH_CODE, FLASH_CODE_BASE, fw->code, fw->code_size,
 			    code_access, fw, "flash0");
+}
+
+/* Under MTE the store is a copy: what the guest programs goes to the file. */
+static void vars_written(void *opaque, uint64_t offset, uint64_t len)
+{
+	struct vm *vm = opaque;
+	struct firmware *fw = &vm->fw;
+	ssize_t n = pwrite(fw->vars_fd, fw->vars + offset, len, offset);
+
+	if (n != (ssize_t)len)
+		pr_warn_ratelimited(&fw->write_warn, "--flash %s: cannot write the store back: %s",
+				    vm->cfg->flash_path, n < 0 ? strerror(errno) : "short write");
 }
 
 static int map_vars(struct vm *vm)
@@ -170,8 +203,11 @@ static int map_vars(struct vm *vm)
 			return -errno;
 		}
 		fw->vars_size = size;
-		p = mmap(NULL, fw->vars_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		close(fd);
+		p = map_bank(vm, fd, size, true);
+		if (vm->mte && p != MAP_FAILED)
+			fw->vars_fd = fd;
+		else
+			close(fd);
 	}
 	if (p == MAP_FAILED) {
 		pr_err("--flash: cannot map the variable store: %s", strerror(errno));
@@ -179,6 +215,8 @@ static int map_vars(struct vm *vm)
 	}
 	fw->vars = p;
 	ret = cfi_flash_init(&fw->flash, fw->vars, fw->vars_size, vars_array_mode, vm);
+	if (fw->vars_fd >= 0)
+		fw->flash.written = vars_written;
 	return ret ?: attach_flash(vm, SLOT_FLASH_VARS, FLASH_VARS_BASE, fw->vars, fw->vars_size,
 				   cfi_flash_access, &fw->flash, "flash1");
 }
@@ -270,6 +308,7 @@ int firmware_load(struct vm *vm)
 	struct firmware *fw = &vm->fw;
 	int ret;
 
+	fw->vars_fd = -1;
 	fw_cfg_init(&fw->fw_cfg, fw_cfg_ram, fw_cfg_written, vm);
 	pl031_init(&fw->rtc, host_seconds);
 	fw->ready = true;
@@ -379,11 +418,14 @@ void firmware_destroy(struct vm *vm)
 		return;
 	fw->ready = false;
 	if (fw->vars) {
-		if (vm->cfg->flash_path && msync(fw->vars, fw->vars_size, MS_SYNC))
+		if (vm->cfg->flash_path && fw->vars_fd < 0 &&
+		    msync(fw->vars, fw->vars_size, MS_SYNC))
 			pr_warn("--flash %s: cannot write back: %s", vm->cfg->flash_path,
 				strerror(errno));
 		munmap(fw->vars, fw->vars_size);
 	}
+	if (fw->vars_fd >= 0)
+		close(fw->vars_fd);
 	if (fw->flash.locked)
 		cfi_flash_destroy(&fw->flash);
 	if (fw->code)

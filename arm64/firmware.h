@@ -25,6 +25,8 @@ struct firmware {
 	uint64_t code_size;
 	uint8_t *vars;			/* flash1: the variable store */
 	uint64_t vars_size;
+	int vars_fd;			/* --flash, written back to under MTE; or -1 */
+	struct log_ratelimit write_warn;
 	struct cfi_flash flash;
 	struct log_ratelimit array_warn;	/* the guest switches the flash's mode */
 	struct pl031 rtc;

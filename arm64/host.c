@@ -32,6 +32,23 @@ static bool has_smccc_filter(struct vm *vm)
 	return !ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &attr);
 }
 
+/* MTE unless --disable-mte, as kvmtool: before any vCPU exists. */
+static int enable_mte(struct vm *vm)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_MTE };
+
+	if (vm->cfg->disable_mte || !arm64_cap(vm->vm_fd, KVM_CAP_ARM_MTE))
+		return 0;
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap)) {
+		pr_err("enabling MTE (KVM_CAP_ARM_MTE) failed: %s; --disable-mte goes without",
+		       strerror(errno));
+		return -errno;
+	}
+	vm->mte = true;
+	pr_debug("MTE: on");
+	return 0;
+}
+
 int arm64_host_check(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -52,5 +69,5 @@ int arm64_host_check(struct vm *vm)
 		pr_err("--sdei: this host's KVM cannot forward SDEI calls to lkvm (no KVM_ARM_VM_SMCCC_FILTER, Linux 6.4 or later)");
 		return -ENOTSUP;
 	}
-	return 0;
+	return enable_mte(vm);
 }

@@ -485,6 +485,7 @@ static const struct run_option arch_options[] = {
 	{ 0, "irqchip", "auto|gicv2|gicv3|gicv3-its", "interrupt controller (default auto: gicv3-its, gicv3, gicv2)", set_irqchip, 0 },
 	{ 0, "pmu", NULL, "give the guest a PMUv3", FIELD(pmu) },
 	{ 0, "nested", NULL, "give the guest EL2 (nested virtualization): it boots at EL2h", FIELD(nested) },
+	{ 0, "disable-mte", NULL, "no MTE for the guest (default: MTE where KVM offers it)", FIELD(disable_mte) },
 	{ 0, "dump-dtb", "file", "write the generated device tree blob to a file", FIELD(dump_dtb_path) },
 	{ 0, "sdei", NULL, "be the guest's SDEI dispatcher (--sdei --help lists the events)", FIELD(sdei) },
 	{ 0, "ras", NULL, "be the guest's firmware-first RAS handler (see lkvm ras --help)", FIELD(ras) },

@@ -81,6 +81,7 @@ struct vm_config {
 	bool sdei;
 	bool ras;
 	bool no_pvpanic;	/* no pvpanic device */
+	bool disable_mte;	/* else MTE wherever KVM offers it, as kvmtool */
 	bool show_help;
 	bool no_sandbox;	/* --sandbox off */
 	enum sandbox_thread sandbox_selftest;

@@ -92,8 +92,9 @@ static const struct allow vcpu_calls[] = {
 	IOCTL(KVM_IRQ_LINE),
 	/* the guest programs a PCI BAR or an MSI-X vector */
 	IOCTL(KVM_IOEVENTFD), IOCTL(KVM_IRQFD), IOCTL(KVM_SET_GSI_ROUTING),
-	/* the CFI flash between read-array and command mode */
-	IOCTL(KVM_SET_USER_MEMORY_REGION),
+	/* the CFI flash between read-array and command mode; under MTE,
+	 * what the guest programs is written back to --flash */
+	IOCTL(KVM_SET_USER_MEMORY_REGION), ANY(pwrite64),
 	/* eventfds (stop, console), console output to a socket, RAS's poll
 	 * timer, and a kick consumed after KVM_RUN */
 	ANY(read), ANY(sendto), ANY(timerfd_settime), ANY(rt_sigtimedwait),

@@ -118,6 +118,7 @@ struct vm {
 	struct pl011 pl011;
 	struct pvpanic pvpanic;
 	struct firmware fw;
+	bool mte;		/* KVM_CAP_ARM_MTE enabled: tags in guest RAM */
 	struct boot_layout layout;
 	char *cmdline;
 	struct sdei sdei;

@@ -1,5 +1,6 @@
 # lkvm in place of kvmtool, sourced by mode-check.sh: kvm-unit-tests'
-# probe, and a guest's end told by the exit status.
+# probe, a guest's end told by the exit status, and kvmtool's arm64 run
+# options.
 
 # probe DESCRIPTION PATTERN OPTION...: kvm-unit-tests' host probe with
 # these options prints one line matching PATTERN.
@@ -84,5 +85,32 @@ lkvm: guest panicked" ]; then
 	else
 		echo "#   exit status $status"
 		not_ok "the same under UEFI firmware: status 2 and the panic's line" /tmp/fwpanic.out /tmp/fwpanic.err
+	fi
+}
+
+# option_checks: kvmtool's arm64 run options; this host has MTE.
+option_checks() {
+	lkvm_run mte -k $P/mte.flat -c 1 -m 64
+	if [ "$status" = 0 ] && has mte '^DONE$' && ! has mte '^FAIL'; then
+		ok "MTE: a payload's load through a mismatched tag takes a synchronous tag-check fault"
+	else
+		not_ok "MTE: a payload's load through a mismatched tag takes a synchronous tag-check fault" /tmp/mte.out /tmp/mte.err
+	fi
+	lkvm_run nomte -k $P/mte.flat -c 1 -m 64 --disable-mte
+	if [ "$status" = 0 ] && has nomte '^mte=0$' && has nomte '^no MTE for this guest$'; then
+		ok "--disable-mte: the guest's ID registers show no MTE"
+	else
+		not_ok "--disable-mte: the guest's ID registers show no MTE" /tmp/nomte.out /tmp/nomte.err
+	fi
+
+	# Linux: MTE among the CPU features by default; not with --disable-mte.
+	lkvm_run lxfeat -k $K -i $I -c 1 -m 256 -p "quiet lkvmtest.action=poweroff"
+	lkvm_run lxnofeat -k $K -i $I -c 1 -m 256 --disable-mte -p "quiet lkvmtest.action=poweroff"
+	if has lxfeat '^L2-FEATURES=.* mte( |$)' &&
+	   has lxnofeat '^L2-FEATURES=' && ! has lxnofeat '^L2-FEATURES=.* mte( |$)'; then
+		ok "a Linux guest lists mte in /proc/cpuinfo; with --disable-mte it does not"
+	else
+		not_ok "a Linux guest lists mte in /proc/cpuinfo; with --disable-mte it does not" \
+			/tmp/lxfeat.out /tmp/lxnofeat.out
 	fi
 }

@@ -50,18 +50,25 @@ fw_boot_checks() {
 firmware_checks() {
 	pfx=$1
 	rm -rf /tmp/fwa.acpi /tmp/fwb.acpi
-	dd if=/dev/zero of=/tmp/vars.fd bs=1M seek=64 count=0 2>/dev/null
+	# Boots A and B keep the firmware and its store on ramfs, whose pages
+	# KVM will not map into a VM with MTE (the default on this host), as
+	# it will not a regular file's: lkvm gives the guest copies, and
+	# writes what the guest programs back to the store's file.
+	mkdir -p /tmp/ramfs
+	mount -t ramfs ramfs /tmp/ramfs
+	cp $F /tmp/ramfs/QEMU_EFI.fd
+	dd if=/dev/zero of=/tmp/ramfs/vars.fd bs=1M seek=64 count=0 2>/dev/null
 
-	lkvm_run fwa --firmware $F --flash /tmp/vars.fd -k $K -i $I -c 1 -m 256 --rng \
+	lkvm_run fwa --firmware /tmp/ramfs/QEMU_EFI.fd --flash /tmp/ramfs/vars.fd -k $K -i $I -c 1 -m 256 --rng \
 		--dump-acpi /tmp/fwa.acpi -p "quiet lkvmtest.action=acpi lkvmtest.efivar=write"
 	fw_boot_checks fwa 1 "1 vCPU, virtio-pci"
 	has fwa '^L2-EFIVAR-WRITTEN' && has fwa '^L2-EFIVAR=lkvm-persisted$' &&
-		tr -d '\0' < /tmp/vars.fd | grep -q '_FVH' &&
-		tr -d '\0' < /tmp/vars.fd | grep -q 'LkvmTest' &&
+		tr -d '\0' < /tmp/ramfs/vars.fd | grep -q '_FVH' &&
+		tr -d '\0' < /tmp/ramfs/vars.fd | grep -q 'LkvmTest' &&
 		ok "$pfx: the guest writes an EFI variable; the --flash file holds a formatted store with it" ||
 		not_ok "$pfx: the guest writes an EFI variable; the --flash file holds a formatted store with it" /tmp/fwa.out
 
-	lkvm_run fwb --firmware $F --flash /tmp/vars.fd -k $K -i $I -c 2 -m 256 --sdei --ras \
+	lkvm_run fwb --firmware /tmp/ramfs/QEMU_EFI.fd --flash /tmp/ramfs/vars.fd -k $K -i $I -c 2 -m 256 --sdei --ras \
 		--rng --virtio-transport mmio \
 		--loglevel debug --dump-acpi /tmp/fwb.acpi \
 		-p "quiet lkvmtest.action=acpi lkvmtest.efivar=read"
@@ -81,6 +88,7 @@ firmware_checks() {
 	for f in /tmp/fwb.acpi/*.dat; do
 		echo "ACPI-DUMP ${f##*/} $(base64 < $f | tr -d '\n')"
 	done
+	umount /tmp/ramfs
 
 	fw_ras_checks
 }

@@ -103,11 +103,16 @@ cp "$top/build/l1/ptytest" "$top/build/l1/ctlpoke" "$top/build/l1/startup-bench"
 chmod 755 "$l1/init"
 make_cpio "$l1" > "$out/l1.cpio"
 
-# The older host is a smaller machine too: without a PMU, so that the
-# probe for --pmu can be refused.
+# The suite's host has MTE, which lkvm gives guests by default. The older
+# host is a smaller machine: without a PMU, so that the probe for --pmu
+# can be refused.
+machine=virt,virtualization=on,gic-version=3
 cpu=max
-[ "$mode" = oldhost ] && cpu=max,pmu=off
-qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu $cpu
+case $mode in
+check|asan) machine=$machine,mte=on ;;
+oldhost) cpu=max,pmu=off ;;
+esac
+qemu=(qemu-system-aarch64 -M $machine -cpu $cpu
       -smp 2 -m 2048 -nographic -no-reboot -nic none
       -kernel "$l1_kernel" -initrd "$out/l1.cpio"
       -append "console=ttyAMA0 quiet panic=-1 lkvm.mode=$mode")

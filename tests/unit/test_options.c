@@ -217,7 +217,8 @@ static void test_help(void **state)
 		"-n, --network", "--loglevel", "--irqchip", "--pmu",
 		"--dump-dtb", "--sdei", "--help", "-d, --disk", "--rng",
 		"--virtio-transport", "--nested", "-f, --firmware", "-F, --flash",
-		"--dump-acpi", "--sandbox", "--sandbox-selftest",
+		"--dump-acpi", "--sandbox", "--sandbox-selftest", "--no-pvpanic",
+		"--disable-mte",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(documented); i++)
 		assert_non_null(strstr(text, documented[i]));

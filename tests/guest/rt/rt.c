@@ -131,7 +131,7 @@ void mmu_on(uint64_t tcr, uint64_t ttbr0, uint64_t ttbr1)
 		"orr %0, %0, #(1 << 12)\n"	/* I */
 		"msr sctlr_el1, %0\n"
 		"isb\n"
-		: "=&r"(sctlr) : "r"(0xff00ull), "r"(tcr), "r"(ttbr0), "r"(ttbr1) : "memory");
+		: "=&r"(sctlr) : "r"(0xf0ff00ull), "r"(tcr), "r"(ttbr0), "r"(ttbr1) : "memory");
 }
 
 uint64_t counter_now(void)

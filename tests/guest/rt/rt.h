@@ -70,7 +70,8 @@ void unexpected_exception(uint64_t kind) __attribute__((noreturn));
 
 /*
  * The MMU, for payloads that want it on: MAIR_EL1 gets attribute 0 Device
- * nGnRnE and 1 Normal write-back (descriptor AttrIndx 0 and 1); mmu_on()
+ * nGnRnE, 1 Normal write-back and 2 the same, Tagged for MTE (descriptor
+ * AttrIndx 0, 1 and 2); mmu_on()
  * loads @tcr and both table bases, invalidates the TLB, then sets
  * SCTLR_EL1.M, C and I. It stays on: turning it off again would need the
  * caches cleaned first.
