@@ -177,6 +177,16 @@ $(BUILD)/guest/%.flat: tests/guest/%.S tests/guest/flat.lds tests/guest/uart.inc
 	$(Q)$(CC_TARGET) -nostdlib -static -Wl,--build-id=none -Wl,-T,tests/guest/flat.lds -o $(BUILD)/guest/$*.elf $<
 	$(Q)$(CROSS_COMPILE)objcopy -O binary $(BUILD)/guest/$*.elf $@
 
+# AArch32 payloads, for --aarch32: A32 code, which clang assembles.
+A32_CC ?= clang
+GUEST_PAYLOADS += $(patsubst tests/guest/a32/%.S,$(BUILD)/guest/a32-%.flat,$(wildcard tests/guest/a32/*.S))
+
+$(BUILD)/guest/a32-%.flat: tests/guest/a32/%.S
+	@mkdir -p $(dir $@)
+	$(quiet) AS32 $<
+	$(Q)$(A32_CC) --target=armv7a-none-eabi -c -o $(BUILD)/guest/a32-$*.o $<
+	$(Q)$(CROSS_COMPILE)objcopy -O binary -j .text $(BUILD)/guest/a32-$*.o $@
+
 $(BUILD)/guest/%.flat: tests/guest/%.c $(GUEST_RT) $(wildcard tests/guest/*.h tests/guest/rt/*.h) tests/guest/flat.lds
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<

@@ -87,6 +87,7 @@ int arm64_setup_fdt(struct vm *vm)
 		.nested = vm->cfg->nested,
 		.sdei = vm->sdei_on,
 		.pvpanic = !vm->cfg->no_pvpanic,
+		.timer_frequency = vm->cfg->cntfrq,
 		.ras_start = vm->layout.reserved_start,
 		.ras_size = vm->layout.reserved_size,
 		.bootargs = vm->cmdline,
@@ -123,7 +124,9 @@ int arm64_setup_fdt(struct vm *vm)
 		plat.rng_seed = rng_seed;
 		plat.rng_seed_len = sizeof(rng_seed);
 	}
-	if (getrandom(&plat.kaslr_seed, sizeof(plat.kaslr_seed), GRND_NONBLOCK) < 0)
+	if (vm->cfg->kaslr_seed_set)
+		plat.kaslr_seed = vm->cfg->kaslr_seed;
+	else if (getrandom(&plat.kaslr_seed, sizeof(plat.kaslr_seed), GRND_NONBLOCK) < 0)
 		plat.kaslr_seed = 0;
 
 	if (vm->firmware) {

@@ -181,6 +181,9 @@ static int add_timer(void *fdt, const struct platform *plat)
 	/* The EL2 virtual timer exists only for a guest at EL2. */
 	TRY(prop_cells(fdt, "interrupts", irqs, plat->nested ? 15 : 12));
 	TRY(fdt_property(fdt, "always-on", NULL, 0));
+	/* Only for guests whose firmware left CNTFRQ_EL0 wrong (arm,arch_timer.yaml). */
+	if (plat->timer_frequency)
+		TRY(fdt_property_u32(fdt, "clock-frequency", plat->timer_frequency));
 	return fdt_end_node(fdt);
 }
 

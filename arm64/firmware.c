@@ -24,10 +24,6 @@
 #include "core/log.h"
 #include "core/vm.h"
 
-/* Memslot 0 is RAM. */
-#define SLOT_FLASH_CODE		1
-#define SLOT_FLASH_VARS		2
-
 /* Both banks fit below the device window, as on QEMU's virt. */
 #define FLASH_BANK_MAX		(FLASH_VARS_BASE - FLASH_CODE_BASE)
 /* The firmware keeps variables, FTW working and spare blocks at the bank start. */

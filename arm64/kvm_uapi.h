@@ -42,6 +42,25 @@
 #define KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ	9
 #endif
 
+/* Linux 6.4: one counter offset for the whole VM (api.rst,
+ * KVM_ARM_SET_COUNTER_OFFSET), under our own struct name. */
+#ifndef KVM_CAP_COUNTER_OFFSET
+#define KVM_CAP_COUNTER_OFFSET		227
+#endif
+struct lkvm_counter_offset {
+	uint64_t counter_offset;
+	uint64_t reserved;
+};
+#define LKVM_ARM_SET_COUNTER_OFFSET	_IOW(KVMIO, 0xb5, struct lkvm_counter_offset)
+
+/* Linux 6.16: EL2 without VHE for a guest hypervisor (api.rst). */
+#ifndef KVM_CAP_ARM_EL2_E2H0
+#define KVM_CAP_ARM_EL2_E2H0		241
+#endif
+#ifndef KVM_ARM_VCPU_HAS_EL2_E2H0
+#define KVM_ARM_VCPU_HAS_EL2_E2H0	8
+#endif
+
 /* struct kvm_smccc_filter, under our own name so both header ages build. */
 struct lkvm_smccc_filter {
 	uint32_t base;

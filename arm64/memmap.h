@@ -39,6 +39,21 @@
 #define PVPANIC_BASE		0x09030000ULL
 #define PVPANIC_MMIO_SIZE	0x2ULL
 
+/*
+ * Stolen time: 64 bytes per vCPU that KVM keeps up to date, in memory of
+ * its own outside RAM (the guest asks PV_TIME_ST for its address, so the
+ * DT need not say). 64 KiB, for hosts with 64 KiB pages.
+ */
+#define PVTIME_BASE		0x09040000ULL
+#define PVTIME_SIZE		0x10000ULL
+#define PVTIME_STRIDE		64
+
+/* Memslots: 0 is RAM; flash0 and flash1 in firmware mode; stolen time. */
+#define SLOT_RAM		0
+#define SLOT_FLASH_CODE		1
+#define SLOT_FLASH_VARS		2
+#define SLOT_PVTIME		3
+
 /* virtio-mmio devices, as QEMU's virt places them (0x200 apart). */
 #define VIRTIO_MMIO_BASE	0x0a000000ULL
 #define VIRTIO_MMIO_STRIDE	0x200ULL

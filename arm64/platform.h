@@ -36,6 +36,7 @@ struct platform {
 	const uint8_t *rng_seed;	/* /chosen/rng-seed, seeds the guest's CRNG */
 	size_t rng_seed_len;
 	uint64_t kaslr_seed;
+	uint32_t timer_frequency;	/* the timer's clock-frequency; 0: none */
 	/*
 	 * Firmware mode (--firmware): the devices UEFI needs (PL011 instead
 	 * of the 16550, PL031, the flash banks, fw_cfg); the error region is

@@ -181,6 +181,10 @@ static int set_mem(struct vm_config *cfg, const char *arg, char *err,
 {
 	uint64_t size;
 
+	if (strchr(arg, '@'))
+		return fail(err, len,
+			    "--mem %s: lkvm's RAM starts at 0x40000000, as in QEMU's virt, and cannot be moved with @",
+			    arg);
 	if (parse_size(arg, MiB, &size))
 		return fail(err, len,
 			    "--mem %s: not a size (a number of MiB, or a number followed by K, M, G or T)",
@@ -439,10 +443,125 @@ static int set_irqchip(struct vm_config *cfg, const char *arg, char *err,
 		cfg->irqchip = IRQCHIP_GICV3;
 	else if (!strcmp(arg, "gicv3-its"))
 		cfg->irqchip = IRQCHIP_GICV3_ITS;
+	else if (!strcmp(arg, "gicv2m"))
+		return fail(err, len,
+			    "--irqchip gicv2m: lkvm has no GICv2m MSI frame; gicv3-its gives MSIs");
 	else
 		return fail(err, len,
 			    "--irqchip %s: must be one of auto, gicv2, gicv3, gicv3-its",
 			    arg);
+	return 0;
+}
+
+static int set_sve_max_vl(struct vm_config *cfg, const char *arg, char *err,
+			  size_t len)
+{
+	uint64_t bits;
+
+	if (parse_number(arg, SVE_MAX_VL_BITS, &bits) || !bits || bits % 128)
+		return fail(err, len,
+			    "--sve-max-vl %s: must be a multiple of 128 bits, from 128 to %u",
+			    arg, SVE_MAX_VL_BITS);
+	cfg->sve_max_vl = bits;
+	return 0;
+}
+
+static int set_counter_offset(struct vm_config *cfg, const char *arg, char *err,
+			      size_t len)
+{
+	if (parse_number(arg, UINT64_MAX, &cfg->counter_offset))
+		return fail(err, len,
+			    "--counter-offset %s: not a number of counter ticks (decimal or 0x hex, 64 bits)",
+			    arg);
+	cfg->counter_offset_set = true;
+	return 0;
+}
+
+static int set_kaslr_seed(struct vm_config *cfg, const char *arg, char *err,
+			  size_t len)
+{
+	if (parse_number(arg, UINT64_MAX, &cfg->kaslr_seed))
+		return fail(err, len,
+			    "--kaslr-seed %s: not a 64-bit number (decimal or 0x hex)", arg);
+	cfg->kaslr_seed_set = true;
+	return 0;
+}
+
+static int set_cntfrq(struct vm_config *cfg, const char *arg, char *err,
+		      size_t len)
+{
+	uint64_t hz;
+
+	if (parse_number(arg, UINT32_MAX, &hz) || !hz)
+		return fail(err, len,
+			    "--override-bad-firmware-cntfrq %s: not a frequency in Hz (1 to 4294967295)",
+			    arg);
+	cfg->cntfrq = hz;
+	return 0;
+}
+
+/* One CPU number at *@s, which moves past it. */
+static int parse_cpu(const char **s, uint64_t *cpu)
+{
+	size_t n = strspn(*s, "0123456789");
+	char num[8];
+
+	if (!n || n >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, *s, n);
+	num[n] = '\0';
+	*s += n;
+	return parse_number(num, MAX_HOST_CPUS - 1, cpu);
+}
+
+/* "0-3,6": CPUs as sched_setaffinity(2) and cpuset(7) number them. */
+static int parse_cpulist(const char *s, uint64_t *mask)
+{
+	memset(mask, 0, MAX_HOST_CPUS / 8);
+	for (;;) {
+		uint64_t first, last;
+
+		if (parse_cpu(&s, &first))
+			return -EINVAL;
+		last = first;
+		if (*s == '-') {
+			s++;
+			if (parse_cpu(&s, &last) || last < first)
+				return -EINVAL;
+		}
+		for (uint64_t cpu = first; cpu <= last; cpu++)
+			mask[cpu / 64] |= 1ULL << (cpu % 64);
+		if (*s != ',')
+			return *s ? -EINVAL : 0;
+		s++;
+	}
+}
+
+static int set_vcpu_affinity(struct vm_config *cfg, const char *arg, char *err,
+			     size_t len)
+{
+	if (parse_cpulist(arg, cfg->vcpu_affinity))
+		return fail(err, len,
+			    "--vcpu-affinity %s: not a CPU list like 0-3,6 (CPUs 0 to %d)",
+			    arg, MAX_HOST_CPUS - 1);
+	cfg->has_affinity = true;
+	return 0;
+}
+
+/* kvmtool's deprecated spellings. */
+static int set_force_pci(struct vm_config *cfg, const char *arg, char *err,
+			 size_t len)
+{
+	(void)arg, (void)err, (void)len;
+	cfg->transport = VIRTIO_PCI;
+	return 0;
+}
+
+static int set_debug(struct vm_config *cfg, const char *arg, char *err,
+		     size_t len)
+{
+	(void)arg, (void)err, (void)len;
+	cfg->log_level = LOG_DEBUG;
 	return 0;
 }
 
@@ -460,6 +579,7 @@ static const struct run_option basic_options[] = {
 	{ 0, "rng", NULL, "a virtio-rng device fed from the host's getrandom()", FIELD(rng) },
 	{ 0, "virtio-transport", "pci|mmio", "how virtio devices attach (default pci)", set_transport, 0 },
 	{ 0, "dev", "device_file", "KVM device file (default /dev/kvm)", FIELD(kvm_dev_path) },
+	{ 0, "hugetlbfs", "path", "back guest RAM with huge pages from this hugetlbfs mount", FIELD(hugetlbfs_path) },
 	{ 0, "nodefaults", NULL, "pass -p to the kernel verbatim, add neither console= nor panic=-1", FIELD(nodefaults) },
 	{ 0, "no-pvpanic", NULL, "no pvpanic device (by default a guest panic it reports ends lkvm with status 3)", FIELD(no_pvpanic) },
 	{ 0, "loglevel", "level", "error, warning, info (default) or debug", set_loglevel, 0 },
@@ -478,6 +598,7 @@ static const struct run_option kernel_options[] = {
 
 static const struct run_option network_options[] = {
 	{ 'n', "network", "params", "a NIC: mode=tap[,tapif=NAME][,guest_mac=MAC][,host_ip=IP][,trans=pci|mmio], or mode=none", set_network, 0 },
+	{ 0, "no-dhcp", NULL, "kvmtool's: lkvm never adds ip=dhcp, so this changes nothing", FIELD(no_dhcp) },
 	{ 0 }
 };
 
@@ -485,7 +606,16 @@ static const struct run_option arch_options[] = {
 	{ 0, "irqchip", "auto|gicv2|gicv3|gicv3-its", "interrupt controller (default auto: gicv3-its, gicv3, gicv2)", set_irqchip, 0 },
 	{ 0, "pmu", NULL, "give the guest a PMUv3", FIELD(pmu) },
 	{ 0, "nested", NULL, "give the guest EL2 (nested virtualization): it boots at EL2h", FIELD(nested) },
+	{ 0, "e2h0", NULL, "with --nested: a guest hypervisor without VHE (HCR_EL2.E2H RES0)", FIELD(e2h0) },
+	{ 0, "aarch32", NULL, "a 32-bit (AArch32) EL1 guest, where the host's CPUs have it", FIELD(aarch32) },
 	{ 0, "disable-mte", NULL, "no MTE for the guest (default: MTE where KVM offers it)", FIELD(disable_mte) },
+	{ 0, "sve-max-vl", "bits", "the guest's largest SVE vector length (default: the host's)", set_sve_max_vl, 0 },
+	{ 0, "no-pvtime", NULL, "no stolen-time accounting (default: on where KVM offers it)", FIELD(no_pvtime) },
+	{ 0, "counter-offset", "n", "the guest's counter runs this many ticks behind the host's", set_counter_offset, 0 },
+	{ 0, "vcpu-affinity", "cpulist", "run vCPU threads only on these host CPUs (like 0-3,6)", set_vcpu_affinity, 0 },
+	{ 0, "kaslr-seed", "n", "/chosen/kaslr-seed (default: random; 0 turns the guest's KASLR off)", set_kaslr_seed, 0 },
+	{ 0, "override-bad-firmware-cntfrq", "hz", "the timer's clock-frequency in the DT, for guests that need it", set_cntfrq, 0 },
+	{ 0, "force-pci", NULL, "kvmtool's older spelling of --virtio-transport pci", set_force_pci, 0 },
 	{ 0, "dump-dtb", "file", "write the generated device tree blob to a file", FIELD(dump_dtb_path) },
 	{ 0, "sdei", NULL, "be the guest's SDEI dispatcher (--sdei --help lists the events)", FIELD(sdei) },
 	{ 0, "ras", NULL, "be the guest's firmware-first RAS handler (see lkvm ras --help)", FIELD(ras) },
@@ -493,6 +623,10 @@ static const struct run_option arch_options[] = {
 };
 
 static const struct run_option debug_options[] = {
+	{ 0, "debug", NULL, "kvmtool's older spelling of --loglevel debug", set_debug, 0 },
+	{ 0, "debug-mmio", NULL, "warn of each guest MMIO access nothing handles", FIELD(debug_mmio) },
+	{ 0, "debug-single-step", NULL, "single-step the guest, printing each PC", FIELD(debug_single_step) },
+	{ 0, "debug-ioport", NULL, "kvmtool's: arm64 lkvm has no port I/O to report", FIELD(debug_ioport) },
 	{ 0, "sandbox", "on|off", "confine each thread to the system calls it needs (default on)", set_sandbox, 0 },
 	{ 0, "sandbox-selftest", "main|io|vcpu", "that thread makes a forbidden call once confined: shows the sandbox at work", set_sandbox_selftest, 0 },
 	{ 0 }
@@ -536,6 +670,33 @@ void run_options_usage(FILE *out)
 		}
 	}
 	fprintf(out, "\n");
+}
+
+/* kvmtool run options lkvm does not have, and why: a reason, not "unknown". */
+static const struct refused_option {
+	const char *name;
+	const char *why;
+} refused_options[] = {
+	{ "balloon", "lkvm has no virtio-balloon" },
+	{ "vnc", "lkvm has no framebuffer" },
+	{ "gtk", "lkvm has no framebuffer" },
+	{ "sdl", "lkvm has no framebuffer" },
+	{ "9p", "lkvm has no 9p (the guests' kernels lack it)" },
+	{ "vsock", "lkvm has no virtio-vsock yet" },
+	{ "tty", "lkvm has one console, on stdin and stdout" },
+	{ "vfio-pci", "lkvm has no device assignment" },
+	{ "virtio-legacy", "lkvm's virtio is the modern kind only (--virtio-transport pci or mmio)" },
+	{ "debug-iodelay", "lkvm does not delay disk I/O" },
+	{ "firmware-address", "lkvm's --firmware is UEFI in flash at 0, not a binary loaded into RAM" },
+};
+
+static const struct refused_option *find_refused(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(refused_options) / sizeof(refused_options[0]); i++)
+		if (strlen(refused_options[i].name) == len &&
+		    !strncmp(refused_options[i].name, name, len))
+			return &refused_options[i];
+	return NULL;
 }
 
 static const struct run_option *find_long(const char *name, size_t len)
@@ -601,6 +762,9 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 			size_t n = eq ? (size_t)(eq - name) : strlen(name);
 
 			opt = find_long(name, n);
+			if (!opt && find_refused(name, n))
+				return fail(err, err_len, "--%.*s: kvmtool's option, not lkvm's: %s",
+					    (int)n, name, find_refused(name, n)->why);
 			if (!opt)
 				return fail(err, err_len,
 					    "unknown option '--%.*s' (see lkvm run --help)",
@@ -657,6 +821,20 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 	if (cfg->nested && cfg->irqchip == IRQCHIP_GICV2)
 		return fail(err, err_len,
 			    "--nested: needs a GICv3 (KVM gives EL2 only to GICv3 guests), not --irqchip gicv2");
+	if (cfg->e2h0 && !cfg->nested)
+		return fail(err, err_len, "--e2h0: shapes the guest's EL2, so needs --nested");
+	if (cfg->sve_max_vl && cfg->nested)
+		return fail(err, err_len, "--sve-max-vl: KVM gives a guest hypervisor no SVE, so not with --nested");
+	if (cfg->aarch32) {
+		const char *clash = cfg->nested ? "--nested: a 32-bit guest has no EL2" :
+				    cfg->sve_max_vl ? "--sve-max-vl: a 32-bit guest has no SVE" :
+				    cfg->firmware_path ? "--firmware: Debian's UEFI build is 64-bit" :
+				    cfg->sdei ? "--sdei: SDEI clients run in AArch64 (DEN0054)" :
+				    cfg->ras ? "--ras: lkvm raises errors in AArch64 guests only" : NULL;
+
+		if (clash)
+			return fail(err, err_len, "%s, so not with --aarch32", clash);
+	}
 	if (cfg->no_sandbox && cfg->sandbox_selftest != SANDBOX_NONE)
 		return fail(err, err_len, "--sandbox-selftest: needs the sandbox, not --sandbox off");
 	if (cfg->no_network)

@@ -32,6 +32,9 @@ enum virtio_transport_kind {
 	VIRTIO_MMIO,
 };
 
+#define MAX_HOST_CPUS 1024	/* CPU_SETSIZE: the CPUs --vcpu-affinity can name */
+#define SVE_MAX_VL_BITS 2048
+
 #define MAX_DISKS 8
 #define MAX_NICS 4
 
@@ -81,7 +84,24 @@ struct vm_config {
 	bool sdei;
 	bool ras;
 	bool no_pvpanic;	/* no pvpanic device */
-	bool disable_mte;	/* else MTE wherever KVM offers it, as kvmtool */
+	/* kvmtool's arm64 options */
+	bool aarch32;		/* 32-bit EL1 guest */
+	bool disable_mte;	/* else MTE wherever KVM offers it */
+	bool no_pvtime;		/* else stolen time wherever KVM offers it */
+	bool e2h0;		/* --nested without VHE (E2H RES0) */
+	unsigned int sve_max_vl;	/* bits; 0: the host's maximum */
+	bool counter_offset_set;
+	uint64_t counter_offset;	/* guest counter = host counter - this */
+	bool kaslr_seed_set;		/* else a random /chosen/kaslr-seed */
+	uint64_t kaslr_seed;
+	uint32_t cntfrq;	/* the timer's DT clock-frequency; 0: none */
+	bool has_affinity;
+	uint64_t vcpu_affinity[MAX_HOST_CPUS / 64];	/* CPU n: bit n % 64 of word n / 64 */
+	const char *hugetlbfs_path;	/* guest RAM from a hugetlbfs mount */
+	bool no_dhcp;		/* kvmtool's; lkvm never adds ip=dhcp */
+	bool debug_mmio;	/* each unhandled MMIO access: a warning */
+	bool debug_single_step;	/* each guest instruction: a debug exit */
+	bool debug_ioport;	/* kvmtool's; arm64 lkvm has no port I/O */
 	bool show_help;
 	bool no_sandbox;	/* --sandbox off */
 	enum sandbox_thread sandbox_selftest;

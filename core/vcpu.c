@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <linux/kvm.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,9 +80,14 @@ static bool handle_mmio(struct vcpu *vcpu)
 		/* Nothing there: reads as zero, writes are ignored. */
 		if (!run->mmio.is_write)
 			memset(run->mmio.data, 0, len);
-		pr_debug("vCPU %u: unhandled MMIO %s of %u bytes at 0x%llx",
-			 vcpu->id, run->mmio.is_write ? "write" : "read", len,
-			 (unsigned long long)addr);
+		if (vcpu->vm->cfg->debug_mmio)
+			pr_warn("vCPU %u: unhandled MMIO %s of %u bytes at 0x%llx", vcpu->id,
+				run->mmio.is_write ? "write" : "read", len,
+				(unsigned long long)addr);
+		else
+			pr_debug("vCPU %u: unhandled MMIO %s of %u bytes at 0x%llx", vcpu->id,
+				 run->mmio.is_write ? "write" : "read", len,
+				 (unsigned long long)addr);
 	}
 	return true;
 }
@@ -130,6 +136,11 @@ static bool handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_SYSTEM_EVENT:
 		return handle_system_event(vcpu);
 	case KVM_EXIT_INTR:
+		return true;
+	case KVM_EXIT_DEBUG:
+		/* --debug-single-step: one instruction done. */
+		pr_info("vCPU %u: step, PC 0x%llx", vcpu->id,
+			(unsigned long long)arm64_vcpu_pc(vcpu));
 		return true;
 	case KVM_EXIT_HYPERCALL:
 		if (arm64_sdei_hypercall(vcpu)) {
@@ -215,12 +226,32 @@ static bool vcpu_may_run(struct vm *vm)
 	return run;
 }
 
+/* --vcpu-affinity, set before the sandbox (which has no sched_setaffinity). */
+static int pin_to_cpus(struct vcpu *vcpu)
+{
+	const struct vm_config *cfg = vcpu->vm->cfg;
+	cpu_set_t set;
+
+	if (!cfg->has_affinity)
+		return 0;
+	CPU_ZERO(&set);
+	for (unsigned int cpu = 0; cpu < MAX_HOST_CPUS && cpu < CPU_SETSIZE; cpu++)
+		if (cfg->vcpu_affinity[cpu / 64] >> (cpu % 64) & 1)
+			CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		pr_err("--vcpu-affinity: vCPU %u: sched_setaffinity failed: %s", vcpu->id,
+		       strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 static void vcpu_loop(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	int ret;
 
-	if (allow_kick_in_guest(vcpu) ||
+	if (pin_to_cpus(vcpu) || allow_kick_in_guest(vcpu) ||
 	    sandbox_enter(&vm->sandbox, SANDBOX_VCPU, vcpu->id)) {
 		vm_request_stop(vm, 1);
 		return;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The VM's life: vm_init() builds it in one explicit order (KVM, the host
- * check, irqchip, vCPUs, boot files, memory, images, devices, device tree,
+ * check, irqchip, vCPUs, memory, boot files, images, devices, device tree,
  * boot registers), vm_run() runs it, vm_destroy() takes it apart.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <linux/kvm.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
@@ -193,14 +196,51 @@ static int size_vm(struct vm *vm)
 	return 0;
 }
 
-static int setup_ram(struct vm *vm)
+/*
+ * --hugetlbfs DIR: guest RAM is an unlinked file there, mapped private as
+ * kvmtool maps it, so every page is a huge page from the host's pool.
+ */
+static int map_hugetlbfs(struct vm *vm, struct guest_ram *ram)
 {
-	struct guest_ram *ram = &vm->ram;
-	struct kvm_userspace_memory_region region;
+	const char *dir = vm->cfg->hugetlbfs_path;
+	char path[PATH_MAX];
+	struct statfs fs;
+	int fd;
+
+	if (statfs(dir, &fs) || fs.f_type != HUGETLBFS_MAGIC) {
+		pr_err("--hugetlbfs %s: not a hugetlbfs mount", dir);
+		return -EINVAL;
+	}
+	if (ram->size % fs.f_bsize) {
+		pr_err("--hugetlbfs %s: guest RAM (%llu MiB) is not a whole number of its %llu KiB pages",
+		       dir, (unsigned long long)(ram->size / MiB),
+		       (unsigned long long)fs.f_bsize >> 10);
+		return -EINVAL;
+	}
+	snprintf(path, sizeof(path), "%s/lkvm-ram-XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0) {
+		pr_err("--hugetlbfs %s: cannot create a file there: %s", dir, strerror(errno));
+		return -errno;
+	}
+	unlink(path);
+	ram->mapping_size = ram->size;
+	ram->mapping = mmap(NULL, ram->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (ram->mapping == MAP_FAILED) {
+		ram->mapping = NULL;
+		pr_err("--hugetlbfs %s: cannot map %llu MiB of huge pages: %s", dir,
+		       (unsigned long long)(ram->size / MiB), strerror(errno));
+		return -ENOMEM;
+	}
+	ram->host = ram->mapping;
+	return 0;
+}
+
+static int map_anonymous(struct guest_ram *ram)
+{
 	uintptr_t start;
 
-	ram->gpa = RAM_BASE;
-	ram->size = vm->ram_size;
 	ram->mapping_size = ram->size + RAM_ALIGN;
 	ram->mapping = mmap(NULL, ram->mapping_size, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -219,19 +259,37 @@ static int setup_ram(struct vm *vm)
 	 */
 	if (madvise(ram->host, ram->size, MADV_HUGEPAGE))
 		pr_debug("guest RAM: no transparent huge pages: %s", strerror(errno));
+	return 0;
+}
 
+static int setup_ram(struct vm *vm)
+{
+	struct guest_ram *ram = &vm->ram;
+	struct kvm_userspace_memory_region region;
+	int ret;
+
+	ram->gpa = RAM_BASE;
+	ram->size = vm->ram_size;
+	ret = vm->cfg->hugetlbfs_path ? map_hugetlbfs(vm, ram) : map_anonymous(ram);
+	if (ret)
+		return ret;
 	region = (struct kvm_userspace_memory_region) {
-		.slot = 0,
+		.slot = SLOT_RAM,
 		.guest_phys_addr = ram->gpa,
 		.memory_size = ram->size,
-		.userspace_addr = start,
+		.userspace_addr = (uintptr_t)ram->host,
 	};
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
-		pr_err("KVM_SET_USER_MEMORY_REGION for guest RAM failed: %s",
-		       strerror(errno));
-		return -errno;
+		int err = errno;
+
+		if (vm->mte && vm->cfg->hugetlbfs_path)
+			pr_err("--hugetlbfs %s: this host's KVM refuses huge pages to a VM with MTE (%s); add --disable-mte",
+			       vm->cfg->hugetlbfs_path, strerror(err));
+		else
+			pr_err("KVM_SET_USER_MEMORY_REGION for guest RAM failed: %s", strerror(err));
+		return -err;
 	}
-	return memslot_add(&vm->memslots, ram->gpa, ram->size, start);
+	return memslot_add(&vm->memslots, ram->gpa, ram->size, (uintptr_t)ram->host);
 }
 
 static int create_vcpus(struct vm *vm)
@@ -436,8 +494,8 @@ static const struct init_step {
 	{ "pmu", init_pmus },
 	{ "sdei", arm64_sdei_init },
 	{ "psci", arm64_psci_init },
-	{ "boot files", open_boot_files },
 	{ "ram", setup_ram },
+	{ "boot files", open_boot_files },
 	{ "cmdline", build_cmdline },
 	{ "images", load_images },
 	{ "ras", ras_setup },
@@ -743,6 +801,8 @@ void vm_destroy(struct vm *vm)
 	devices_destroy(vm);
 	if (vm->ram.mapping)
 		munmap(vm->ram.mapping, vm->ram.mapping_size);
+	if (vm->pvtime)
+		munmap(vm->pvtime, PVTIME_SIZE);
 	close_fd(&vm->its_fd);
 	close_fd(&vm->gic_fd);
 	close_fd(&vm->vm_fd);

@@ -119,6 +119,7 @@ struct vm {
 	struct pvpanic pvpanic;
 	struct firmware fw;
 	bool mte;		/* KVM_CAP_ARM_MTE enabled: tags in guest RAM */
+	void *pvtime;		/* the stolen-time region; NULL: none */
 	struct boot_layout layout;
 	char *cmdline;
 	struct sdei sdei;

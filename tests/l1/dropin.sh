@@ -88,8 +88,45 @@ lkvm: guest panicked" ]; then
 	fi
 }
 
-# option_checks: kvmtool's arm64 run options; this host has MTE.
+# thread_cpus PID NAME: the CPUs thread NAME of PID may run on.
+thread_cpus() {
+	for t in /proc/$1/task/*; do
+		[ "$(cat $t/comm)" = "$2" ] &&
+			sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' $t/status
+	done
+}
+
+# option_checks: kvmtool's arm64 run options, on the features payload
+# (tests/guest/features.c: what the guest was given, as KEY=value lines)
+# and on the MTE payload; this host has MTE, SVE and stolen time.
 option_checks() {
+	lkvm_run featdef -k $P/features.flat -c 1 -m 64
+	echo "#   defaults: $(tr -d '\r' < /tmp/featdef.out | tr '\n' ' ')"
+	if [ "$status" = 0 ] && has featdef '^mte=[23]$' && has featdef '^sve=1$' &&
+	   has featdef '^sve-vl-bits=(512|1024|2048)$' && has featdef '^pvtime=0x0000000009040000$' &&
+	   has featdef '^timer-frequency=none$' && has featdef '^kaslr-seed=0x[0-9a-f]{16}$' &&
+	   has featdef '^counter-seconds=[0-4]$'; then
+		ok "by default, as kvmtool: MTE, SVE at the host's longest vector, stolen time at 0x9040000, a KASLR seed; the counter starts at the VM's creation"
+	else
+		not_ok "by default, as kvmtool: MTE, SVE at the host's longest vector, stolen time at 0x9040000, a KASLR seed; the counter starts at the VM's creation" \
+			/tmp/featdef.out /tmp/featdef.err
+	fi
+
+	uptime=$(cut -d. -f1 /proc/uptime)
+	lkvm_run featset -k $P/features.flat -c 1 -m 64 --disable-mte --sve-max-vl 256 --no-pvtime \
+		--kaslr-seed 0x1122334455667788 --override-bad-firmware-cntfrq 24000000 --counter-offset 0
+	secs=$(value featset counter-seconds)
+	echo "#   set: $(tr -d '\r' < /tmp/featset.out | tr '\n' ' ')(host uptime ${uptime} s)"
+	if [ "$status" = 0 ] && has featset '^mte=0$' && has featset '^sve-vl-bits=256$' &&
+	   has featset '^pvtime=none$' && has featset '^kaslr-seed=0x1122334455667788$' &&
+	   has featset '^timer-frequency=24000000$' && [ "$uptime" -ge 6 ] &&
+	   [ -n "$secs" ] && [ "$secs" -ge "$uptime" ] && [ "$secs" -le $((uptime + 60)) ]; then
+		ok "--disable-mte --sve-max-vl 256 --no-pvtime --kaslr-seed --override-bad-firmware-cntfrq --counter-offset 0: each is what the guest sees"
+	else
+		not_ok "--disable-mte --sve-max-vl 256 --no-pvtime --kaslr-seed --override-bad-firmware-cntfrq --counter-offset 0: each is what the guest sees" \
+			/tmp/featset.out /tmp/featset.err
+	fi
+
 	lkvm_run mte -k $P/mte.flat -c 1 -m 64
 	if [ "$status" = 0 ] && has mte '^DONE$' && ! has mte '^FAIL'; then
 		ok "MTE: a payload's load through a mismatched tag takes a synchronous tag-check fault"
@@ -103,14 +140,95 @@ option_checks() {
 		not_ok "--disable-mte: the guest's ID registers show no MTE" /tmp/nomte.out /tmp/nomte.err
 	fi
 
-	# Linux: MTE among the CPU features by default; not with --disable-mte.
+	# Linux: MTE among the CPU features and stolen time by default; neither
+	# with --disable-mte --no-pvtime.
 	lkvm_run lxfeat -k $K -i $I -c 1 -m 256 -p "quiet lkvmtest.action=poweroff"
-	lkvm_run lxnofeat -k $K -i $I -c 1 -m 256 --disable-mte -p "quiet lkvmtest.action=poweroff"
-	if has lxfeat '^L2-FEATURES=.* mte( |$)' &&
-	   has lxnofeat '^L2-FEATURES=' && ! has lxnofeat '^L2-FEATURES=.* mte( |$)'; then
-		ok "a Linux guest lists mte in /proc/cpuinfo; with --disable-mte it does not"
+	lkvm_run lxnofeat -k $K -i $I -c 1 -m 256 --disable-mte --no-pvtime -p "quiet lkvmtest.action=poweroff"
+	if has lxfeat '^L2-FEATURES=.* mte( |$)' && has lxfeat '^L2-STOLEN-TIME=yes$' &&
+	   has lxnofeat '^L2-FEATURES=' && ! has lxnofeat '^L2-FEATURES=.* mte( |$)' &&
+	   has lxnofeat '^L2-STOLEN-TIME=no$'; then
+		ok "a Linux guest lists mte in /proc/cpuinfo and uses stolen time; with --disable-mte --no-pvtime neither"
 	else
-		not_ok "a Linux guest lists mte in /proc/cpuinfo; with --disable-mte it does not" \
+		not_ok "a Linux guest lists mte in /proc/cpuinfo and uses stolen time; with --disable-mte --no-pvtime neither" \
 			/tmp/lxfeat.out /tmp/lxnofeat.out
+	fi
+
+	one_line_error "bad input: --sve-max-vl beyond the architecture's 2048 bits" \
+		'^lkvm: --sve-max-vl 4096: must be a multiple of 128 bits, from 128 to 2048$' \
+		timeout 600 lkvm run -k $P/hello.flat --sve-max-vl 4096
+	one_line_error "bad input: kvmtool's --balloon, which lkvm does not have" \
+		"^lkvm: --balloon: kvmtool's option, not lkvm's: lkvm has no virtio-balloon\$" \
+		timeout 600 lkvm run -k $P/hello.flat --balloon
+
+	lkvm_run a32 -k $P/a32-hello.flat -c 1 -m 64 --aarch32
+	if [ "$status" = 0 ] && has a32 '^hello from AArch32$' && has a32 '^started in SVC mode$' &&
+	   has a32 '^r2 points at a device tree$'; then
+		ok "--aarch32: a 32-bit payload starts in SVC mode with r2 at the DTB, prints and powers off"
+	else
+		not_ok "--aarch32: a 32-bit payload starts in SVC mode with r2 at the DTB, prints and powers off" \
+			/tmp/a32.out /tmp/a32.err
+	fi
+
+	lkvm run -k $P/ticker.flat -c 2 -m 64 --vcpu-affinity 1 </dev/null >/tmp/aff.out 2>/tmp/aff.err &
+	vm_pid=$!
+	wait_line /tmp/aff.out "TICK 3"
+	v0=$(thread_cpus $vm_pid lkvm-vcpu-0) v1=$(thread_cpus $vm_pid lkvm-vcpu-1)
+	io=$(thread_cpus $vm_pid lkvm-io)
+	kill $vm_pid
+	wait $vm_pid
+	echo "#   vCPU threads on '$v0' and '$v1', the I/O thread on '$io'"
+	if [ "$v0" = 1 ] && [ "$v1" = 1 ] && [ "$io" = 0-1 ]; then
+		ok "--vcpu-affinity 1: both vCPU threads run on CPU 1 only, the I/O thread anywhere"
+	else
+		not_ok "--vcpu-affinity 1: both vCPU threads run on CPU 1 only, the I/O thread anywhere" /tmp/aff.err
+	fi
+
+	mkdir -p /tmp/huge
+	mount -t hugetlbfs none /tmp/huge
+	echo 64 > /proc/sys/vm/nr_hugepages
+	free0=$(sed -n 's/^HugePages_Free: *//p' /proc/meminfo)
+	lkvm run -k $P/ticker.flat -c 1 -m 64 --hugetlbfs /tmp/huge --disable-mte </dev/null >/tmp/huge.out 2>/tmp/huge.err &
+	vm_pid=$!
+	wait_line /tmp/huge.out "TICK 3"
+	free1=$(sed -n 's/^HugePages_Free: *//p' /proc/meminfo)
+	kill $vm_pid
+	wait $vm_pid
+	free2=$(sed -n 's/^HugePages_Free: *//p' /proc/meminfo)
+	echo "#   free huge pages: $free0 before, $free1 while the guest ran, $free2 after"
+	if [ "$free0" = 64 ] && [ "$free1" -lt 64 ] && [ "$free2" = 64 ] && has huge '^TICK 3'; then
+		ok "--hugetlbfs: guest RAM comes from the host's huge pages, given back at exit"
+	else
+		not_ok "--hugetlbfs: guest RAM comes from the host's huge pages, given back at exit" /tmp/huge.out /tmp/huge.err
+	fi
+	one_line_error "bad input: --hugetlbfs on a directory that is not hugetlbfs" \
+		'^lkvm: --hugetlbfs /tmp: not a hugetlbfs mount$' \
+		timeout 600 lkvm run -k $P/hello.flat -m 64 --hugetlbfs /tmp
+	one_line_error "bad input: --hugetlbfs with RAM that is not whole huge pages" \
+		'^lkvm: --hugetlbfs /tmp/huge: guest RAM \(65 MiB\) is not a whole number of its 2048 KiB pages$' \
+		timeout 600 lkvm run -k $P/hello.flat -m 65 --hugetlbfs /tmp/huge
+	# Linux 6.12's KVM maps no hugetlbfs memory into a VM with MTE.
+	one_line_error "bad input: --hugetlbfs where KVM refuses it to an MTE guest" \
+		'^lkvm: --hugetlbfs /tmp/huge: this host.s KVM refuses huge pages to a VM with MTE \(Invalid argument\); add --disable-mte$' \
+		timeout 600 lkvm run -k $P/hello.flat -m 64 --hugetlbfs /tmp/huge
+	echo 0 > /proc/sys/vm/nr_hugepages
+	umount /tmp/huge
+
+	lkvm_run dbgmmio -k $P/hello.flat -c 1 -m 64 --debug-mmio --force-pci --no-dhcp --debug-ioport
+	if [ "$status" = 0 ] && has dbgmmio '^unmapped MMIO reads as zero$' &&
+	   grep -qx 'lkvm: warning: vCPU 0: unhandled MMIO read of 4 bytes at 0xa000000' /tmp/dbgmmio.err; then
+		ok "--debug-mmio warns of the guest's access nothing handles (with --force-pci --no-dhcp --debug-ioport accepted)"
+	else
+		not_ok "--debug-mmio warns of the guest's access nothing handles (with --force-pci --no-dhcp --debug-ioport accepted)" \
+			/tmp/dbgmmio.out /tmp/dbgmmio.err
+	fi
+	lkvm_run step -k $P/hello.flat -c 1 -m 64 --debug-single-step
+	steps=$(grep -c '^lkvm: vCPU 0: step, PC 0x' /tmp/step.err)
+	echo "#   $steps steps"
+	if [ "$status" = 0 ] && has step '^hello from a flat binary$' && [ "$steps" -ge 50 ] &&
+	   grep -q '^lkvm: vCPU 0: step, PC 0x40080004$' /tmp/step.err; then
+		ok "--debug-single-step: one line per instruction, from the entry point on, and the payload completes"
+	else
+		not_ok "--debug-single-step: one line per instruction, from the entry point on, and the payload completes" \
+			/tmp/step.out /tmp/step.err
 	fi
 }

@@ -104,13 +104,13 @@ chmod 755 "$l1/init"
 make_cpio "$l1" > "$out/l1.cpio"
 
 # The suite's host has MTE, which lkvm gives guests by default. The older
-# host is a smaller machine: without a PMU, so that the probe for --pmu
-# can be refused.
+# host is a smaller machine: without a PMU or SVE, so that the probes for
+# --pmu and --sve-max-vl can be refused.
 machine=virt,virtualization=on,gic-version=3
 cpu=max
 case $mode in
 check|asan) machine=$machine,mte=on ;;
-oldhost) cpu=max,pmu=off ;;
+oldhost) cpu=max,pmu=off,sve=off ;;
 esac
 qemu=(qemu-system-aarch64 -M $machine -cpu $cpu
       -smp 2 -m 2048 -nographic -no-reboot -nic none

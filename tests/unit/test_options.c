@@ -105,6 +105,45 @@ static void test_defaults_left_for_the_host(void **state)
 	assert_int_equal(cfg.sandbox_selftest, SANDBOX_NONE);
 }
 
+static void test_kvmtool_arm64_options(void **state)
+{
+	struct vm_config cfg;
+	char err[OPT_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(parse(&cfg, err, "-k", "I", NULL), 0);
+	assert_false(cfg.aarch32 || cfg.disable_mte || cfg.no_pvtime || cfg.has_affinity ||
+		     cfg.kaslr_seed_set || cfg.counter_offset_set || cfg.debug_mmio);
+	assert_int_equal(cfg.sve_max_vl, 0);
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--aarch32", NULL), 0);
+	assert_true(cfg.aarch32);
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--disable-mte", "--no-pvtime",
+			       "--sve-max-vl", "512", "--counter-offset", "0x1000",
+			       "--kaslr-seed=7", "--override-bad-firmware-cntfrq", "24000000",
+			       "--vcpu-affinity", "0-2,5,64-65", NULL), 0);
+	assert_true(cfg.disable_mte && cfg.no_pvtime);
+	assert_int_equal(cfg.sve_max_vl, 512);
+	assert_true(cfg.counter_offset_set);
+	assert_int_equal(cfg.counter_offset, 0x1000);
+	assert_true(cfg.kaslr_seed_set);
+	assert_int_equal(cfg.kaslr_seed, 7);
+	assert_int_equal(cfg.cntfrq, 24000000);
+	assert_true(cfg.has_affinity);
+	assert_int_equal(cfg.vcpu_affinity[0], 0x27);
+	assert_int_equal(cfg.vcpu_affinity[1], 0x3);
+	assert_int_equal(cfg.vcpu_affinity[2], 0);
+	/* kvmtool's older spellings, and its options that change nothing here */
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--virtio-transport", "mmio", "--force-pci",
+			       "--debug", "--no-dhcp", "--debug-ioport", "--debug-mmio",
+			       "--debug-single-step", "--nested", "--e2h0",
+			       "--hugetlbfs", "/dev/hugepages", NULL), 0);
+	assert_int_equal(cfg.transport, VIRTIO_PCI);
+	assert_int_equal(cfg.log_level, LOG_DEBUG);
+	assert_true(cfg.no_dhcp && cfg.debug_ioport && cfg.debug_mmio && cfg.debug_single_step);
+	assert_true(cfg.e2h0);
+	assert_string_equal(cfg.hugetlbfs_path, "/dev/hugepages");
+}
+
 static void test_sandbox(void **state)
 {
 	struct vm_config cfg;
@@ -218,7 +257,10 @@ static void test_help(void **state)
 		"--dump-dtb", "--sdei", "--help", "-d, --disk", "--rng",
 		"--virtio-transport", "--nested", "-f, --firmware", "-F, --flash",
 		"--dump-acpi", "--sandbox", "--sandbox-selftest", "--no-pvpanic",
-		"--disable-mte",
+		"--aarch32", "--disable-mte", "--sve-max-vl", "--no-pvtime",
+		"--counter-offset", "--vcpu-affinity", "--kaslr-seed", "--force-pci",
+		"--hugetlbfs", "--no-dhcp", "--debug-mmio", "--debug-single-step",
+		"--override-bad-firmware-cntfrq", "--e2h0", "--debug", "--debug-ioport",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(documented); i++)
 		assert_non_null(strstr(text, documented[i]));
@@ -276,6 +318,28 @@ static const struct bad_case bad_cases[] = {
 	{ { "-f", "F", "--nested" }, "--nested: the UEFI firmware runs at EL1 only, so not with --firmware" },
 	{ { "-f", "F", "-m", "127" }, "--mem: UEFI firmware needs at least 128 MiB" },
 	{ { "-k", "I", "--sandbox", "init.sh" }, "--sandbox init.sh: must be on or off (lkvm's sandbox is its seccomp filter, not kvmtool's rootfs script)" },
+	{ { "-k", "I", "--sve-max-vl", "100" }, "--sve-max-vl 100: must be a multiple of 128 bits, from 128 to 2048" },
+	{ { "-k", "I", "--sve-max-vl", "4096" }, "--sve-max-vl 4096: must be a multiple of 128 bits, from 128 to 2048" },
+	{ { "-k", "I", "--sve-max-vl", "0" }, "--sve-max-vl 0: must be a multiple of 128 bits, from 128 to 2048" },
+	{ { "-k", "I", "--counter-offset", "-5" }, "--counter-offset -5: not a number of counter ticks (decimal or 0x hex, 64 bits)" },
+	{ { "-k", "I", "--counter-offset", "0x10000000000000000" }, "--counter-offset 0x10000000000000000: not a number of counter ticks (decimal or 0x hex, 64 bits)" },
+	{ { "-k", "I", "--kaslr-seed", "random" }, "--kaslr-seed random: not a 64-bit number (decimal or 0x hex)" },
+	{ { "-k", "I", "--override-bad-firmware-cntfrq", "0" }, "--override-bad-firmware-cntfrq 0: not a frequency in Hz (1 to 4294967295)" },
+	{ { "-k", "I", "--vcpu-affinity", "3-1" }, "--vcpu-affinity 3-1: not a CPU list like 0-3,6 (CPUs 0 to 1023)" },
+	{ { "-k", "I", "--vcpu-affinity", "0,,1" }, "--vcpu-affinity 0,,1: not a CPU list like 0-3,6 (CPUs 0 to 1023)" },
+	{ { "-k", "I", "--vcpu-affinity", "1024" }, "--vcpu-affinity 1024: not a CPU list like 0-3,6 (CPUs 0 to 1023)" },
+	{ { "-k", "I", "--vcpu-affinity", "0-" }, "--vcpu-affinity 0-: not a CPU list like 0-3,6 (CPUs 0 to 1023)" },
+	{ { "-k", "I", "--vcpu-affinity", "1," }, "--vcpu-affinity 1,: not a CPU list like 0-3,6 (CPUs 0 to 1023)" },
+	{ { "-k", "I", "--e2h0" }, "--e2h0: shapes the guest's EL2, so needs --nested" },
+	{ { "-k", "I", "--nested", "--sve-max-vl=256" }, "--sve-max-vl: KVM gives a guest hypervisor no SVE, so not with --nested" },
+	{ { "-k", "I", "--aarch32", "--sdei" }, "--sdei: SDEI clients run in AArch64 (DEN0054), so not with --aarch32" },
+	{ { "-k", "I", "--aarch32", "--ras" }, "--ras: lkvm raises errors in AArch64 guests only, so not with --aarch32" },
+	{ { "-k", "I", "--aarch32", "--sve-max-vl=128" }, "--sve-max-vl: a 32-bit guest has no SVE, so not with --aarch32" },
+	{ { "-f", "F", "--aarch32" }, "--firmware: Debian's UEFI build is 64-bit, so not with --aarch32" },
+	{ { "-k", "I", "--balloon" }, "--balloon: kvmtool's option, not lkvm's: lkvm has no virtio-balloon" },
+	{ { "-k", "I", "--firmware-address", "0" }, "--firmware-address: kvmtool's option, not lkvm's: lkvm's --firmware is UEFI in flash at 0, not a binary loaded into RAM" },
+	{ { "-k", "I", "--irqchip", "gicv2m" }, "--irqchip gicv2m: lkvm has no GICv2m MSI frame; gicv3-its gives MSIs" },
+	{ { "-k", "I", "-m", "512@0x80000000" }, "--mem 512@0x80000000: lkvm's RAM starts at 0x40000000, as in QEMU's virt, and cannot be moved with @" },
 	{ { "-k", "I", "--sandbox-selftest", "all" }, "--sandbox-selftest all: must be main, io or vcpu" },
 	{ { "-k", "I", "--sandbox=off", "--sandbox-selftest=io" }, "--sandbox-selftest: needs the sandbox, not --sandbox off" },
 };
@@ -419,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_short_long_and_equals_forms),
 		cmocka_unit_test(test_kvm_unit_tests_command_line),
 		cmocka_unit_test(test_defaults_left_for_the_host),
+		cmocka_unit_test(test_kvmtool_arm64_options),
 		cmocka_unit_test(test_sandbox),
 		cmocka_unit_test(test_disks),
 		cmocka_unit_test(test_network_and_transport),

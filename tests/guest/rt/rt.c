@@ -200,3 +200,68 @@ uint64_t dt_node_address(const char *prefix)
 	}
 	return 0;
 }
+
+/* Does DT node name @name (NUL-terminated) equal @node, or @node "@..."? */
+static bool node_is(const uint8_t *name, const char *node)
+{
+	unsigned int n = 0;
+
+	while (node[n] && name[n] == (uint8_t)node[n])
+		n++;
+	return !node[n] && (!name[n] || name[n] == '@');
+}
+
+const uint8_t *dt_property(const char *node, const char *prop, uint32_t *len)
+{
+	const uint8_t *dtb = (const uint8_t *)boot_x0;
+	const uint8_t *p = dtb + be32(dtb + 8), *strings = dtb + be32(dtb + 12);
+	int depth = 0, inside = -1;
+
+	for (;;) {
+		uint32_t token = be32(p), n;
+
+		p += 4;
+		switch (token) {
+		case 1:		/* FDT_BEGIN_NODE: the name, padded to 4 bytes */
+			depth++;
+			if (inside < 0 && node_is(p, node))
+				inside = depth;
+			for (n = 0; p[n]; n++)
+				;
+			p += (n + 4) & ~3u;
+			break;
+		case 2:		/* FDT_END_NODE */
+			if (depth-- == inside)
+				return 0;
+			break;
+		case 3:		/* FDT_PROP: length, name offset, value */
+			n = be32(p);
+			if (depth == inside) {
+				const char *name = (const char *)strings + be32(p + 4);
+				unsigned int i = 0;
+
+				while (prop[i] && name[i] == prop[i])
+					i++;
+				if (!prop[i] && !name[i]) {
+					*len = n;
+					return p + 8;
+				}
+			}
+			p += 8 + ((n + 3) & ~3u);
+			break;
+		case 4:		/* FDT_NOP */
+			break;
+		default:	/* FDT_END, or not a DT */
+			return 0;
+		}
+	}
+}
+
+uint64_t dt_u64(const uint8_t *p, uint32_t len)
+{
+	uint64_t v = 0;
+
+	for (uint32_t i = 0; i < len && i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}

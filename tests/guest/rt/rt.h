@@ -85,6 +85,12 @@ extern uint64_t boot_x0;
  * (e.g. "ras-errors@"), or 0. */
 uint64_t dt_node_address(const char *prefix);
 
+/* Property @prop of the first DT node named @node (or @node@unit): its
+ * value and *@len, or 0 if there is none. */
+const uint8_t *dt_property(const char *node, const char *prop, uint32_t *len);
+/* A big-endian DT cell value of @len (4 or 8) bytes. */
+uint64_t dt_u64(const uint8_t *p, uint32_t len);
+
 /* Provided by the payload. */
 void main(void);
 void secondary_main(unsigned int cpu);
