@@ -53,7 +53,8 @@ lkvm: guest panicked" ]; then
 	fi
 
 	# Debian's kernels have no pvpanic driver: panic=-1 makes them reset,
-	# and lkvm must end within seconds of the panic.
+	# and lkvm must end within seconds of the panic. Another CPU's output
+	# may be mixed into the start of the panic's line: its text is matched.
 	lkvm run -k $K -i $I -c 2 -m 256 -p "quiet lkvmtest.action=panic" \
 		</dev/null >/tmp/lxpanic.out 2>/tmp/lxpanic.err &
 	vm_pid=$!
@@ -71,7 +72,7 @@ lkvm: guest panicked" ]; then
 	echo "#   lkvm ended ${secs} s after the guest's last line before the panic"
 	if [ "$status" = 2 ] && [ "$secs" != never ] && [ "$secs" -le 10 ] &&
 	   has lxpanic '^L2-CMDLINE=console=ttyS0 panic=-1 quiet ' &&
-	   grep -qE '^lkvm: guest reset after: (\[ *[0-9.]+\] )?Kernel panic - not syncing: sysrq triggered crash$' /tmp/lxpanic.err; then
+	   grep -qE '^lkvm: guest reset after: .*Kernel panic - not syncing: sysrq triggered crash$' /tmp/lxpanic.err; then
 		ok "a Linux guest that panics resets at once (panic=-1 added): status 2 within 10 s, and the line names the panic"
 	else
 		echo "#   exit status $status"
@@ -80,7 +81,7 @@ lkvm: guest panicked" ]; then
 	fi
 	lkvm_run fwpanic --firmware $ROOT/guest/QEMU_EFI.fd -k $K -i $I -c 1 -m 256 -p "quiet lkvmtest.action=panic"
 	if [ "$status" = 2 ] && has fwpanic '^L2-CMDLINE=.*panic=-1' &&
-	   grep -qE '^lkvm: guest reset after: (\[ *[0-9.]+\] )?Kernel panic - not syncing: sysrq triggered crash$' /tmp/fwpanic.err; then
+	   grep -qE '^lkvm: guest reset after: .*Kernel panic - not syncing: sysrq triggered crash$' /tmp/fwpanic.err; then
 		ok "the same under UEFI firmware: status 2 and the panic's line"
 	else
 		echo "#   exit status $status"
