@@ -38,18 +38,72 @@ TARGET_OBJDIR := $(BUILD)/arm64
 HOST_OBJDIR := $(BUILD)/host
 
 # Pure modules: no KVM, built natively for the unit tests too.
-PURE_SRCS := core/log.c core/options.c core/cmdline.c core/panic_line.c core/mmio.c core/term.c core/signals.c core/outbuf.c core/fileio.c \
-	     core/control_proto.c \
-	     arm64/image.c arm64/layout.c arm64/fdt.c arm64/s1walk.c hw/uart16550.c \
-	     sdei/sdei.c sdei/catalogue.c core/memslot.c \
-	     ras/cper_encode.c ras/cper_check.c ras/cper_print.c ras/ghes.c ras/policy.c ras/records.c ras/host_ring.c \
-	     virtio/virtqueue.c virtio/core.c virtio/mmio.c virtio/pci.c virtio/blk.c \
-	     virtio/rng.c virtio/console.c virtio/net.c hw/pci.c \
-	     acpi/buf.c acpi/aml.c acpi/loader.c acpi/tables.c hw/fw_cfg.c \
-	     hw/pl011.c hw/pl031.c hw/cfi_flash.c hw/pvpanic.c
-KVM_SRCS := main.c builtin-run.c builtin-sdei.c builtin-ras.c builtin-control.c core/vm.c core/ras.c core/vcpu.c core/ioloop.c core/control.c \
-	    core/sandbox.c \
-	    core/devices.c arm64/irq.c arm64/gic.c arm64/host.c arm64/vcpu.c arm64/boot.c arm64/sdei_kvm.c arm64/psci.c arm64/ras_kvm.c arm64/firmware.c
+PURE_SRCS := \
+	core/cmdline.c \
+	core/control_proto.c \
+	core/fileio.c \
+	core/log.c \
+	core/memslot.c \
+	core/mmio.c \
+	core/options.c \
+	core/outbuf.c \
+	core/panic_line.c \
+	core/signals.c \
+	core/term.c \
+	arm64/fdt.c \
+	arm64/image.c \
+	arm64/layout.c \
+	arm64/s1walk.c \
+	hw/cfi_flash.c \
+	hw/fw_cfg.c \
+	hw/pci.c \
+	hw/pl011.c \
+	hw/pl031.c \
+	hw/pvpanic.c \
+	hw/uart16550.c \
+	virtio/blk.c \
+	virtio/console.c \
+	virtio/core.c \
+	virtio/mmio.c \
+	virtio/net.c \
+	virtio/pci.c \
+	virtio/rng.c \
+	virtio/virtqueue.c \
+	sdei/catalogue.c \
+	sdei/sdei.c \
+	ras/cper_check.c \
+	ras/cper_encode.c \
+	ras/cper_print.c \
+	ras/ghes.c \
+	ras/host_ring.c \
+	ras/policy.c \
+	ras/records.c \
+	acpi/aml.c \
+	acpi/buf.c \
+	acpi/loader.c \
+	acpi/tables.c
+KVM_SRCS := \
+	builtin-control.c \
+	builtin-ras.c \
+	builtin-run.c \
+	builtin-sdei.c \
+	main.c \
+	core/control.c \
+	core/devices.c \
+	core/ioloop.c \
+	core/ras.c \
+	core/sandbox.c \
+	core/vcpu.c \
+	core/vm.c \
+	arm64/boot.c \
+	arm64/firmware.c \
+	arm64/gic.c \
+	arm64/host.c \
+	arm64/irq.c \
+	arm64/psci.c \
+	arm64/ras_kvm.c \
+	arm64/sdei_kvm.c \
+	arm64/vcpu.c
 LKVM_SRCS := $(PURE_SRCS) $(KVM_SRCS)
 
 all: lkvm
