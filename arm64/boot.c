@@ -75,7 +75,7 @@ static int dump_dtb(const char *path, const void *fdt)
 	return ret;
 }
 
-int arm64_setup_fdt(struct vm *vm)
+int arm64_describe_machine(struct vm *vm)
 {
 	uint8_t rng_seed[RNG_SEED_SIZE];
 	struct platform plat = {

@@ -78,7 +78,10 @@ int arm64_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
 
 /* Kernel and initrd into guest RAM; fills vm->layout. */
 int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd);
-/* The device tree into guest RAM (and to --dump-dtb). */
-int arm64_setup_fdt(struct vm *vm);
+/*
+ * The machine described to the guest: the device tree into guest RAM (and
+ * to --dump-dtb) and, with --firmware, the ACPI tables into fw_cfg.
+ */
+int arm64_describe_machine(struct vm *vm);
 
 #endif

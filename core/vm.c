@@ -500,7 +500,7 @@ static const struct init_step {
 	{ "images", load_images },
 	{ "ras", ras_setup },
 	{ "devices", setup_devices },
-	{ "fdt", arm64_setup_fdt },
+	{ "dt and acpi", arm64_describe_machine },
 	{ "boot regs", set_boot_regs },
 };
 
