@@ -110,7 +110,7 @@ static bool handle_system_event(struct vcpu *vcpu)
 		 */
 		vm_panic_line(vm, line, sizeof(line));
 		if (vm_request_stop(vm, EXIT_GUEST_RESET))
-			pr_info("guest reset%s%s", *line ? " after: " : "", line);
+			pr_err("guest reset%s%s", *line ? " after: " : "", line);
 		return false;
 	case KVM_SYSTEM_EVENT_CRASH:
 		vm_panic_line(vm, line, sizeof(line));
