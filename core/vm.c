@@ -373,7 +373,7 @@ static void pvpanic_event(void *opaque, unsigned int events)
 		if (vm_request_stop(vm, EXIT_GUEST_PANICKED))
 			pr_err("guest panicked%s%s", *line ? ": " : "", line);
 	} else if (events & PVPANIC_CRASH_LOADED) {
-		pr_info("the guest's crash kernel takes over a panic");
+		pr_warn_ratelimited(&vm->pvpanic_warn, "the guest's crash kernel takes over a panic");
 	}
 }
 

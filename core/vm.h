@@ -117,6 +117,7 @@ struct vm {
 	bool firmware;		/* --firmware: UEFI boots, with the PL011 as console */
 	struct pl011 pl011;
 	struct pvpanic pvpanic;
+	struct log_ratelimit pvpanic_warn;	/* the guest reports crash kernels */
 	struct firmware fw;
 	bool mte;		/* KVM_CAP_ARM_MTE enabled: tags in guest RAM */
 	void *pvtime;		/* the stolen-time region; NULL: none */

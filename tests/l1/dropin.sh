@@ -35,7 +35,7 @@ panic_checks() {
 	if [ "$status" = 3 ] && has pvp '^pvpanic at 0x0000000009030000, events 3$' &&
 	   has pvp '^reported a panic its crash kernel handles$' &&
 	   ! has pvp 'still running' &&
-	   [ "$(grep -v '^lkvm: run ' /tmp/pvp.err)" = "lkvm: the guest's crash kernel takes over a panic
+	   [ "$(grep -v '^lkvm: run ' /tmp/pvp.err)" = "lkvm: warning: the guest's crash kernel takes over a panic
 lkvm: guest panicked" ]; then
 		ok "pvpanic: found in the DT, reads events 3; a crash-kernel panic is noted, a panic ends lkvm with status 3 at once"
 	else
