@@ -83,20 +83,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pvpanic_init(&pv, record, NULL);
 	for (int step = 0; step < MAX_STEPS && p < end; step++) {
 		uint8_t op = *p++;
-		size_t n = op & 0x7f;
+		size_t left = end - p;
 
-		if (n > (size_t)(end - p))
-			n = end - p;
 		if (op & 0x80) {
-			/* 1, 2, 4 or 8 bytes at an offset 0-7 */
-			uint32_t len = 1u << (n & 3);
+			/* bits 0-1: 1, 2, 4 or 8 bytes; 2-4: offset 0-7; 5: write */
+			uint32_t len = 1u << (op & 3);
+			size_t n = len < left ? len : left;
 			uint8_t val[8] = { 0 };
 
-			memcpy(val, p, n < 8 ? n : 8);
-			access(&pv, n >> 2 & 7, len, n & 0x40, val);
-			p += n < 8 ? n : 8;
+			memcpy(val, p, n);
+			access(&pv, op >> 2 & 7, len, op & 0x20, val);
+			p += n;
 		} else {
-			/* console output of exactly n bytes (ASan) */
+			/* console output of exactly op bytes (ASan) */
+			size_t n = op < left ? op : left;
 			uint8_t *out = malloc(n ? n : 1);
 
 			check(out);
