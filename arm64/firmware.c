@@ -420,8 +420,12 @@ void firmware_destroy(struct vm *vm)
 				strerror(errno));
 		munmap(fw->vars, fw->vars_size);
 	}
-	if (fw->vars_fd >= 0)
+	if (fw->vars_fd >= 0) {
+		if (fdatasync(fw->vars_fd))
+			pr_warn("--flash %s: cannot write back: %s", vm->cfg->flash_path,
+				strerror(errno));
 		close(fw->vars_fd);
+	}
 	if (fw->flash.locked)
 		cfi_flash_destroy(&fw->flash);
 	if (fw->code)

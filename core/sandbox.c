@@ -126,7 +126,7 @@ static const struct allow io_calls[] = {
 static const struct allow main_calls[] = {
 	/* stop the vCPUs, drain the console, take the VM apart */
 	TGKILL_OWN, ANY(ppoll), ANY(sendto), ANY(close),
-	ANY(msync), ANY(unlinkat),
+	ANY(msync), ANY(fdatasync), ANY(unlinkat),
 };
 
 #ifdef __SANITIZE_ADDRESS__

@@ -62,6 +62,10 @@ firmware_checks() {
 	lkvm_run fwa --firmware /tmp/ramfs/QEMU_EFI.fd --flash /tmp/ramfs/vars.fd -k $K -i $I -c 1 -m 256 --rng \
 		--dump-acpi /tmp/fwa.acpi -p "quiet lkvmtest.action=acpi lkvmtest.efivar=write"
 	fw_boot_checks fwa 1 "1 vCPU, virtio-pci"
+	# MTE in the guest: the banks on ramfs went in as copies.
+	has fwa '^L2-FEATURES=.* mte( |$)' &&
+		ok "$pfx: with MTE (firmware and store on ramfs), the guest lists mte in /proc/cpuinfo" ||
+		not_ok "$pfx: with MTE (firmware and store on ramfs), the guest lists mte in /proc/cpuinfo" /tmp/fwa.out
 	has fwa '^L2-EFIVAR-WRITTEN' && has fwa '^L2-EFIVAR=lkvm-persisted$' &&
 		tr -d '\0' < /tmp/ramfs/vars.fd | grep -q '_FVH' &&
 		tr -d '\0' < /tmp/ramfs/vars.fd | grep -q 'LkvmTest' &&
