@@ -216,6 +216,9 @@ static int set_console(struct vm_config *cfg, const char *arg, char *err,
 		cfg->console = CONSOLE_SERIAL;
 	else if (!strcmp(arg, "virtio"))
 		cfg->console = CONSOLE_VIRTIO;
+	else if (!strcmp(arg, "hv"))
+		return fail(err, len,
+			    "--console hv: kvmtool's PowerPC hypervisor console; lkvm has serial or virtio");
 	else
 		return fail(err, len,
 			    "--console %s: must be serial or virtio", arg);
@@ -471,7 +474,7 @@ static int set_counter_offset(struct vm_config *cfg, const char *arg, char *err,
 {
 	if (parse_number(arg, UINT64_MAX, &cfg->counter_offset))
 		return fail(err, len,
-			    "--counter-offset %s: not a number of counter ticks (decimal or 0x hex, 64 bits)",
+			    "--counter-offset %s: not a number of counter ticks (decimal, 0x hex or 0 octal; 64 bits)",
 			    arg);
 	cfg->counter_offset_set = true;
 	return 0;
@@ -482,7 +485,7 @@ static int set_kaslr_seed(struct vm_config *cfg, const char *arg, char *err,
 {
 	if (parse_number(arg, UINT64_MAX, &cfg->kaslr_seed))
 		return fail(err, len,
-			    "--kaslr-seed %s: not a 64-bit number (decimal or 0x hex)", arg);
+			    "--kaslr-seed %s: not a 64-bit number (decimal, 0x hex or 0 octal)", arg);
 	cfg->kaslr_seed_set = true;
 	return 0;
 }
@@ -511,7 +514,8 @@ static int parse_cpu(const char **s, uint64_t *cpu)
 	memcpy(num, *s, n);
 	num[n] = '\0';
 	*s += n;
-	return parse_number(num, MAX_HOST_CPUS - 1, cpu);
+	*cpu = strtoull(num, NULL, 10);	/* decimal, as cpuset(7) writes them */
+	return *cpu < MAX_HOST_CPUS ? 0 : -EINVAL;
 }
 
 /* "0-3,6": CPUs as sched_setaffinity(2) and cpuset(7) number them. */
@@ -613,7 +617,7 @@ static const struct run_option arch_options[] = {
 	{ 0, "no-pvtime", NULL, "no stolen-time accounting (default: on where KVM offers it)", FIELD(no_pvtime) },
 	{ 0, "counter-offset", "n", "the guest's counter runs this many ticks behind the host's", set_counter_offset, 0 },
 	{ 0, "vcpu-affinity", "cpulist", "run vCPU threads only on these host CPUs (like 0-3,6)", set_vcpu_affinity, 0 },
-	{ 0, "kaslr-seed", "n", "/chosen/kaslr-seed (default: random; 0 turns the guest's KASLR off)", set_kaslr_seed, 0 },
+	{ 0, "kaslr-seed", "n", "/chosen/kaslr-seed (default: random from the host)", set_kaslr_seed, 0 },
 	{ 0, "override-bad-firmware-cntfrq", "hz", "the timer's clock-frequency in the DT, for guests that need it", set_cntfrq, 0 },
 	{ 0, "force-pci", NULL, "kvmtool's older spelling of --virtio-transport pci", set_force_pci, 0 },
 	{ 0, "dump-dtb", "file", "write the generated device tree blob to a file", FIELD(dump_dtb_path) },
@@ -830,7 +834,9 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 				    cfg->sve_max_vl ? "--sve-max-vl: a 32-bit guest has no SVE" :
 				    cfg->firmware_path ? "--firmware: Debian's UEFI build is 64-bit" :
 				    cfg->sdei ? "--sdei: SDEI clients run in AArch64 (DEN0054)" :
-				    cfg->ras ? "--ras: lkvm raises errors in AArch64 guests only" : NULL;
+				    cfg->ras ? "--ras: lkvm raises errors in AArch64 guests only" :
+				    cfg->ram_size > AARCH32_MAX_RAM ?
+				    "--mem: a 32-bit guest's RAM must end below 4 GiB (at most 3072 MiB)" : NULL;
 
 		if (clash)
 			return fail(err, err_len, "%s, so not with --aarch32", clash);

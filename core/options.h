@@ -34,6 +34,7 @@ enum virtio_transport_kind {
 
 #define MAX_HOST_CPUS 1024	/* CPU_SETSIZE: the CPUs --vcpu-affinity can name */
 #define SVE_MAX_VL_BITS 2048
+#define AARCH32_MAX_RAM (3072 * MiB)	/* from 0x4000_0000 up to 4 GiB */
 
 #define MAX_DISKS 8
 #define MAX_NICS 4

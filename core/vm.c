@@ -100,6 +100,11 @@ static int open_boot_files(struct vm *vm)
 		       cfg->kernel_path, why);
 		return -ENOEXEC;
 	}
+	if (cfg->aarch32 && fmt != KERNEL_FORMAT_FLAT) {
+		pr_err("--aarch32: kernel %s is an arm64 Image; a 32-bit guest boots a zImage or a flat binary",
+		       cfg->kernel_path);
+		return -ENOEXEC;
+	}
 	if (!cfg->initrd_path)
 		return 0;
 	vm->initrd_fd = open(cfg->initrd_path, O_RDONLY | O_CLOEXEC);
@@ -185,6 +190,8 @@ static int size_vm(struct vm *vm)
 	vm->ram_size = cfg->ram_size;
 	if (!vm->ram_size) {
 		vm->ram_size = (vm->nr_cpus + 3) * 64 * MiB;
+		if (cfg->aarch32 && vm->ram_size > AARCH32_MAX_RAM)
+			vm->ram_size = AARCH32_MAX_RAM;
 		if (!sysinfo(&si)) {
 			uint64_t cap = (uint64_t)si.totalram * si.mem_unit / 10 * 8;
 
@@ -282,7 +289,7 @@ static int setup_ram(struct vm *vm)
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
 		int err = errno;
 
-		if (vm->mte && vm->cfg->hugetlbfs_path)
+		if (vm->mte && vm->cfg->hugetlbfs_path && err == EINVAL)
 			pr_err("--hugetlbfs %s: this host's KVM refuses huge pages to a VM with MTE (%s); add --disable-mte",
 			       vm->cfg->hugetlbfs_path, strerror(err));
 		else

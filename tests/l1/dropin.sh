@@ -170,6 +170,10 @@ option_checks() {
 			/tmp/a32.out /tmp/a32.err
 	fi
 
+	one_line_error "bad input: --aarch32 with an arm64 Image" \
+		"^lkvm: --aarch32: kernel $K is an arm64 Image; a 32-bit guest boots a zImage or a flat binary\$" \
+		timeout 600 lkvm run -k $K --aarch32
+
 	lkvm run -k $P/ticker.flat -c 2 -m 64 --vcpu-affinity 1 </dev/null >/tmp/aff.out 2>/tmp/aff.err &
 	vm_pid=$!
 	wait_line /tmp/aff.out "TICK 3"

@@ -120,7 +120,7 @@ static void test_kvmtool_arm64_options(void **state)
 	assert_int_equal(parse(&cfg, err, "-k", "I", "--disable-mte", "--no-pvtime",
 			       "--sve-max-vl", "512", "--counter-offset", "0x1000",
 			       "--kaslr-seed=7", "--override-bad-firmware-cntfrq", "24000000",
-			       "--vcpu-affinity", "0-2,5,64-65", NULL), 0);
+			       "--vcpu-affinity", "0-2,5,064-65", NULL), 0);
 	assert_true(cfg.disable_mte && cfg.no_pvtime);
 	assert_int_equal(cfg.sve_max_vl, 512);
 	assert_true(cfg.counter_offset_set);
@@ -298,7 +298,9 @@ static const struct bad_case bad_cases[] = {
 	{ { "-k", "I", "-n", "guest_mac=01:00:5e:00:00:01" }, "--network guest_mac=01:00:5e:00:00:01: guest_mac must be six hex bytes like 02:15:15:15:15:15, not multicast" },
 	{ { "-k", "I", "-n", "host_ip=10.0.0.256" }, "--network host_ip=10.0.0.256: host_ip must be an IPv4 address" },
 	{ { "-k", "I", "-n", "trans=ccw" }, "--network trans=ccw: trans must be pci or mmio" },
-	{ { "-k", "I", "--console", "hv" }, "--console hv: must be serial or virtio" },
+	{ { "-k", "I", "--console", "hv" }, "--console hv: kvmtool's PowerPC hypervisor console; lkvm has serial or virtio" },
+	{ { "-k", "I", "--console", "8250" }, "--console 8250: must be serial or virtio" },
+	{ { "-k", "I", "--aarch32", "-m3073" }, "--mem: a 32-bit guest's RAM must end below 4 GiB (at most 3072 MiB), so not with --aarch32" },
 	{ { "-k", "I", "--virtio-transport", "pci-legacy" }, "--virtio-transport pci-legacy: must be pci or mmio" },
 	{ { "-k", "I", "-d", ",ro" }, "--disk ,ro: no file name" },
 	{ { "-k", "I", "-d", "a.img,rw" }, "--disk a.img,rw: unknown flag 'rw' (ro and direct are known)" },
@@ -321,9 +323,9 @@ static const struct bad_case bad_cases[] = {
 	{ { "-k", "I", "--sve-max-vl", "100" }, "--sve-max-vl 100: must be a multiple of 128 bits, from 128 to 2048" },
 	{ { "-k", "I", "--sve-max-vl", "4096" }, "--sve-max-vl 4096: must be a multiple of 128 bits, from 128 to 2048" },
 	{ { "-k", "I", "--sve-max-vl", "0" }, "--sve-max-vl 0: must be a multiple of 128 bits, from 128 to 2048" },
-	{ { "-k", "I", "--counter-offset", "-5" }, "--counter-offset -5: not a number of counter ticks (decimal or 0x hex, 64 bits)" },
-	{ { "-k", "I", "--counter-offset", "0x10000000000000000" }, "--counter-offset 0x10000000000000000: not a number of counter ticks (decimal or 0x hex, 64 bits)" },
-	{ { "-k", "I", "--kaslr-seed", "random" }, "--kaslr-seed random: not a 64-bit number (decimal or 0x hex)" },
+	{ { "-k", "I", "--counter-offset", "-5" }, "--counter-offset -5: not a number of counter ticks (decimal, 0x hex or 0 octal; 64 bits)" },
+	{ { "-k", "I", "--counter-offset", "0x10000000000000000" }, "--counter-offset 0x10000000000000000: not a number of counter ticks (decimal, 0x hex or 0 octal; 64 bits)" },
+	{ { "-k", "I", "--kaslr-seed", "random" }, "--kaslr-seed random: not a 64-bit number (decimal, 0x hex or 0 octal)" },
 	{ { "-k", "I", "--override-bad-firmware-cntfrq", "0" }, "--override-bad-firmware-cntfrq 0: not a frequency in Hz (1 to 4294967295)" },
 	{ { "-k", "I", "--vcpu-affinity", "3-1" }, "--vcpu-affinity 3-1: not a CPU list like 0-3,6 (CPUs 0 to 1023)" },
 	{ { "-k", "I", "--vcpu-affinity", "0,,1" }, "--vcpu-affinity 0,,1: not a CPU list like 0-3,6 (CPUs 0 to 1023)" },
