@@ -144,14 +144,14 @@ static int sdei_signal(struct vm *vm, const struct ctl_sdei_signal *req,
 			 req->event, req->vcpu >= 0 ? " on that vCPU" : "");
 		break;
 	}
-	return -ret;
+	return ret;
 }
 
 static int handle_sdei(struct vm *vm, struct ctl_conn *conn, char *text)
 {
 	if (!vm->sdei_on) {
 		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --sdei", vm->name);
-		return ENOTSUP;
+		return -ENOTSUP;
 	}
 	if (conn->req.msg.hdr.type == CTL_SDEI_SIGNAL)
 		return sdei_signal(vm, (struct ctl_sdei_signal *)conn->req.msg.payload,
@@ -164,7 +164,7 @@ static int handle_ras(struct vm *vm, struct ctl_conn *conn, char *text)
 {
 	if (!vm->ras.on) {
 		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --ras", vm->name);
-		return ENOTSUP;
+		return -ENOTSUP;
 	}
 	switch (conn->req.msg.hdr.type) {
 	case CTL_RAS_INJECT:
@@ -196,7 +196,7 @@ static int handle_vm(struct vm *vm, uint32_t type, char *text)
 			snprintf(text, CTL_MAX_REPLY,
 				 "pause: the vCPUs of VM '%s' did not stop within seconds; it runs on",
 				 vm->name);
-			return ETIMEDOUT;
+			return -ETIMEDOUT;
 		}
 		pr_info("lkvm pause: the guest is paused");
 		snprintf(text, CTL_MAX_REPLY, "VM '%s' is paused\n", vm->name);
@@ -225,7 +225,8 @@ static void handle_request(struct ctl_conn *conn)
 		status = handle_vm(vm, type, text);
 	else
 		status = handle_ras(vm, conn, text);
-	if (reply(conn, status, text))
+	/* On the wire the status is a positive errno, 0 for success. */
+	if (reply(conn, -status, text))
 		pr_debug("control: cannot send a reply");
 	free(text);
 }

@@ -571,25 +571,25 @@ static int check_inject(struct vm *vm, const struct ctl_ras_inject *req,
 	if (req->kind > CTL_RAS_PROCESSOR || req->severity > CPER_SEV_CORRECTED ||
 	    req->notify > RAS_NOTIFY_SDEI || !req->count || req->count > CTL_RAS_MAX_COUNT) {
 		snprintf(text, len, "malformed request");
-		return EINVAL;
+		return -EINVAL;
 	}
 	if (req->vcpu >= (int32_t)vm->nr_cpus || req->vcpu < -1) {
 		snprintf(text, len, "--vcpu %d: the VM has vCPUs 0 to %u", req->vcpu,
 			 vm->nr_cpus - 1);
-		return EINVAL;
+		return -EINVAL;
 	}
 	if (req->kind == CTL_RAS_MEMORY && !(req->flags & CTL_RAS_GPA_GIVEN)) {
 		snprintf(text, len, "--inject memory needs --gpa ADDR");
-		return EINVAL;
+		return -EINVAL;
 	}
 	if (req->notify == RAS_NOTIFY_SDEI && !vm->sdei_on) {
 		snprintf(text, len, "--notify sdei: VM '%s' runs without --sdei", vm->name);
-		return ENOTSUP;
+		return -ENOTSUP;
 	}
 	if (!region_placed(&vm->ras)) {
 		snprintf(text, len, "VM '%s': its UEFI firmware has not placed the error region yet (it does before starting the OS)",
 			 vm->name);
-		return EAGAIN;
+		return -EAGAIN;
 	}
 	return 0;
 }
@@ -661,7 +661,7 @@ int ras_hwpoison(struct vm *vm, const struct ctl_ras_poison *req, char *text, si
 	    (page >= vm->layout.reserved_start &&
 	     page < vm->layout.reserved_start + vm->layout.reserved_size)) {
 		snprintf(text, len, "--gpa 0x%" PRIx64 ": not guest RAM the guest owns", req->gpa);
-		return EINVAL;
+		return -EINVAL;
 	}
 	host = guest_ram_host(&vm->ram, page);
 	/* Give the page a frame of its own without changing what it holds. */
@@ -669,14 +669,14 @@ int ras_hwpoison(struct vm *vm, const struct ctl_ras_poison *req, char *text, si
 		pr_debug("ras: MADV_POPULATE_WRITE: %s", strerror(errno));
 	poisoning = 1;
 	if (madvise(host, getpagesize(), MADV_HWPOISON))
-		ret = errno;
+		ret = -errno;
 	poisoning = 0;
-	if (ret == EPERM)
+	if (ret == -EPERM)
 		snprintf(text, len, "--hwpoison: lkvm needs CAP_SYS_ADMIN to poison memory");
-	else if (ret == EINVAL)
+	else if (ret == -EINVAL)
 		snprintf(text, len, "--hwpoison: the host kernel cannot (CONFIG_MEMORY_FAILURE?)");
 	else if (ret)
-		snprintf(text, len, "--hwpoison: %s", strerror(ret));
+		snprintf(text, len, "--hwpoison: %s", strerror(-ret));
 	else
 		snprintf(text, len, "guest page 0x%" PRIx64 " is poisoned in the host\n", page);
 	return ret;

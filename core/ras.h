@@ -68,7 +68,7 @@ int ras_sea_exit(struct vcpu *vcpu);
 /* An SDEI call was handled: the guest may have acknowledged a record. */
 void ras_poll(struct vm *vm);
 
-/* Control socket requests; return 0 or a positive errno, text for the user. */
+/* Control socket requests; return 0 or -errno, with text for the user. */
 int ras_inject(struct vm *vm, const struct ctl_ras_inject *req, char *text, size_t len);
 int ras_hwpoison(struct vm *vm, const struct ctl_ras_poison *req, char *text, size_t len);
 void ras_format_status(struct vm *vm, char *text, size_t len);
