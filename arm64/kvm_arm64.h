@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arm64/sysreg.h"
 #include "core/vm.h"
 
 /* KVM_CHECK_EXTENSION on @fd: the capability's value, 0 if absent. */
@@ -71,10 +72,6 @@ int arm64_raise_sea(struct vcpu *vcpu);
 int arm64_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val);
 int arm64_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
 
-#define ARM64_CORE_REG(field) \
-	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
-	 (offsetof(struct kvm_regs, field) / sizeof(uint32_t)))
-#define ARM64_REG_X(n)	ARM64_CORE_REG(regs.regs[n])
 
 /* Kernel and initrd into guest RAM; fills vm->layout. */
 int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd);

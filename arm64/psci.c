@@ -26,8 +26,6 @@
 #define PSCI_INTERNAL_FAILURE	(-6)
 #define PSCI_INVALID_ADDRESS	(-9)
 
-#define MPIDR_AFFINITY		0xff00ffffffULL
-
 static int forward(struct vm *vm, uint32_t base, uint32_t count)
 {
 	int ret = arm64_smccc_forward(vm, base, count);

@@ -17,15 +17,6 @@
 #include "core/log.h"
 #include "ras/policy.h"
 
-#define REG_PC		ARM64_CORE_REG(regs.pc)
-#define REG_PSTATE	ARM64_CORE_REG(regs.pstate)
-#define REG_ELR_EL1	ARM64_CORE_REG(elr_el1)
-#define REG_SPSR_EL1	ARM64_CORE_REG(spsr[KVM_SPSR_EL1])
-#define REG_SCTLR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 0)
-#define REG_ESR_EL1	ARM64_SYS_REG(3, 0, 5, 2, 0)
-#define REG_FAR_EL1	ARM64_SYS_REG(3, 0, 6, 0, 0)
-#define REG_VBAR_EL1	ARM64_SYS_REG(3, 0, 12, 0, 0)
-#define REG_MIDR_EL1	ARM64_SYS_REG(3, 0, 0, 0, 0)
 
 /* Vector offsets from VBAR_EL1 for a synchronous exception. */
 #define VECTOR_CURRENT_SP0	0x000

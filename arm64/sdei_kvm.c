@@ -18,16 +18,6 @@
 #include "core/log.h"
 
 #define REG_X(n)	ARM64_REG_X(n)
-#define REG_PC		ARM64_CORE_REG(regs.pc)
-#define REG_PSTATE	ARM64_CORE_REG(regs.pstate)
-#define REG_ELR_EL1	ARM64_CORE_REG(elr_el1)
-#define REG_SPSR_EL1	ARM64_CORE_REG(spsr[KVM_SPSR_EL1])
-#define REG_SCTLR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 0)
-#define REG_TTBR0_EL1	ARM64_SYS_REG(3, 0, 2, 0, 0)
-#define REG_TTBR1_EL1	ARM64_SYS_REG(3, 0, 2, 0, 1)
-#define REG_TCR_EL1	ARM64_SYS_REG(3, 0, 2, 0, 2)
-
-#define SCTLR_M		(1ULL << 0)
 
 static struct vcpu *vcpu_of(void *opaque, unsigned int index)
 {

@@ -11,7 +11,6 @@
 #include "arm64/memmap.h"
 #include "core/log.h"
 
-#define SYSREG_MPIDR_EL1 ARM64_SYS_REG(3, 0, 0, 0, 5)
 
 /* EL1h with D, A, I and F masked: the state booting.rst asks for. */
 #define PSTATE_EL1H_DAIF_MASKED 0x3c5
@@ -191,7 +190,7 @@ int arm64_vcpu_init(struct vm *vm, struct vcpu *vcpu)
 			return -errno;
 		}
 	}
-	ret = arm64_get_reg(vcpu, SYSREG_MPIDR_EL1, &vcpu->mpidr);
+	ret = arm64_get_reg(vcpu, REG_MPIDR_EL1, &vcpu->mpidr);
 	if (ret) {
 		pr_err("vCPU %u: cannot read MPIDR_EL1: %s", vcpu->id,
 		       strerror(-ret));
@@ -228,24 +227,24 @@ static int set_boot_regs_aarch32(struct vcpu *vcpu, uint64_t pc, uint64_t dtb)
 {
 	int ret;
 
-	ret = arm64_set_reg(vcpu, ARM64_CORE_REG(regs.pstate), PSTATE_SVC_IF_MASKED);
-	ret = ret ?: arm64_set_reg(vcpu, ARM64_CORE_REG(regs.regs[0]), 0);
-	ret = ret ?: arm64_set_reg(vcpu, ARM64_CORE_REG(regs.regs[1]), 0xffffffff);
-	ret = ret ?: arm64_set_reg(vcpu, ARM64_CORE_REG(regs.regs[2]), dtb);
-	return ret ?: arm64_set_reg(vcpu, ARM64_CORE_REG(regs.pc), pc);
+	ret = arm64_set_reg(vcpu, REG_PSTATE, PSTATE_SVC_IF_MASKED);
+	ret = ret ?: arm64_set_reg(vcpu, ARM64_REG_X(0), 0);
+	ret = ret ?: arm64_set_reg(vcpu, ARM64_REG_X(1), 0xffffffff);
+	ret = ret ?: arm64_set_reg(vcpu, ARM64_REG_X(2), dtb);
+	return ret ?: arm64_set_reg(vcpu, REG_PC, pc);
 }
 
 static int set_boot_regs_aarch64(struct vcpu *vcpu, uint64_t pc, uint64_t x0)
 {
 	int ret;
 
-	ret = arm64_set_reg(vcpu, ARM64_CORE_REG(regs.pstate),
+	ret = arm64_set_reg(vcpu, REG_PSTATE,
 			    vcpu->vm->cfg->nested ? PSTATE_EL2H_DAIF_MASKED :
 						    PSTATE_EL1H_DAIF_MASKED);
-	ret = ret ?: arm64_set_reg(vcpu, ARM64_CORE_REG(regs.regs[0]), x0);
+	ret = ret ?: arm64_set_reg(vcpu, ARM64_REG_X(0), x0);
 	for (int i = 1; i <= 3 && !ret; i++)
-		ret = arm64_set_reg(vcpu, ARM64_CORE_REG(regs.regs[i]), 0);
-	return ret ?: arm64_set_reg(vcpu, ARM64_CORE_REG(regs.pc), pc);
+		ret = arm64_set_reg(vcpu, ARM64_REG_X(i), 0);
+	return ret ?: arm64_set_reg(vcpu, REG_PC, pc);
 }
 
 int arm64_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0)
@@ -263,5 +262,5 @@ uint64_t arm64_vcpu_pc(struct vcpu *vcpu)
 {
 	uint64_t pc;
 
-	return arm64_get_reg(vcpu, ARM64_CORE_REG(regs.pc), &pc) ? 0 : pc;
+	return arm64_get_reg(vcpu, REG_PC, &pc) ? 0 : pc;
 }
