@@ -44,10 +44,22 @@ tap_done() {
 	echo "1..$tap_count"
 }
 
+# The scenario a failed expect shows the output of, /tmp/$run.out and .err:
+# lkvm_run sets it; a test that starts lkvm itself as NAME sets run=NAME.
+run=
+
+# expect DESCRIPTION COMMAND...: ok if COMMAND succeeds, else not_ok with
+# the scenario's output.
+expect() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc" /tmp/$run.out /tmp/$run.err; fi
+}
+
 # lkvm_run NAME ARGS...: lkvm run ARGS with stdin from /dev/null; stdout and
 # stderr kept in /tmp/NAME.out and /tmp/NAME.err, exit status in $status.
 lkvm_run() {
-	name=$1
+	name=$1 run=$1
 	shift
 	timeout 600 lkvm run "$@" </dev/null >/tmp/$name.out 2>/tmp/$name.err
 	status=$?

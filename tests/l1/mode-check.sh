@@ -153,7 +153,7 @@ if [ -n "$thp_mode" ] && echo madvise > $thp; then
 	echo $thp_mode > $thp
 fi
 echo "#   THP mode '$thp_mode'; guest RAM in huge pages: '$ram_thp' kB"
-check "guest RAM is advised for huge pages and gets them where the host's THP mode is madvise" \
+expect "guest RAM is advised for huge pages and gets them where the host's THP mode is madvise" \
 	[ "${ram_thp:-0}" -ge 2048 ]
 
 # --- the console on a terminal: raw mode, keys to the guest, Ctrl-a x ------

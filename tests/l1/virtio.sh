@@ -11,14 +11,6 @@ make_disk() {
 	$ROOT/sbin/mke2fs -q -F -t ext4 -d /tmp/disk-root "$1" 64M
 }
 
-# check DESC CONDITION...: ok if the command succeeds, else not_ok with the
-# run's output ($run) as diagnostics.
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc" /tmp/$run.out /tmp/$run.err; fi
-}
-
 # disk_rw NAME LABEL TRANSPORT IRQ-PATTERN ARGS...: the guest mounts a fresh
 # image, reads known.txt, writes new.txt, trims the freed filler, powers off.
 # With --rng among ARGS, the guest also reads virtio-rng on that transport.
@@ -33,20 +25,20 @@ disk_rw() {
 	want=$(seq 1 100000 | md5sum | cut -d' ' -f1)
 	got=$($ROOT/sbin/debugfs -R "cat /new.txt" /tmp/$run.img 2>/dev/null | md5sum | cut -d' ' -f1)
 	after_kb=$(du -k /tmp/$run.img | cut -f1)
-	check "virtio-blk $label: the guest mounts the ext4 image and reads known.txt (exit $status)" \
+	expect "virtio-blk $label: the guest mounts the ext4 image and reads known.txt (exit $status)" \
 		[ "$status" = 0 -a "$(value $run L2-KNOWN)" = "known content 42" ]
-	check "virtio-blk $label: a writable disk of 131072 sectors with serial lkvm-disk0" \
+	expect "virtio-blk $label: a writable disk of 131072 sectors with serial lkvm-disk0" \
 		[ "$(value $run L2-VDA-RO)" = 0 -a "$(value $run L2-VDA-SECTORS)" = 131072 \
 		  -a "$(value $run L2-VDA-SERIAL)" = lkvm-disk0 ]
-	check "virtio-blk $label: debugfs finds the guest's new.txt intact in the image" \
+	expect "virtio-blk $label: debugfs finds the guest's new.txt intact in the image" \
 		[ "$got" = "$want" -a "$(value $run L2-WROTE)" = "$want" ]
 	echo "#   image ${before_kb} KiB allocated before, ${after_kb} KiB after the guest's fstrim"
-	check "virtio-blk $label: fstrim in the guest punches the freed 16 MiB out of the image" \
+	expect "virtio-blk $label: fstrim in the guest punches the freed 16 MiB out of the image" \
 		[ $((before_kb - after_kb)) -ge 12000 ]
-	check "virtio-blk $label: interrupts arrive as $irq" has $run "^L2-IRQ .*$irq"
+	expect "virtio-blk $label: interrupts arrive as $irq" has $run "^L2-IRQ .*$irq"
 	[ -n "$rng" ] || return 0
 	r1=$(value $run L2-RNG1) r2=$(value $run L2-RNG2)
-	check "virtio-rng $t: /dev/hwrng is virtio_rng.0 and gives two different reads" \
+	expect "virtio-rng $t: /dev/hwrng is virtio_rng.0 and gives two different reads" \
 		[ "$(value $run L2-HWRNG)" = virtio_rng.0 -a -n "$r1" -a "$r1" != "$r2" \
 		  -a "$(value $run L2-RNG-BYTES)" -gt 0 ]
 }
@@ -73,14 +65,14 @@ net_checks() {
 	wait $vm_pid
 	status=$?
 	kill $listener 2>/dev/null
-	check "virtio-net: the guest's NIC has MAC 02:15:15:15:15:15 (exit $status)" \
+	expect "virtio-net: the guest's NIC has MAC 02:15:15:15:15:15 (exit $status)" \
 		[ "$status" = 0 -a "$(value net L2-MAC)" = 02:15:15:15:15:15 ]
-	check "virtio-net: the guest pings the host's end of the tap (192.168.33.1)" \
+	expect "virtio-net: the guest pings the host's end of the tap (192.168.33.1)" \
 		[ "$(value net L2-PING)" = ok ]
-	check "virtio-net: the host pings the guest (192.168.33.15)" [ "$host_ping" = ok ]
-	check "virtio-net: a file sent by the guest with nc arrives intact" \
+	expect "virtio-net: the host pings the guest (192.168.33.15)" [ "$host_ping" = ok ]
+	expect "virtio-net: a file sent by the guest with nc arrives intact" \
 		[ "$(md5sum < /tmp/from-guest)" = "$(seq 1 50000 | md5sum)" ]
-	check "virtio-net: a file sent by the host with nc arrives intact" \
+	expect "virtio-net: a file sent by the host with nc arrives intact" \
 		[ "$sent" = ok -a "$(value net L2-FROM-HOST)" = "$(seq 1 30000 | md5sum | cut -d' ' -f1)" ]
 }
 
@@ -92,14 +84,13 @@ break_checks() {
 	lkvm_run break -k $P/virtio_break.flat -c 1 -m 64 --virtio-transport mmio \
 		-d /tmp/break.img --rng
 	guest_checks break "virtio_break payload"
-	run=break
-	check "virtio_break payload: lkvm exits 0" [ "$status" = 0 ]
+	expect "virtio_break payload: lkvm exits 0" [ "$status" = 0 ]
 	for why in "descriptor chain loops" "buffer outside guest RAM" \
 		   "indirect descriptor inside an indirect table" "ring outside guest RAM"; do
-		check "virtio_break payload: lkvm warns once: $why" \
+		expect "virtio_break payload: lkvm warns once: $why" \
 			[ "$(grep -c "^lkvm: warning: virtio-blk0: queue 0: $why; the device needs a reset$" /tmp/break.err)" = 1 ]
 	done
-	check "virtio_break payload: lkvm says nothing else but its start and the power-off" \
+	expect "virtio_break payload: lkvm says nothing else but its start and the power-off" \
 		[ "$(grep -vc '^lkvm: run \|^lkvm: guest powered off$' /tmp/break.err)" = 4 ]
 }
 
@@ -118,14 +109,14 @@ virtio_checks() {
 	sum=$(md5sum < /tmp/$run-b.img)
 	lkvm_run $run -k $K -i $I -c 1 -m 256 -d /tmp/$run-a.img \
 		-d /tmp/$run-b.img,ro,direct -p "quiet lkvmtest.action=disk"
-	check "virtio-blk: two disks, the first writable (exit $status)" \
+	expect "virtio-blk: two disks, the first writable (exit $status)" \
 		[ "$status" = 0 -a "$(value $run L2-VDA-RO)" = 0 ]
-	check "virtio-blk ,ro: the second disk is read-only with serial lkvm-disk1 and mounts" \
+	expect "virtio-blk ,ro: the second disk is read-only with serial lkvm-disk1 and mounts" \
 		[ "$(value $run L2-VDB-RO)" = 1 -a "$(value $run L2-VDB-SERIAL)" = lkvm-disk1 \
 		  -a "$(value $run L2-VDB-KNOWN)" = "known content 42" ]
-	check "virtio-blk ,ro: the guest's raw and file writes are refused" \
+	expect "virtio-blk ,ro: the guest's raw and file writes are refused" \
 		[ "$(value $run L2-VDB-RAW-WRITE)" = refused -a "$(value $run L2-VDB-FS-WRITE)" = refused ]
-	check "virtio-blk ,ro: the image is unchanged byte for byte" \
+	expect "virtio-blk ,ro: the image is unchanged byte for byte" \
 		[ "$(md5sum < /tmp/$run-b.img)" = "$sum" ]
 
 	net_checks
@@ -151,7 +142,7 @@ virtio_checks() {
 	wait $vm_pid
 	status=$?
 	run=pipe
-	check "console: a line piped into lkvm's stdin reaches the guest's ttyS0 (exit $status)" \
+	expect "console: a line piped into lkvm's stdin reaches the guest's ttyS0 (exit $status)" \
 		[ "$status" = 0 -a "$(value pipe L2-CONSOLE)" = ttyS0 \
 		  -a "$(value pipe L2-HVC-GOT)" = "typed through a pipe" ]
 
