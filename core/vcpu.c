@@ -95,7 +95,6 @@ static bool handle_mmio(struct vcpu *vcpu)
 static bool handle_system_event(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
-	char line[PANIC_LINE_MAX + 1];
 
 	switch (vcpu->run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
@@ -108,14 +107,10 @@ static bool handle_system_event(struct vcpu *vcpu)
 		 * status: a CI run learns that the guest rebooted or, with
 		 * panic=-1, panicked, and the panic's line says which.
 		 */
-		vm_panic_line(vm, line, sizeof(line));
-		if (vm_request_stop(vm, EXIT_GUEST_RESET))
-			pr_err("guest reset%s%s", *line ? " after: " : "", line);
+		vm_guest_reset(vm);
 		return false;
 	case KVM_SYSTEM_EVENT_CRASH:
-		vm_panic_line(vm, line, sizeof(line));
-		if (vm_request_stop(vm, EXIT_GUEST_PANICKED))
-			pr_err("guest panicked%s%s", *line ? ": " : "", line);
+		vm_guest_panicked(vm);
 		return false;
 	default:
 		vcpu_fail(vcpu, "unhandled system event type %u",
@@ -230,6 +225,7 @@ static bool vcpu_may_run(struct vm *vm)
 static int pin_to_cpus(struct vcpu *vcpu)
 {
 	const struct vm_config *cfg = vcpu->vm->cfg;
+
 	cpu_set_t set;
 
 	if (!cfg->has_affinity)

@@ -355,14 +355,32 @@ void vm_console_transmit(void *opaque, const uint8_t *buf, size_t len)
 	pthread_mutex_unlock(&vm->panic_line_lock);
 }
 
-void vm_panic_line(struct vm *vm, char *buf, size_t size)
+/*
+ * The guest ended itself. If this is the first end requested, one line
+ * says so: @what, then @joint and the last console line that reported a
+ * panic, if one did.
+ */
+static void stop_by_guest(struct vm *vm, int status, const char *what, const char *joint)
 {
-	const char *line;
+	char line[PANIC_LINE_MAX + 1];
+	const char *last;
 
 	pthread_mutex_lock(&vm->panic_line_lock);
-	line = panic_line_last(&vm->panic_line);
-	snprintf(buf, size, "%s", line ?: "");
+	last = panic_line_last(&vm->panic_line);
+	snprintf(line, sizeof(line), "%s", last ?: "");
 	pthread_mutex_unlock(&vm->panic_line_lock);
+	if (vm_request_stop(vm, status))
+		pr_err("%s%s%s", what, *line ? joint : "", line);
+}
+
+void vm_guest_reset(struct vm *vm)
+{
+	stop_by_guest(vm, EXIT_GUEST_RESET, "guest reset", " after: ");
+}
+
+void vm_guest_panicked(struct vm *vm)
+{
+	stop_by_guest(vm, EXIT_GUEST_PANICKED, "guest panicked", ": ");
 }
 
 /*
@@ -373,15 +391,11 @@ void vm_panic_line(struct vm *vm, char *buf, size_t size)
 static void pvpanic_event(void *opaque, unsigned int events)
 {
 	struct vm *vm = opaque;
-	char line[PANIC_LINE_MAX + 1];
 
-	if (events & PVPANIC_PANICKED) {
-		vm_panic_line(vm, line, sizeof(line));
-		if (vm_request_stop(vm, EXIT_GUEST_PANICKED))
-			pr_err("guest panicked%s%s", *line ? ": " : "", line);
-	} else if (events & PVPANIC_CRASH_LOADED) {
+	if (events & PVPANIC_PANICKED)
+		vm_guest_panicked(vm);
+	else if (events & PVPANIC_CRASH_LOADED)
 		pr_warn_ratelimited(&vm->pvpanic_warn, "the guest's crash kernel takes over a panic");
-	}
 }
 
 static void uart_set_irq(void *opaque, int level)

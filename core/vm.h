@@ -176,8 +176,12 @@ void vm_destroy(struct vm *vm);
 
 /* Any thread: end the VM with @status. The first request wins: true then. */
 bool vm_request_stop(struct vm *vm, int status);
-/* The last console line that reported a panic, copied to @buf ("" if none). */
-void vm_panic_line(struct vm *vm, char *buf, size_t size);
+/*
+ * Any thread: the guest reset (status 2) or reported a panic (status 3).
+ * The first end of the VM prints its line, with the panic's console line.
+ */
+void vm_guest_reset(struct vm *vm);
+void vm_guest_panicked(struct vm *vm);
 /* The guest's console output, from any thread (struct serial_ops' transmit). */
 void vm_console_transmit(void *opaque, const uint8_t *buf, size_t len);
 
