@@ -42,10 +42,9 @@ static int check_affinity(const struct vm_config *cfg)
 
 	if (!cfg->has_affinity || sched_getaffinity(0, sizeof(allowed), &allowed))
 		return 0;
-	for (unsigned int cpu = 0; cpu < MAX_HOST_CPUS && cpu < CPU_SETSIZE; cpu++)
-		if ((cfg->vcpu_affinity[cpu / 64] >> (cpu % 64) & 1) &&
-		    CPU_ISSET(cpu, &allowed))
-			return 0;
+	CPU_AND(&allowed, &allowed, &cfg->vcpu_affinity);
+	if (CPU_COUNT(&allowed))
+		return 0;
 	pr_err("--vcpu-affinity: none of these CPUs is one lkvm may run on");
 	return -EINVAL;
 }

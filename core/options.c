@@ -519,9 +519,9 @@ static int parse_cpu(const char **s, uint64_t *cpu)
 }
 
 /* "0-3,6": CPUs as sched_setaffinity(2) and cpuset(7) number them. */
-static int parse_cpulist(const char *s, uint64_t *mask)
+static int parse_cpulist(const char *s, cpu_set_t *set)
 {
-	memset(mask, 0, MAX_HOST_CPUS / 8);
+	CPU_ZERO(set);
 	for (;;) {
 		uint64_t first, last;
 
@@ -534,7 +534,7 @@ static int parse_cpulist(const char *s, uint64_t *mask)
 				return -EINVAL;
 		}
 		for (uint64_t cpu = first; cpu <= last; cpu++)
-			mask[cpu / 64] |= 1ULL << (cpu % 64);
+			CPU_SET(cpu, set);
 		if (*s != ',')
 			return *s ? -EINVAL : 0;
 		s++;
@@ -544,7 +544,7 @@ static int parse_cpulist(const char *s, uint64_t *mask)
 static int set_vcpu_affinity(struct vm_config *cfg, const char *arg, char *err,
 			     size_t len)
 {
-	if (parse_cpulist(arg, cfg->vcpu_affinity))
+	if (parse_cpulist(arg, &cfg->vcpu_affinity))
 		return fail(err, len,
 			    "--vcpu-affinity %s: not a CPU list like 0-3,6 (CPUs 0 to %d)",
 			    arg, MAX_HOST_CPUS - 1);

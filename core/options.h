@@ -2,6 +2,7 @@
 #ifndef LKVM_CORE_OPTIONS_H
 #define LKVM_CORE_OPTIONS_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,7 +33,7 @@ enum virtio_transport_kind {
 	VIRTIO_MMIO,
 };
 
-#define MAX_HOST_CPUS 1024	/* CPU_SETSIZE: the CPUs --vcpu-affinity can name */
+#define MAX_HOST_CPUS CPU_SETSIZE	/* the CPUs --vcpu-affinity can name */
 #define SVE_MAX_VL_BITS 2048
 #define AARCH32_MAX_RAM (3072 * MiB)	/* from 0x4000_0000 up to 4 GiB */
 
@@ -97,7 +98,7 @@ struct vm_config {
 	uint64_t kaslr_seed;
 	uint32_t cntfrq;	/* the timer's DT clock-frequency; 0: none */
 	bool has_affinity;
-	uint64_t vcpu_affinity[MAX_HOST_CPUS / 64];	/* CPU n: bit n % 64 of word n / 64 */
+	cpu_set_t vcpu_affinity;	/* as sched_setaffinity() takes it */
 	const char *hugetlbfs_path;	/* guest RAM from a hugetlbfs mount */
 	bool no_dhcp;		/* kvmtool's; lkvm never adds ip=dhcp */
 	bool debug_mmio;	/* each unhandled MMIO access: a warning */

@@ -226,15 +226,9 @@ static int pin_to_cpus(struct vcpu *vcpu)
 {
 	const struct vm_config *cfg = vcpu->vm->cfg;
 
-	cpu_set_t set;
-
 	if (!cfg->has_affinity)
 		return 0;
-	CPU_ZERO(&set);
-	for (unsigned int cpu = 0; cpu < MAX_HOST_CPUS && cpu < CPU_SETSIZE; cpu++)
-		if (cfg->vcpu_affinity[cpu / 64] >> (cpu % 64) & 1)
-			CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set)) {
+	if (sched_setaffinity(0, sizeof(cfg->vcpu_affinity), &cfg->vcpu_affinity)) {
 		pr_err("--vcpu-affinity: vCPU %u: sched_setaffinity failed: %s", vcpu->id,
 		       strerror(errno));
 		return -errno;

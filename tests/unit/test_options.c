@@ -129,9 +129,13 @@ static void test_kvmtool_arm64_options(void **state)
 	assert_int_equal(cfg.kaslr_seed, 7);
 	assert_int_equal(cfg.cntfrq, 24000000);
 	assert_true(cfg.has_affinity);
-	assert_int_equal(cfg.vcpu_affinity[0], 0x27);
-	assert_int_equal(cfg.vcpu_affinity[1], 0x3);
-	assert_int_equal(cfg.vcpu_affinity[2], 0);
+	/* CPUs 0-2, 5, 64 and 65, and no other */
+	assert_int_equal(CPU_COUNT(&cfg.vcpu_affinity), 6);
+	for (int cpu = 0; cpu < 3; cpu++)
+		assert_true(CPU_ISSET(cpu, &cfg.vcpu_affinity));
+	assert_true(CPU_ISSET(5, &cfg.vcpu_affinity));
+	assert_true(CPU_ISSET(64, &cfg.vcpu_affinity));
+	assert_true(CPU_ISSET(65, &cfg.vcpu_affinity));
 	/* kvmtool's older spellings, and its options that change nothing here */
 	assert_int_equal(parse(&cfg, err, "-k", "I", "--virtio-transport", "mmio", "--force-pci",
 			       "--debug", "--no-dhcp", "--debug-ioport", "--debug-mmio",
