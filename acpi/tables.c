@@ -11,7 +11,8 @@
 
 #include "acpi/aml.h"
 #include "acpi/tables.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
+#include "machine/regs.h"
 #include "core/le.h"
 #include "hw/pci.h"
 #include "ras/ghes.h"
@@ -245,7 +246,6 @@ static void build_fadt(struct builder *bld, size_t dsdt)
 #define MADT_ITS		0x0f
 #define GICC_LEN		80
 #define GICC_ENABLED		1
-#define MPIDR_AFFINITY_MASK	0xff00ffffffull	/* Aff3, Aff2..Aff0: no RES1 bit 31 */
 
 static void build_madt(struct builder *bld)
 {
@@ -270,7 +270,7 @@ static void build_madt(struct builder *bld)
 		buf_u64(b, 0);				/* GICH */
 		buf_u32(b, plat->nested ? PPI_GIC_MAINT : 0);
 		buf_u64(b, 0);				/* GICR: in the GICR entry */
-		buf_u64(b, plat->mpidrs[i] & MPIDR_AFFINITY_MASK);
+		buf_u64(b, plat->mpidrs[i] & MPIDR_AFFINITY);
 		buf_u8(b, 0);				/* efficiency class */
 		buf_u8(b, 0);
 		buf_u16(b, 0);				/* no SPE interrupt */

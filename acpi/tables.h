@@ -18,7 +18,7 @@
  */
 #include "acpi/buf.h"
 #include "acpi/loader.h"
-#include "arm64/platform.h"
+#include "machine/platform.h"
 
 #define ACPI_FILE_TABLES	"etc/acpi/tables"
 #define ACPI_FILE_RSDP		"etc/acpi/rsdp"

@@ -10,7 +10,7 @@
 #include "arm64/image.h"
 #include "arm64/kvm_arm64.h"
 #include "core/devices.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "core/fileio.h"
 #include "core/log.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "arm64/fdt.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "hw/pci.h"
 
 /* The three interrupt cells of the GIC binding. */

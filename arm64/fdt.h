@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "arm64/platform.h"
+#include "machine/platform.h"
 
 /* Phandle of the interrupt controller: every interrupt refers to it. */
 #define FDT_PHANDLE_GIC 1

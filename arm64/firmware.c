@@ -18,7 +18,7 @@
 
 #include "arm64/firmware.h"
 #include "arm64/image.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "core/fileio.h"
 #include "core/le.h"
 #include "core/log.h"

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "acpi/tables.h"
-#include "arm64/platform.h"
+#include "machine/platform.h"
 #include "core/log.h"
 #include "hw/cfi_flash.h"
 #include "hw/fw_cfg.h"

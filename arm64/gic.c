@@ -11,7 +11,7 @@
 
 #include "arm64/kvm_arm64.h"
 #include "arm64/kvm_uapi.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "core/log.h"
 
 static int set_attr(int fd, uint32_t group, uint64_t attr, const void *val)

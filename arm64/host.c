@@ -15,7 +15,7 @@
 
 #include "arm64/kvm_arm64.h"
 #include "arm64/kvm_uapi.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "core/log.h"
 
 int arm64_cap(int fd, long cap)

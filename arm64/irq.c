@@ -12,7 +12,7 @@
 #include <sys/ioctl.h>
 
 #include "arm64/kvm_arm64.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "core/log.h"
 
 #define NR_SPI_ROUTES	(GIC_NR_IRQS - GIC_SPI_BASE)

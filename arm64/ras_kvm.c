@@ -13,7 +13,7 @@
 
 #include "arm64/kvm_arm64.h"
 #include "arm64/kvm_uapi.h"
-#include "arm64/pstate.h"
+#include "machine/regs.h"
 #include "core/log.h"
 #include "ras/policy.h"
 

@@ -5,11 +5,13 @@
 /*
  * The vCPU registers lkvm reads and writes, by their KVM_{GET,SET}_ONE_REG
  * ids (api.rst: core registers by their offset in struct kvm_regs, system
- * registers by op0, op1, CRn, CRm, op2 from the Arm ARM), and the fields
- * lkvm looks at.
+ * registers by op0, op1, CRn, CRm, op2 from the Arm ARM); their fields
+ * are in machine/regs.h.
  */
 #include <linux/kvm.h>
 #include <stddef.h>
+
+#include "machine/regs.h"
 
 #define ARM64_CORE_REG(field) \
 	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
@@ -30,10 +32,5 @@
 #define REG_ESR_EL1	ARM64_SYS_REG(3, 0, 5, 2, 0)
 #define REG_FAR_EL1	ARM64_SYS_REG(3, 0, 6, 0, 0)
 #define REG_VBAR_EL1	ARM64_SYS_REG(3, 0, 12, 0, 0)
-
-#define SCTLR_M		(1ULL << 0)	/* the stage-1 MMU is on */
-
-/* MPIDR_EL1's affinity fields, Aff3 and Aff2..Aff0: the rest is not an address. */
-#define MPIDR_AFFINITY	0xff00ffffffULL
 
 #endif

@@ -8,7 +8,7 @@
 
 #include "arm64/kvm_arm64.h"
 #include "arm64/kvm_uapi.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "core/log.h"
 
 

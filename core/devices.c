@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "arm64/kvm_arm64.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "core/devices.h"
 #include "core/log.h"
 #include "core/vm.h"

@@ -25,7 +25,7 @@
 
 #include "arm64/image.h"
 #include "arm64/kvm_arm64.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "core/cmdline.h"
 #include "core/control.h"
 #include "core/devices.h"

@@ -10,11 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arm64/pstate.h"
+#include "machine/regs.h"
 #include "sdei/sdei.h"
-
-/* MPIDR_EL1 affinity fields Aff3 and Aff2..Aff0; the rest is ignored. */
-#define MPIDR_AFFINITY		0xff00ffffffULL
 
 #define REG_EN			(SDEI_ST_REGISTERED | SDEI_ST_ENABLED)
 

@@ -37,7 +37,7 @@
 #define MAX_STEPS	128
 #define RAM_GPA		0x40000000ull
 #define RAM_SIZE	0x4000
-#define WINDOW		0x18		/* FW_CFG_SIZE in arm64/memmap.h */
+#define WINDOW		0x18		/* FW_CFG_SIZE in machine/memmap.h */
 #define WP_NAME		"etc/hardware_errors_addr"
 
 #define DMA_ERROR	(1u << 0)

@@ -29,7 +29,7 @@
 #include "hw/pl031.h"
 
 #define MAX_STEPS	256
-#define WINDOW		0x1000		/* PL031_SIZE in arm64/memmap.h */
+#define WINDOW		0x1000		/* PL031_SIZE in machine/memmap.h */
 
 #define check(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 

@@ -48,7 +48,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "core/le.h"
 #include "core/log.h"
 #include "hw/pci.h"

@@ -14,7 +14,7 @@
 #include "acpi/aml.h"
 #include "acpi/loader.h"
 #include "acpi/tables.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "core/le.h"
 #include "ras/ghes.h"
 #include "ras/policy.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "arm64/fdt.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "tests/unit/helpers.h"
 
 #define FDT_SIZE (64 * 1024)

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "arm64/layout.h"
-#include "arm64/memmap.h"
+#include "machine/memmap.h"
 #include "tests/unit/helpers.h"
 
 #define MiB (1024ULL * 1024)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LKVM_ARM64_PLATFORM_H
-#define LKVM_ARM64_PLATFORM_H
+#ifndef LKVM_MACHINE_PLATFORM_H
+#define LKVM_MACHINE_PLATFORM_H
 
 #include <stdbool.h>
 #include <stddef.h>

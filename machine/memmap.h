@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LKVM_ARM64_MEMMAP_H
-#define LKVM_ARM64_MEMMAP_H
+#ifndef LKVM_MACHINE_MEMMAP_H
+#define LKVM_MACHINE_MEMMAP_H
 
 /*
  * The guest physical memory map and interrupt numbers: the one table.

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LKVM_ARM64_PSTATE_H
-#define LKVM_ARM64_PSTATE_H
+#ifndef LKVM_MACHINE_REGS_H
+#define LKVM_MACHINE_REGS_H
 
-/* PSTATE as firmware sets it when it enters EL1 on the guest's behalf. */
+/*
+ * Fields of the architectural registers lkvm looks at (Arm ARM), and
+ * PSTATE as firmware sets it when it enters EL1 on the guest's behalf.
+ * How KVM names the registers is arm64/sysreg.h's business.
+ */
 #include <stdint.h>
 
 #define PSTATE_MODE_MASK	0x1fULL
@@ -15,8 +19,12 @@
 #define PSTATE_PAN		(1ULL << 22)
 #define PSTATE_DIT		(1ULL << 24)
 #define PSTATE_NZCV		(0xfULL << 28)
+#define SCTLR_M			(1ULL << 0)	/* the stage-1 MMU is on */
 #define SCTLR_SPAN		(1ULL << 23)
 #define SCTLR_DSSBS		(1ULL << 44)
+
+/* MPIDR_EL1's affinity fields, Aff3 and Aff2..Aff0: the rest is not an address. */
+#define MPIDR_AFFINITY		0xff00ffffffULL
 
 /*
  * The PSTATE of a synchronous exception taken to EL1 from @interrupted:
