@@ -102,6 +102,7 @@ KVM_SRCS := \
 	arm64/irq.c \
 	arm64/psci.c \
 	arm64/ras_kvm.c \
+	arm64/sandbox_policy.c \
 	arm64/sdei_kvm.c \
 	arm64/vcpu.c
 LKVM_SRCS := $(PURE_SRCS) $(KVM_SRCS)

@@ -72,6 +72,8 @@ int arm64_raise_sea(struct vcpu *vcpu);
 int arm64_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val);
 int arm64_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
 
+/* What each kind of thread may call (arm64/sandbox_policy.c). */
+extern const struct sandbox_policy sandbox_policy;
 
 /* Kernel and initrd into guest RAM; fills vm->layout. */
 int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd);

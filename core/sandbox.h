@@ -2,7 +2,11 @@
 #ifndef LKVM_CORE_SANDBOX_H
 #define LKVM_CORE_SANDBOX_H
 
+#include <seccomp.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ucontext.h>
 
 /* The kinds of thread in a running lkvm, each with its own allow-list. */
 enum sandbox_thread {
@@ -11,6 +15,31 @@ enum sandbox_thread {
 	SANDBOX_VCPU,		/* KVM_RUN and its exits */
 	SANDBOX_THREADS,
 	SANDBOX_NONE = SANDBOX_THREADS,
+};
+
+/*
+ * One allowed call; with @arg >= 0, only when args[arg] compares with @a
+ * by @op (SCMP_CMP_MASKED_EQ: (args[arg] & a) == b).
+ */
+struct sandbox_allow {
+	int nr;
+	int arg;
+	enum scmp_compare op;
+	uint64_t a, b;
+};
+
+struct sandbox_list {
+	const struct sandbox_allow *calls;
+	size_t nr;
+};
+
+/* What a caller allows: what every thread may call, and each kind's own. */
+struct sandbox_policy {
+	struct sandbox_list common;
+	struct sandbox_list runtime;	/* the sanitizers' runtime, lkvm-asan */
+	struct sandbox_list threads[SANDBOX_THREADS];
+	/* The second argument of a forbidden call, for the report. */
+	unsigned long (*call_arg1)(const ucontext_t *uc);
 };
 
 struct sandbox_filter {
@@ -34,11 +63,12 @@ static inline const char *sandbox_thread_name(enum sandbox_thread kind)
 }
 
 /*
- * Compile every thread's filter once, on the main thread before any other
- * thread exists, and install the SIGSYS report. @on false leaves lkvm
- * unconfined (--sandbox=off).
+ * Compile every thread's filter from @policy once, on the main thread
+ * before any other thread exists, and install the SIGSYS report. @on false
+ * leaves lkvm unconfined (--sandbox=off).
  */
-int sandbox_prepare(struct sandbox *sb, bool on, enum sandbox_thread selftest);
+int sandbox_prepare(struct sandbox *sb, const struct sandbox_policy *policy,
+		    bool on, enum sandbox_thread selftest);
 
 /*
  * Confine the calling thread to @kind's list, for good. @id names a vCPU

@@ -776,7 +776,8 @@ int vm_run(struct vm *vm)
 		return 1;
 	}
 	startup_mark(vm, "I/O set-up");
-	if (sandbox_prepare(&vm->sandbox, !cfg->no_sandbox, cfg->sandbox_selftest))
+	if (sandbox_prepare(&vm->sandbox, &sandbox_policy, !cfg->no_sandbox,
+			    cfg->sandbox_selftest))
 		return 1;
 	startup_mark(vm, "sandbox");
 	startup_report(vm);
