@@ -96,6 +96,7 @@ KVM_SRCS := \
 	core/vcpu.c \
 	core/vm.c \
 	arm64/boot.c \
+	arm64/control.c \
 	arm64/firmware.c \
 	arm64/gic.c \
 	arm64/host.c \

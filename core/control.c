@@ -24,13 +24,12 @@
 #include "core/control_proto.h"
 #include "core/fileio.h"
 #include "core/log.h"
-#include "core/vm.h"
 
 #define MAX_CONNECTIONS 16
 #define CONN_DEADLINE_S	5
 
 struct ctl_conn {
-	struct vm *vm;
+	struct control_server *srv;
 	int fd;
 	int timer_fd;		/* CONN_DEADLINE_S after the connection */
 	struct ctl_request req;
@@ -98,7 +97,7 @@ static void conn_close(struct ioloop *loop, struct ctl_conn *conn)
 	close(conn->timer_fd);
 	ioloop_unwatch(loop, conn->fd);
 	close(conn->fd);
-	conn->vm->ctl_connections--;
+	conn->srv->connections--;
 	free(conn);
 }
 
@@ -117,114 +116,16 @@ static int reply(struct ctl_conn *conn, int status, const char *text)
 	       write_full(conn->fd, text, hdr.len);
 }
 
-static int sdei_signal(struct vm *vm, const struct ctl_sdei_signal *req,
-		       char *text, size_t len)
-{
-	const struct sdei_event_desc *desc = sdei_find_event(req->event, NULL);
-	int ret = sdei_inject(&vm->sdei, req->event, req->vcpu);
-
-	switch (ret) {
-	case 0:
-		snprintf(text, len, "event %u signalled\n", req->event);
-		break;
-	case -ENOENT:
-		snprintf(text, len, "no event %u in the catalogue (lkvm run --sdei --help lists them)",
-			 req->event);
-		break;
-	case -EINVAL:
-		if (desc && desc->shared)
-			snprintf(text, len, "event %u is shared: the guest's routing picks the vCPU, --vcpu is not taken",
-				 req->event);
-		else
-			snprintf(text, len, "--vcpu %d: the VM has vCPUs 0 to %u",
-				 req->vcpu, vm->nr_cpus - 1);
-		break;
-	case -ENOTCONN:
-		snprintf(text, len, "event %u is not registered by the guest%s",
-			 req->event, req->vcpu >= 0 ? " on that vCPU" : "");
-		break;
-	}
-	return ret;
-}
-
-static int handle_sdei(struct vm *vm, struct ctl_conn *conn, char *text)
-{
-	if (!vm->sdei_on) {
-		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --sdei", vm->name);
-		return -ENOTSUP;
-	}
-	if (conn->req.msg.hdr.type == CTL_SDEI_SIGNAL)
-		return sdei_signal(vm, (struct ctl_sdei_signal *)conn->req.msg.payload,
-				   text, CTL_MAX_REPLY);
-	sdei_format_status(&vm->sdei, text, CTL_MAX_REPLY);
-	return 0;
-}
-
-static int handle_ras(struct vm *vm, struct ctl_conn *conn, char *text)
-{
-	if (!vm->ras.on) {
-		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --ras", vm->name);
-		return -ENOTSUP;
-	}
-	switch (conn->req.msg.hdr.type) {
-	case CTL_RAS_INJECT:
-		return ras_inject(vm, (struct ctl_ras_inject *)conn->req.msg.payload,
-				  text, CTL_MAX_REPLY);
-	case CTL_RAS_POISON:
-		return ras_hwpoison(vm, (struct ctl_ras_poison *)conn->req.msg.payload,
-				    text, CTL_MAX_REPLY);
-	default:
-		ras_format_status(vm, text, CTL_MAX_REPLY);
-		return 0;
-	}
-}
-
-static int handle_vm(struct vm *vm, uint32_t type, char *text)
-{
-	switch (type) {
-	case CTL_VM_INFO:
-		snprintf(text, CTL_MAX_REPLY, "%d %s %u %llu\n", (int)getpid(),
-			 vcpus_paused(vm) ? "paused" : "running", vm->nr_cpus,
-			 (unsigned long long)(vm->ram_size >> 20));
-		return 0;
-	case CTL_VM_STOP:
-		pr_info("lkvm stop: stopping the guest");
-		vm_request_stop(vm, 0);
-		return 0;
-	case CTL_VM_PAUSE:
-		if (vcpus_pause(vm)) {
-			snprintf(text, CTL_MAX_REPLY,
-				 "pause: the vCPUs of VM '%s' did not stop within seconds; it runs on",
-				 vm->name);
-			return -ETIMEDOUT;
-		}
-		pr_info("lkvm pause: the guest is paused");
-		snprintf(text, CTL_MAX_REPLY, "VM '%s' is paused\n", vm->name);
-		return 0;
-	default:
-		vcpus_resume(vm);
-		pr_info("lkvm resume: the guest runs again");
-		snprintf(text, CTL_MAX_REPLY, "VM '%s' is running\n", vm->name);
-		return 0;
-	}
-}
-
 static void handle_request(struct ctl_conn *conn)
 {
-	struct vm *vm = conn->vm;
-	uint32_t type = conn->req.msg.hdr.type;
 	char *text = malloc(CTL_MAX_REPLY);
 	int status;
 
 	if (!text)
 		return;
 	text[0] = '\0';
-	if (type == CTL_SDEI_SIGNAL || type == CTL_SDEI_STATUS)
-		status = handle_sdei(vm, conn, text);
-	else if (type >= CTL_VM_INFO)
-		status = handle_vm(vm, type, text);
-	else
-		status = handle_ras(vm, conn, text);
+	status = conn->srv->handle(conn->srv->opaque, conn->req.msg.hdr.type,
+				   conn->req.msg.payload, text);
 	/* On the wire the status is a positive errno, 0 for success. */
 	if (reply(conn, -status, text))
 		pr_debug("control: cannot send a reply");
@@ -283,13 +184,13 @@ static bool peer_trusted(int fd)
 static void on_listen(struct ioloop *loop, void *opaque)
 {
 	struct itimerspec deadline = { .it_value = { .tv_sec = CONN_DEADLINE_S } };
-	struct vm *vm = opaque;
+	struct control_server *srv = opaque;
 	struct ctl_conn *conn;
-	int fd = accept4(vm->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
 		return;
-	if (vm->ctl_connections >= MAX_CONNECTIONS || !peer_trusted(fd)) {
+	if (srv->connections >= MAX_CONNECTIONS || !peer_trusted(fd)) {
 		close(fd);
 		return;
 	}
@@ -298,7 +199,7 @@ static void on_listen(struct ioloop *loop, void *opaque)
 		close(fd);
 		return;
 	}
-	conn->vm = vm;
+	conn->srv = srv;
 	conn->fd = fd;
 	conn->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (conn->timer_fd < 0 || timerfd_settime(conn->timer_fd, 0, &deadline, NULL) ||
@@ -316,7 +217,7 @@ static void on_listen(struct ioloop *loop, void *opaque)
 		close(fd);
 		return;
 	}
-	vm->ctl_connections++;
+	srv->connections++;
 }
 
 /* Is a VM answering on @path? Tells a live socket from a dead VM's. */
@@ -335,13 +236,13 @@ bool control_socket_alive(const char *path)
 }
 
 /* The VM runs on without its socket; only the commands cannot reach it. */
-static int no_socket(struct vm *vm, const char *what, const char *path)
+static int no_socket(struct control_server *srv, const char *what, const char *path)
 {
 	pr_warn("no control socket (%s %s: %s); lkvm commands cannot reach VM '%s'",
-		what, path, strerror(errno), vm->name);
-	if (vm->ctl_fd >= 0)
-		close(vm->ctl_fd);
-	vm->ctl_fd = -1;
+		what, path, strerror(errno), srv->name);
+	if (srv->fd >= 0)
+		close(srv->fd);
+	srv->fd = -1;
 	return 0;
 }
 
@@ -350,24 +251,25 @@ static int no_socket(struct vm *vm, const char *what, const char *path)
  * replaces, so of two VMs started with one name only one gets it, and a
  * socket found under a VM's name is always listening unless its VM died.
  */
-static int publish(struct vm *vm, const char *private, const char *public)
+static int publish(struct control_server *srv, const char *private, const char *public)
 {
 	for (int tries = 0; tries < 2; tries++) {
 		if (!link(private, public))
 			return 0;
 		if (errno != EEXIST)
-			return no_socket(vm, "cannot create", public);
+			return no_socket(srv, "cannot create", public);
 		if (control_socket_alive(public)) {
 			pr_err("--name %s: a VM of that name is already running (%s)",
-			       vm->name, public);
+			       srv->name, public);
 			return -EADDRINUSE;
 		}
 		unlink(public);		/* a dead VM's */
 	}
-	return no_socket(vm, "cannot create", public);
+	return no_socket(srv, "cannot create", public);
 }
 
-int control_start(struct vm *vm)
+int control_start(struct control_server *srv, struct ioloop *loop, const char *name,
+		  control_handler_t handle, void *opaque)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char dir[sizeof(addr.sun_path)], why_buf[64];
@@ -375,60 +277,63 @@ int control_start(struct vm *vm)
 	mode_t mask;
 	int ret, n;
 
+	*srv = (struct control_server){
+		.fd = -1, .name = name, .handle = handle, .opaque = opaque,
+	};
 	ret = control_dir(dir, sizeof(dir)) ?:
-	      control_socket_path(vm->name, vm->ctl_path, sizeof(vm->ctl_path));
+	      control_socket_path(srv->name, srv->path, sizeof(srv->path));
 	if (ret == -ENOENT) {
 		pr_warn("no control socket (HOME is not set); lkvm commands cannot reach VM '%s'",
-			vm->name);
+			srv->name);
 		return 0;
 	}
 	if (ret) {
-		pr_err("--name %s: the control socket path is too long", vm->name);
+		pr_err("--name %s: the control socket path is too long", srv->name);
 		return -ENAMETOOLONG;
 	}
 	if (mkdir(dir, 0700) && errno != EEXIST)
-		return no_socket(vm, "cannot create", dir);
+		return no_socket(srv, "cannot create", dir);
 	/* Whoever can write there can put a socket under this VM's name. */
 	why = control_dir_distrust(dir, why_buf, sizeof(why_buf));
 	if (why) {
 		pr_warn("no control socket (%s: %s); lkvm commands cannot reach VM '%s'",
-			dir, why, vm->name);
+			dir, why, srv->name);
 		return 0;
 	}
 	/* Listen under a private name first; `lkvm list` skips dot files. */
 	n = snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/.%d.sock", dir, (int)getpid());
 	if (n < 0 || (size_t)n >= sizeof(addr.sun_path)) {
-		pr_err("--name %s: the control socket path is too long", vm->name);
+		pr_err("--name %s: the control socket path is too long", srv->name);
 		return -ENAMETOOLONG;
 	}
 	unlink(addr.sun_path);
-	vm->ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (vm->ctl_fd < 0)
-		return no_socket(vm, "cannot open", "a socket");
+	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (srv->fd < 0)
+		return no_socket(srv, "cannot open", "a socket");
 	mask = umask(0177);
-	ret = bind(vm->ctl_fd, (struct sockaddr *)&addr, sizeof(addr));
+	ret = bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr));
 	umask(mask);
-	if (ret || listen(vm->ctl_fd, 8)) {
+	if (ret || listen(srv->fd, 8)) {
 		unlink(addr.sun_path);
-		return no_socket(vm, "cannot listen on", addr.sun_path);
+		return no_socket(srv, "cannot listen on", addr.sun_path);
 	}
-	ret = publish(vm, addr.sun_path, vm->ctl_path);
+	ret = publish(srv, addr.sun_path, srv->path);
 	unlink(addr.sun_path);
-	if (ret || vm->ctl_fd < 0) {
-		vm->ctl_path[0] = '\0';
+	if (ret || srv->fd < 0) {
+		srv->path[0] = '\0';
 		return ret;
 	}
-	return ioloop_watch(&vm->loop, vm->ctl_fd, on_listen, vm);
+	return ioloop_watch(loop, srv->fd, on_listen, srv);
 }
 
-void control_stop(struct vm *vm)
+void control_stop(struct control_server *srv)
 {
-	if (vm->ctl_fd < 0)
+	if (srv->fd < 0)
 		return;
-	if (vm->ctl_path[0])
-		unlink(vm->ctl_path);
-	close(vm->ctl_fd);
-	vm->ctl_fd = -1;
+	if (srv->path[0])
+		unlink(srv->path);
+	close(srv->fd);
+	srv->fd = -1;
 }
 
 int control_exchange(const char *path, uint32_t type, const void *payload,

@@ -6,7 +6,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct vm;
+#include "core/ioloop.h"
+
+/*
+ * One whole, well-formed request of @type (core/control_proto.h) with its
+ * payload: the answer goes into @text (CTL_MAX_REPLY bytes); returns 0 or
+ * -errno, the status the client sees.
+ */
+typedef int (*control_handler_t)(void *opaque, uint32_t type, const void *payload,
+				 char *text);
+
+struct control_server {
+	int fd;			/* listening; -1: no socket */
+	char path[108];		/* the VM's name for it, removed at the end */
+	unsigned int connections;
+	const char *name;	/* the VM's, for messages */
+	control_handler_t handle;
+	void *opaque;
+};
 
 /*
  * $HOME/.lkvm, and $HOME/.lkvm/NAME.sock: 0, -ENOENT without HOME, or
@@ -25,11 +42,14 @@ int control_client_dir(char *buf, size_t len);
 bool control_socket_alive(const char *path);
 
 /*
- * Listen on the VM's socket, served by the I/O thread. Refuses a name a
- * running VM already has; removes the socket of a VM that is gone.
+ * Listen on VM @name's socket, served by @loop's thread, each request
+ * answered by @handle. Refuses a name a running VM already has; removes
+ * the socket of a VM that is gone. Without a socket (no HOME, a directory
+ * not to be trusted) the VM runs on: 0, with a warning.
  */
-int control_start(struct vm *vm);
-void control_stop(struct vm *vm);
+int control_start(struct control_server *srv, struct ioloop *loop, const char *name,
+		  control_handler_t handle, void *opaque);
+void control_stop(struct control_server *srv);
 
 /*
  * Client side: one request to the socket at @path. Returns the VM's status

@@ -536,7 +536,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	vm->kvm_fd = vm->vm_fd = vm->gic_fd = vm->its_fd = -1;
 	pthread_mutex_init(&vm->irq_lock, NULL);
 	vm->kernel_fd = vm->initrd_fd = -1;
-	vm->stop_fd = vm->console_space_fd = vm->signal_fd = vm->ctl_fd = -1;
+	vm->stop_fd = vm->console_space_fd = vm->signal_fd = vm->ctl.fd = -1;
 	vm->loop.epoll_fd = -1;
 	pthread_mutex_init(&vm->state_lock, NULL);
 	pthread_mutex_init(&vm->panic_line_lock, NULL);
@@ -723,7 +723,7 @@ static int setup_io_thread(struct vm *vm, sigset_t *stop_signals)
 	ret = ret ?: ioloop_watch(&vm->loop, vm->console_out.wake_fd, on_console_output, vm);
 	ret = ret ?: ras_start_io(vm);
 	ret = ret ?: devices_start_io(vm);
-	ret = ret ?: control_start(vm);
+	ret = ret ?: vm_control_start(vm);
 	if (ret)
 		return ret;
 	/* A terminal, a pipe or a socket types into the console; a file or
@@ -790,7 +790,7 @@ int vm_run(struct vm *vm)
 	if (vm->io_started)
 		pthread_join(vm->io_thread, NULL);
 	vcpus_stop(vm);
-	control_stop(vm);
+	control_stop(&vm->ctl);
 	/* What the guest said last is worth a moment, not a hang. */
 	outbuf_drain(&vm->console_out, 1000);
 	dropped = outbuf_take_dropped(&vm->console_out);
@@ -832,7 +832,7 @@ void vm_destroy(struct vm *vm)
 	close_fd(&vm->stop_fd);
 	close_fd(&vm->console_space_fd);
 	close_fd(&vm->signal_fd);
-	control_stop(vm);
+	control_stop(&vm->ctl);
 	term_restore(&vm->term);
 	uart16550_destroy(&vm->uart);
 	outbuf_destroy(&vm->console_out);

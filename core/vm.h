@@ -9,6 +9,7 @@
 #include "arm64/fdt.h"
 #include "arm64/firmware.h"
 #include "arm64/layout.h"
+#include "core/control.h"
 #include "core/ioloop.h"
 #include "core/memslot.h"
 #include "core/mmio.h"
@@ -141,9 +142,7 @@ struct vm {
 	pthread_mutex_t panic_line_lock;
 	struct panic_line panic_line;	/* of the console output, for the exit line */
 	int signal_fd;		/* signalfd: SIGINT, SIGTERM, SIGHUP */
-	int ctl_fd;		/* the control socket, listening */
-	char ctl_path[108];
-	unsigned int ctl_connections;
+	struct control_server ctl;	/* the control socket */
 	bool input_paused;
 	bool console_out_watched;	/* stdout registered with the loop */
 	uint32_t console_out_waiting;	/* EPOLLOUT while output waits for it */
@@ -187,6 +186,9 @@ void vm_console_transmit(void *opaque, const uint8_t *buf, size_t len);
 
 /* Record that the start-up step @name ended now. */
 void startup_mark(struct vm *vm, const char *name);
+
+/* The control socket and what the VM answers on it (arm64/control.c). */
+int vm_control_start(struct vm *vm);
 
 /* core/vcpu.c */
 int vcpus_start(struct vm *vm);

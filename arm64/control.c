@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a VM answers on its control socket (core/control.c serves it):
+ * lkvm list, stop, pause, resume, sdei and ras, on the I/O thread. The
+ * framing has checked each request's type and payload size.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "core/control.h"
+#include "core/control_proto.h"
+#include "core/log.h"
+#include "core/vm.h"
+
+static int sdei_signal(struct vm *vm, const struct ctl_sdei_signal *req,
+		       char *text, size_t len)
+{
+	const struct sdei_event_desc *desc = sdei_find_event(req->event, NULL);
+	int ret = sdei_inject(&vm->sdei, req->event, req->vcpu);
+
+	switch (ret) {
+	case 0:
+		snprintf(text, len, "event %u signalled\n", req->event);
+		break;
+	case -ENOENT:
+		snprintf(text, len, "no event %u in the catalogue (lkvm run --sdei --help lists them)",
+			 req->event);
+		break;
+	case -EINVAL:
+		if (desc && desc->shared)
+			snprintf(text, len, "event %u is shared: the guest's routing picks the vCPU, --vcpu is not taken",
+				 req->event);
+		else
+			snprintf(text, len, "--vcpu %d: the VM has vCPUs 0 to %u",
+				 req->vcpu, vm->nr_cpus - 1);
+		break;
+	case -ENOTCONN:
+		snprintf(text, len, "event %u is not registered by the guest%s",
+			 req->event, req->vcpu >= 0 ? " on that vCPU" : "");
+		break;
+	}
+	return ret;
+}
+
+static int handle_sdei(struct vm *vm, uint32_t type, const void *payload, char *text)
+{
+	if (!vm->sdei_on) {
+		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --sdei", vm->name);
+		return -ENOTSUP;
+	}
+	if (type == CTL_SDEI_SIGNAL)
+		return sdei_signal(vm, payload, text, CTL_MAX_REPLY);
+	sdei_format_status(&vm->sdei, text, CTL_MAX_REPLY);
+	return 0;
+}
+
+static int handle_ras(struct vm *vm, uint32_t type, const void *payload, char *text)
+{
+	if (!vm->ras.on) {
+		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --ras", vm->name);
+		return -ENOTSUP;
+	}
+	switch (type) {
+	case CTL_RAS_INJECT:
+		return ras_inject(vm, payload, text, CTL_MAX_REPLY);
+	case CTL_RAS_POISON:
+		return ras_hwpoison(vm, payload, text, CTL_MAX_REPLY);
+	default:
+		ras_format_status(vm, text, CTL_MAX_REPLY);
+		return 0;
+	}
+}
+
+static int handle_vm(struct vm *vm, uint32_t type, char *text)
+{
+	switch (type) {
+	case CTL_VM_INFO:
+		snprintf(text, CTL_MAX_REPLY, "%d %s %u %llu\n", (int)getpid(),
+			 vcpus_paused(vm) ? "paused" : "running", vm->nr_cpus,
+			 (unsigned long long)(vm->ram_size >> 20));
+		return 0;
+	case CTL_VM_STOP:
+		pr_info("lkvm stop: stopping the guest");
+		vm_request_stop(vm, 0);
+		return 0;
+	case CTL_VM_PAUSE:
+		if (vcpus_pause(vm)) {
+			snprintf(text, CTL_MAX_REPLY,
+				 "pause: the vCPUs of VM '%s' did not stop within seconds; it runs on",
+				 vm->name);
+			return -ETIMEDOUT;
+		}
+		pr_info("lkvm pause: the guest is paused");
+		snprintf(text, CTL_MAX_REPLY, "VM '%s' is paused\n", vm->name);
+		return 0;
+	default:
+		vcpus_resume(vm);
+		pr_info("lkvm resume: the guest runs again");
+		snprintf(text, CTL_MAX_REPLY, "VM '%s' is running\n", vm->name);
+		return 0;
+	}
+}
+
+static int vm_control_request(void *opaque, uint32_t type, const void *payload,
+			      char *text)
+{
+	struct vm *vm = opaque;
+
+	if (type == CTL_SDEI_SIGNAL || type == CTL_SDEI_STATUS)
+		return handle_sdei(vm, type, payload, text);
+	if (type >= CTL_VM_INFO)
+		return handle_vm(vm, type, text);
+	return handle_ras(vm, type, payload, text);
+}
+
+int vm_control_start(struct vm *vm)
+{
+	return control_start(&vm->ctl, &vm->loop, vm->name, vm_control_request, vm);
+}
