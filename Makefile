@@ -89,23 +89,23 @@ KVM_SRCS := \
 	builtin-sdei.c \
 	main.c \
 	core/control.c \
-	core/devices.c \
 	core/ioloop.c \
-	core/ras.c \
 	core/sandbox.c \
-	core/vcpu.c \
-	core/vm.c \
 	arm64/boot.c \
 	arm64/control.c \
+	arm64/devices.c \
 	arm64/firmware.c \
 	arm64/gic.c \
 	arm64/host.c \
 	arm64/irq.c \
 	arm64/psci.c \
+	arm64/ras.c \
 	arm64/ras_kvm.c \
 	arm64/sandbox_policy.c \
 	arm64/sdei_kvm.c \
-	arm64/vcpu.c
+	arm64/vcpu.c \
+	arm64/vcpu_loop.c \
+	arm64/vm.c
 LKVM_SRCS := $(PURE_SRCS) $(KVM_SRCS)
 
 all: lkvm

@@ -2,10 +2,10 @@
 /* `lkvm run`: options -> struct vm_config -> the VM's life -> exit status. */
 #include <stdio.h>
 
+#include "arm64/vm.h"
 #include "builtin.h"
 #include "core/log.h"
 #include "core/options.h"
-#include "core/vm.h"
 #include "sdei/sdei.h"
 
 int cmd_run(int argc, char *argv[])

@@ -11,10 +11,10 @@
 
 #include "acpi/aml.h"
 #include "acpi/tables.h"
-#include "machine/memmap.h"
-#include "machine/regs.h"
 #include "core/le.h"
 #include "hw/pci.h"
+#include "machine/memmap.h"
+#include "machine/regs.h"
 #include "ras/ghes.h"
 #include "ras/policy.h"
 

@@ -7,12 +7,12 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include "arm64/devices.h"
 #include "arm64/image.h"
 #include "arm64/kvm_arm64.h"
-#include "core/devices.h"
-#include "machine/memmap.h"
 #include "core/fileio.h"
 #include "core/log.h"
+#include "machine/memmap.h"
 
 /* Ample for the nodes we write, even with 123 vCPUs. */
 #define FDT_BUILD_SIZE (64 * 1024)

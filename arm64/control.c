@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "arm64/vm.h"
 #include "core/control.h"
 #include "core/control_proto.h"
 #include "core/log.h"
-#include "core/vm.h"
 
 static int sdei_signal(struct vm *vm, const struct ctl_sdei_signal *req,
 		       char *text, size_t len)

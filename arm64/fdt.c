@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "arm64/fdt.h"
-#include "machine/memmap.h"
 #include "hw/pci.h"
+#include "machine/memmap.h"
 
 /* The three interrupt cells of the GIC binding. */
 #define GIC_FDT_SPI		0

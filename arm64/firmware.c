@@ -18,11 +18,11 @@
 
 #include "arm64/firmware.h"
 #include "arm64/image.h"
-#include "machine/memmap.h"
+#include "arm64/vm.h"
 #include "core/fileio.h"
 #include "core/le.h"
 #include "core/log.h"
-#include "core/vm.h"
+#include "machine/memmap.h"
 
 /* Both banks fit below the device window, as on QEMU's virt. */
 #define FLASH_BANK_MAX		(FLASH_VARS_BASE - FLASH_CODE_BASE)

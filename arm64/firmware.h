@@ -12,11 +12,11 @@
 #include <stdint.h>
 
 #include "acpi/tables.h"
-#include "machine/platform.h"
 #include "core/log.h"
 #include "hw/cfi_flash.h"
 #include "hw/fw_cfg.h"
 #include "hw/pl031.h"
+#include "machine/platform.h"
 
 struct vm;
 

@@ -11,8 +11,8 @@
 
 #include "arm64/kvm_arm64.h"
 #include "arm64/kvm_uapi.h"
-#include "machine/memmap.h"
 #include "core/log.h"
+#include "machine/memmap.h"
 
 static int set_attr(int fd, uint32_t group, uint64_t attr, const void *val)
 {

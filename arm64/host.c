@@ -15,8 +15,8 @@
 
 #include "arm64/kvm_arm64.h"
 #include "arm64/kvm_uapi.h"
-#include "machine/memmap.h"
 #include "core/log.h"
+#include "machine/memmap.h"
 
 int arm64_cap(int fd, long cap)
 {

@@ -12,8 +12,8 @@
 #include <sys/ioctl.h>
 
 #include "arm64/kvm_arm64.h"
-#include "machine/memmap.h"
 #include "core/log.h"
+#include "machine/memmap.h"
 
 #define NR_SPI_ROUTES	(GIC_NR_IRQS - GIC_SPI_BASE)
 

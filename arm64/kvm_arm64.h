@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "arm64/sysreg.h"
-#include "core/vm.h"
+#include "arm64/vm.h"
 
 /* KVM_CHECK_EXTENSION on @fd: the capability's value, 0 if absent. */
 int arm64_cap(int fd, long cap);

@@ -13,8 +13,8 @@
 
 #include "arm64/kvm_arm64.h"
 #include "arm64/kvm_uapi.h"
-#include "machine/regs.h"
 #include "core/log.h"
+#include "machine/regs.h"
 #include "ras/policy.h"
 
 

@@ -8,8 +8,8 @@
 
 #include "arm64/kvm_arm64.h"
 #include "arm64/kvm_uapi.h"
-#include "machine/memmap.h"
 #include "core/log.h"
+#include "machine/memmap.h"
 
 
 /* EL1h with D, A, I and F masked: the state booting.rst asks for. */

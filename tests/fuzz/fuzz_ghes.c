@@ -184,7 +184,7 @@ static void poll_one(struct world *w, unsigned int src)
 }
 
 /* A host memory error on [gpa, gpa + len): one record per call, as many
- * calls as it takes (core/ras.c's report_poison), a few at most here. */
+ * calls as it takes (arm64/ras.c's report_poison), a few at most here. */
 static void report_memory(struct world *w)
 {
 	uint8_t k = pick(w, 1);
@@ -327,7 +327,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			poll_one(&w, pick(&w, 1) % w.nr);
 			break;
 		case 12:
-			/* core/ras.c's ras_poll(): every source in turn. */
+			/* arm64/ras.c's ras_poll(): every source in turn. */
 			for (src = 0; src < w.nr; src++)
 				poll_one(&w, src);
 			break;

@@ -3,7 +3,7 @@
  * libFuzzer target for the PL011 (hw/pl011.c), driven as a hostile guest
  * drives it through pl011_access() (any offset in the 4 KiB window,
  * widths 1/2/4/8, reads and writes), interleaved with host input as
- * core/vm.c's console gives it (pl011_rx_space(), then pl011_receive(),
+ * arm64/vm.c's console gives it (pl011_rx_space(), then pl011_receive(),
  * pausing when there is no room). The input is a program of at most
  * SERIAL_PROGRAM_STEPS steps (serial_program.h). The fuzzer keeps its own
  * copy of the registers and of the receive FIFO, and checks after every

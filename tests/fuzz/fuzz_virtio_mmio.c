@@ -8,7 +8,7 @@
  * writes into guest RAM between accesses (the rings are there), and host
  * input for the console. After every step the I/O thread's work is done
  * synchronously: each queue whose notify eventfd was signalled gets one
- * virtio_queue_notify(), as core/devices.c does.
+ * virtio_queue_notify(), as arm64/devices.c does.
  *
  * Guest RAM is one heap block of exactly its size, so that AddressSanitizer
  * sees any access outside it. Invariants checked after every step:

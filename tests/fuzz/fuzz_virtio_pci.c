@@ -9,7 +9,7 @@
  * them (or anywhere in the bridge's MMIO window), queue kicks as KVM's
  * ioeventfds give them (only where the BAR decodes), writes into guest
  * RAM, and host input for the console. After each step the I/O thread's
- * work is done synchronously, as core/devices.c does it.
+ * work is done synchronously, as arm64/devices.c does it.
  *
  * Guest RAM is one heap block of exactly its size, so that AddressSanitizer
  * sees any access outside it. Only the callbacks the code asks for are
@@ -48,10 +48,10 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "machine/memmap.h"
 #include "core/le.h"
 #include "core/log.h"
 #include "hw/pci.h"
+#include "machine/memmap.h"
 #include "tests/fuzz/virtio_host.h"
 #include "virtio/console.h"
 #include "virtio/pci.h"

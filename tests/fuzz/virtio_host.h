@@ -118,7 +118,7 @@ static inline uint64_t signals(int fd)
 }
 
 /*
- * One turn of the I/O thread, as core/devices.c's on_queue_notify(): a
+ * One turn of the I/O thread, as arm64/devices.c's on_queue_notify(): a
  * queue whose eventfd was signalled gets one virtio_queue_notify() (which
  * does nothing unless the queue is live). A device that stops at its
  * budget signals the eventfd again, and the next turn comes back to it.

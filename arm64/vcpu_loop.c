@@ -18,9 +18,9 @@
 
 #include "arm64/kvm_arm64.h"
 #include "arm64/kvm_uapi.h"
+#include "arm64/vm.h"
 #include "core/log.h"
 #include "core/signals.h"
-#include "core/vm.h"
 
 #define PAUSE_TIMEOUT_S	5
 

@@ -23,15 +23,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arm64/devices.h"
 #include "arm64/image.h"
 #include "arm64/kvm_arm64.h"
-#include "machine/memmap.h"
+#include "arm64/vm.h"
 #include "core/cmdline.h"
 #include "core/control.h"
-#include "core/devices.h"
 #include "core/log.h"
 #include "core/signals.h"
-#include "core/vm.h"
+#include "machine/memmap.h"
 
 #define DEFAULT_KVM_DEV "/dev/kvm"
 #define RAM_ALIGN (2u << 20)	/* lets the host back RAM with huge pages */

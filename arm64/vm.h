@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LKVM_CORE_VM_H
-#define LKVM_CORE_VM_H
+#ifndef LKVM_ARM64_VM_H
+#define LKVM_ARM64_VM_H
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -9,15 +9,15 @@
 #include "arm64/fdt.h"
 #include "arm64/firmware.h"
 #include "arm64/layout.h"
+#include "arm64/ras.h"
 #include "core/control.h"
 #include "core/ioloop.h"
 #include "core/memslot.h"
 #include "core/mmio.h"
 #include "core/options.h"
-#include "core/panic_line.h"
-#include "core/ras.h"
-#include "core/sandbox.h"
 #include "core/outbuf.h"
+#include "core/panic_line.h"
+#include "core/sandbox.h"
 #include "core/term.h"
 #include "hw/pl011.h"
 #include "hw/pvpanic.h"
@@ -190,7 +190,7 @@ void startup_mark(struct vm *vm, const char *name);
 /* The control socket and what the VM answers on it (arm64/control.c). */
 int vm_control_start(struct vm *vm);
 
-/* core/vcpu.c */
+/* arm64/vcpu_loop.c */
 int vcpus_start(struct vm *vm);
 void vcpus_stop(struct vm *vm);
 /*

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LKVM_CORE_RAS_H
-#define LKVM_CORE_RAS_H
+#ifndef LKVM_ARM64_RAS_H
+#define LKVM_ARM64_RAS_H
 
 /*
  * --ras: lkvm as the guest's firmware-first error handler. Errors (host

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LKVM_CORE_DEVICES_H
-#define LKVM_CORE_DEVICES_H
+#ifndef LKVM_ARM64_DEVICES_H
+#define LKVM_ARM64_DEVICES_H
 
 #include "core/options.h"
 #include "hw/pci.h"

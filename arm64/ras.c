@@ -29,9 +29,9 @@
 #include <unistd.h>
 
 #include "arm64/kvm_arm64.h"
+#include "arm64/vm.h"
 #include "core/log.h"
 #include "core/signals.h"
-#include "core/vm.h"
 #include "ras/host_ring.h"
 #include "ras/records.h"
 

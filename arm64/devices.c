@@ -13,11 +13,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "arm64/devices.h"
 #include "arm64/kvm_arm64.h"
-#include "machine/memmap.h"
-#include "core/devices.h"
+#include "arm64/vm.h"
 #include "core/log.h"
-#include "core/vm.h"
+#include "machine/memmap.h"
 
 /*
  * Have KVM signal @fd on a write of @len bytes at @addr (of @data, if
