@@ -5,6 +5,7 @@
 #   make demo       set-up, then boot a Debian arm64 guest under lkvm
 #   make bench      start-up benchmark in the emulated host
 #   make unit       unit tests only (no emulated host)
+#   make check-layers  the folders include each other one way (also in make check)
 
 LKVM_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 LKVM_CACHE ?= $(HOME)/.cache/lkvm
@@ -206,6 +207,9 @@ fuzz-long: fuzz-build
 
 unit-build: $(UNIT_TESTS)
 
+check-layers:
+	@scripts/check-layers.sh
+
 unit: unit-build
 	@tests/unit/run.sh $(UNIT_TESTS)
 
@@ -290,4 +294,4 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all deps unit unit-build fuzz fuzz-build fuzz-long payloads integration check check-asan demo bench clean
+.PHONY: all deps unit unit-build fuzz fuzz-build fuzz-long payloads integration check check-asan check-layers demo bench clean

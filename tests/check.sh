@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# make check: unit tests natively, a short fuzzing run, then the
-# integration suite in the emulated host; ends with one line totalling all.
+# make check: the layering rule, unit tests natively, a short fuzzing run,
+# then the integration suite in the emulated host; ends with one line
+# totalling all.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-results="build/host/unit-result build/host/fuzz-result build/l1/result-check build/l1/result-iasl build/l1/result-oldhost build/l1/result-newhost"
+results="build/host/layers-result build/host/unit-result build/host/fuzz-result build/l1/result-check build/l1/result-iasl build/l1/result-oldhost build/l1/result-newhost"
 rm -f $results
+mkdir -p build/host
+if scripts/check-layers.sh; then layers="1 0"; else layers="0 1"; fi
+echo "$layers" > build/host/layers-result
 tests/unit/run.sh "$@"
 make --no-print-directory fuzz
 tests/l1/run.sh check
