@@ -85,7 +85,7 @@ static int64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry,
 		 (unsigned long long)mpidr, (unsigned long long)entry,
 		 (long long)ret);
 	if (ret == PSCI_SUCCESS)
-		vcpu_kick(target);
+		vcpu_request(target, VCPU_REQ_POWER_ON);
 	return ret;
 }
 

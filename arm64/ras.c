@@ -210,12 +210,10 @@ static int notify_guest(struct vm *vm, unsigned int src, uint64_t tag)
 		break;
 	case RAS_NOTIFY_SERROR:
 		__atomic_store_n(&vcpu->ras_serror_iss, TAG_ISS(tag), __ATOMIC_RELAXED);
-		__atomic_or_fetch(&vcpu->ras_work, RAS_VCPU_SERROR, __ATOMIC_RELEASE);
-		vcpu_kick(vcpu);
+		vcpu_request(vcpu, VCPU_REQ_SERROR);
 		break;
 	default:
-		__atomic_or_fetch(&vcpu->ras_work, RAS_VCPU_SEA, __ATOMIC_RELEASE);
-		vcpu_kick(vcpu);
+		vcpu_request(vcpu, VCPU_REQ_SEA);
 		break;
 	}
 	pthread_mutex_lock(&vm->ras.lock);
@@ -363,15 +361,12 @@ int ras_sea_exit(struct vcpu *vcpu)
 	return arm64_inject_dabt(vcpu);
 }
 
-void ras_vcpu_work(struct vcpu *vcpu)
+void ras_vcpu_work(struct vcpu *vcpu, uint32_t req)
 {
-	uint32_t work = __atomic_exchange_n(&vcpu->ras_work, 0, __ATOMIC_ACQUIRE);
 	int ret;
 
-	if (!work)
-		return;
 	vcpu_complete_exit(vcpu);
-	if (work & RAS_VCPU_SERROR) {
+	if (req & VCPU_REQ(VCPU_REQ_SERROR)) {
 		ret = arm64_inject_serror(vcpu, __atomic_load_n(&vcpu->ras_serror_iss,
 								 __ATOMIC_RELAXED));
 		if (ret == -EBUSY)
@@ -380,7 +375,7 @@ void ras_vcpu_work(struct vcpu *vcpu)
 		else if (ret)
 			pr_warn("vCPU %u: cannot pend the SError: %s", vcpu->id, strerror(-ret));
 	}
-	if (work & RAS_VCPU_SEA) {
+	if (req & VCPU_REQ(VCPU_REQ_SEA)) {
 		ret = arm64_raise_sea(vcpu);
 		if (ret)
 			pr_warn("vCPU %u: cannot raise the external abort: %s", vcpu->id,

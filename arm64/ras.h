@@ -42,10 +42,6 @@ struct vm_ras {
 	uint64_t counter_offset;	/* host counter - guest counter */
 };
 
-/* Work a vCPU thread does for RAS before it enters the guest. */
-#define RAS_VCPU_SEA		(1u << 0)	/* raise an external abort */
-#define RAS_VCPU_SERROR		(1u << 1)	/* pend a virtual SError */
-
 /* Start-up steps: capabilities after KVM_CREATE_VM; the region and the
  * SIGBUS handling once the layout is known. */
 int ras_setup_kvm(struct vm *vm);
@@ -57,10 +53,10 @@ void ras_destroy(struct vm *vm);
 /* The I/O thread watches these. */
 int ras_start_io(struct vm *vm);
 
-/* vCPU thread: around KVM_RUN, and its RAS work before entering. */
+/* vCPU thread: around KVM_RUN, and VCPU_REQ_SERROR / _SEA in @req. */
 void ras_guest_entry(void);
 void ras_guest_exit(void);
-void ras_vcpu_work(struct vcpu *vcpu);
+void ras_vcpu_work(struct vcpu *vcpu, uint32_t req);
 /* After KVM_RUN returned EINTR: did the guest consume poison? */
 void ras_vcpu_check_poison(struct vcpu *vcpu);
 /* KVM_EXIT_ARM_SEA: record it, re-inject it. 0 or -errno. */

@@ -175,7 +175,7 @@ static bool online(void *opaque, unsigned int index)
 
 static void kick(void *opaque, unsigned int index)
 {
-	vcpu_kick(vcpu_of(opaque, index));
+	vcpu_request(vcpu_of(opaque, index), VCPU_REQ_SDEI);
 }
 
 static const struct sdei_ops sdei_kvm_ops = {

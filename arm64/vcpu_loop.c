@@ -236,6 +236,24 @@ static int pin_to_cpus(struct vcpu *vcpu)
 	return 0;
 }
 
+/* Before KVM_RUN, on the vCPU's thread: what other threads asked of it. */
+static void handle_requests(struct vcpu *vcpu)
+{
+	uint32_t req = __atomic_exchange_n(&vcpu->requests, 0, __ATOMIC_ACQUIRE);
+	struct vm *vm = vcpu->vm;
+
+	if (!req)
+		return;
+	if (req & VCPU_REQ(VCPU_REQ_POWER_ON))
+		arm64_psci_power_on(vcpu);
+	if (req & VCPU_REQ(VCPU_REQ_SDEI) && sdei_maybe_pending(&vm->sdei, vcpu->id)) {
+		vcpu_complete_exit(vcpu);
+		sdei_deliver(&vm->sdei, vcpu->id);
+	}
+	if (req & (VCPU_REQ(VCPU_REQ_SERROR) | VCPU_REQ(VCPU_REQ_SEA)))
+		ras_vcpu_work(vcpu, req);
+}
+
 static void vcpu_loop(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
@@ -247,14 +265,7 @@ static void vcpu_loop(struct vcpu *vcpu)
 		return;
 	}
 	while (vcpu_may_run(vm)) {
-		if (__atomic_load_n(&vcpu->on_pending, __ATOMIC_ACQUIRE))
-			arm64_psci_power_on(vcpu);
-		if (vm->sdei_on && sdei_maybe_pending(&vm->sdei, vcpu->id)) {
-			vcpu_complete_exit(vcpu);
-			sdei_deliver(&vm->sdei, vcpu->id);
-		}
-		if (__atomic_load_n(&vcpu->ras_work, __ATOMIC_ACQUIRE))
-			ras_vcpu_work(vcpu);
+		handle_requests(vcpu);
 		ras_guest_entry();
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);
 		ras_guest_exit();
@@ -376,6 +387,14 @@ void vcpu_kick(struct vcpu *vcpu)
 {
 	if (vcpu->started)
 		pthread_kill(vcpu->thread, SIG_KICK);
+}
+
+void vcpu_request(struct vcpu *vcpu, enum vcpu_request req)
+{
+	__atomic_or_fetch(&vcpu->requests, VCPU_REQ(req), __ATOMIC_RELEASE);
+	/* Its own thread sees the bit before its next KVM_RUN anyway. */
+	if (!vcpu->started || !pthread_equal(pthread_self(), vcpu->thread))
+		vcpu_kick(vcpu);
 }
 
 void vcpus_stop(struct vm *vm)

@@ -36,13 +36,13 @@ struct vcpu {
 	bool started;
 	uint64_t mpidr;
 	struct kvm_vcpu_init init;	/* as created, for resets */
+	uint32_t requests;		/* VCPU_REQ_* bits, vcpu_request() */
 	/* PSCI in lkvm (--sdei), under vm->psci_lock */
 	bool powered;
 	bool on_pending;		/* a CPU_ON waits for this vCPU's thread */
 	uint64_t on_entry;
 	uint64_t on_context;
-	/* --ras: work for this vCPU's thread (RAS_VCPU_*), set by any thread */
-	uint32_t ras_work;
+	/* --ras: the syndrome of the SError VCPU_REQ_SERROR pends */
 	uint32_t ras_serror_iss;
 	uint64_t midr;
 };
@@ -202,6 +202,22 @@ void vcpus_resume(struct vm *vm);
 bool vcpus_paused(struct vm *vm);
 /* Make @vcpu's thread leave KVM_RUN and look at its requests (any thread). */
 void vcpu_kick(struct vcpu *vcpu);
+
+/*
+ * Work only a vCPU's own thread can do (its registers, its KVM_RUN), asked
+ * for by any thread. The bits are taken all at once between two KVM_RUNs,
+ * as Linux's kvm_make_request() and kvm_check_request() do.
+ */
+enum vcpu_request {
+	VCPU_REQ_POWER_ON,	/* PSCI CPU_ON chose it (arm64/psci.c) */
+	VCPU_REQ_SDEI,		/* the dispatcher may have an event for it */
+	VCPU_REQ_SERROR,	/* RAS: pend a virtual SError */
+	VCPU_REQ_SEA,		/* RAS: raise a synchronous external abort */
+};
+#define VCPU_REQ(r)	(1u << (r))
+
+/* Any thread: ask @vcpu's thread for @req, kicking it out of KVM_RUN. */
+void vcpu_request(struct vcpu *vcpu, enum vcpu_request req);
 /*
  * On @vcpu's thread, before lkvm changes its registers: let KVM finish the
  * MMIO access it exited for (which writes a register and moves the PC).
