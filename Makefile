@@ -98,6 +98,7 @@ KVM_SRCS := \
 	arm64/firmware.c \
 	arm64/gic.c \
 	arm64/host.c \
+	arm64/hypercall.c \
 	arm64/irq.c \
 	arm64/psci.c \
 	arm64/ras.c \

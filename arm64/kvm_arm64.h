@@ -44,14 +44,24 @@ uint64_t arm64_vcpu_pc(struct vcpu *vcpu);
  */
 int arm64_smccc_forward(struct vm *vm, uint32_t base, uint32_t count);
 
-/* --sdei: forward the SDEI range to lkvm, set up the dispatcher. */
+/*
+ * The SMCCC calls lkvm answers (arm64/hypercall.c): have KVM forward them,
+ * before any vCPU runs; then each KVM_EXIT_HYPERCALL, on its vCPU's
+ * thread: 0, or -errno when the vCPU cannot go on.
+ */
+int arm64_hypercalls_init(struct vm *vm);
+int arm64_hypercall(struct vcpu *vcpu);
+
+/* --sdei: set up the dispatcher; one SDEI call (arm64/sdei_kvm.c). */
 int arm64_sdei_init(struct vm *vm);
-/* A KVM_EXIT_HYPERCALL: true if it was an SDEI call, now handled. */
-bool arm64_sdei_hypercall(struct vcpu *vcpu);
+int arm64_sdei_hypercall(struct vcpu *vcpu, uint32_t fid);
 
 /* --sdei: PSCI CPU_ON/CPU_OFF handled in lkvm (arm64/psci.c). */
+#define PSCI_CPU_OFF		0x84000002u
+#define PSCI_CPU_ON_32		0x84000003u
+#define PSCI_CPU_ON_64		0xC4000003u
 int arm64_psci_init(struct vm *vm);
-bool arm64_psci_hypercall(struct vcpu *vcpu);
+int arm64_psci_hypercall(struct vcpu *vcpu, uint32_t fid);
 /* On @vcpu's thread: carry out a CPU_ON it was the target of. */
 void arm64_psci_power_on(struct vcpu *vcpu);
 

@@ -15,10 +15,6 @@
 #include "arm64/kvm_arm64.h"
 #include "core/log.h"
 
-#define PSCI_CPU_OFF		0x84000002u
-#define PSCI_CPU_ON_32		0x84000003u
-#define PSCI_CPU_ON_64		0xC4000003u
-
 #define PSCI_SUCCESS		0
 #define PSCI_INVALID_PARAMS	(-2)
 #define PSCI_ALREADY_ON		(-4)
@@ -26,26 +22,13 @@
 #define PSCI_INTERNAL_FAILURE	(-6)
 #define PSCI_INVALID_ADDRESS	(-9)
 
-static int forward(struct vm *vm, uint32_t base, uint32_t count)
-{
-	int ret = arm64_smccc_forward(vm, base, count);
-
-	if (ret)
-		pr_err("--sdei: forwarding PSCI 0x%x to lkvm failed: %s", base,
-		       strerror(-ret));
-	return ret;
-}
-
 int arm64_psci_init(struct vm *vm)
 {
-	int ret;
-
 	if (!vm->sdei_on)
 		return 0;
 	pthread_mutex_init(&vm->psci_lock, NULL);
 	vm->vcpus[0].powered = true;
-	ret = forward(vm, PSCI_CPU_OFF, 2);	/* CPU_OFF, CPU_ON (SMC32) */
-	return ret ?: forward(vm, PSCI_CPU_ON_64, 1);
+	return 0;
 }
 
 static int set_mp_state(struct vcpu *vcpu, uint32_t state)
@@ -103,21 +86,15 @@ static void cpu_off(struct vcpu *vcpu)
 		pr_warn("vCPU %u: PSCI CPU_OFF: KVM_SET_MP_STATE failed", vcpu->id);
 }
 
-bool arm64_psci_hypercall(struct vcpu *vcpu)
+int arm64_psci_hypercall(struct vcpu *vcpu, uint32_t fid)
 {
-	uint32_t fid = vcpu->run->hypercall.nr;
 	uint64_t args[3];
-	int64_t ret;
+	int64_t ret = 0;
 
-	if (!vcpu->vm->sdei_on)
-		return false;
 	if (fid == PSCI_CPU_OFF) {
 		cpu_off(vcpu);
-		return true;
+		return 0;
 	}
-	if (fid != PSCI_CPU_ON_32 && fid != PSCI_CPU_ON_64)
-		return false;
-	ret = 0;
 	for (int i = 0; i < 3 && !ret; i++)
 		if (arm64_get_reg(vcpu, ARM64_REG_X(i + 1), &args[i]))
 			ret = PSCI_INTERNAL_FAILURE;
@@ -127,7 +104,7 @@ bool arm64_psci_hypercall(struct vcpu *vcpu)
 	if (!ret)
 		ret = cpu_on(vcpu, args[0], args[1], args[2]);
 	arm64_set_reg(vcpu, ARM64_REG_X(0), (uint64_t)ret);
-	return true;
+	return 0;
 }
 
 void arm64_psci_power_on(struct vcpu *vcpu)

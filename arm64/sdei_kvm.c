@@ -215,34 +215,25 @@ int arm64_sdei_init(struct vm *vm)
 
 	if (!vm->cfg->sdei)
 		return 0;
-	ret = arm64_smccc_forward(vm, SDEI_FID_BASE, SDEI_FID_COUNT);
-	if (ret) {
-		pr_err("--sdei: installing the SMCCC filter for 0x%x-0x%x failed: %s",
-		       SDEI_FID_BASE, SDEI_FID_BASE + SDEI_FID_COUNT - 1,
-		       strerror(-ret));
-		return ret;
-	}
 	ret = sdei_init(&vm->sdei, vm->nr_cpus, vm->mpidrs, &sdei_kvm_ops, vm);
 	if (!ret)
 		vm->sdei_on = true;
 	return ret;
 }
 
-bool arm64_sdei_hypercall(struct vcpu *vcpu)
+int arm64_sdei_hypercall(struct vcpu *vcpu, uint32_t fid)
 {
 	struct vm *vm = vcpu->vm;
-	uint64_t fid = vcpu->run->hypercall.nr, args[5] = { 0 };
+	uint64_t args[5] = { 0 };
+	int ret;
 
-	if (!vm->sdei_on || fid < SDEI_FID_BASE ||
-	    fid >= SDEI_FID_BASE + SDEI_FID_COUNT)
-		return false;
 	__atomic_add_fetch(&vm->sdei_calls, 1, __ATOMIC_RELAXED);
-	/* Both conduits arrive here; HVC or SMC makes no difference. */
-	if (get_args(vm, vcpu->id, args, sdei_nr_args(fid)))
-		return false;
+	ret = get_args(vm, vcpu->id, args, sdei_nr_args(fid));
+	if (ret)
+		return ret;
 	sdei_handle_call(&vm->sdei, vcpu->id, fid, args);
 	pr_debug("vCPU %u: SDEI %s(0x%llx, 0x%llx, ...)", vcpu->id,
 		 sdei_call_name(fid), (unsigned long long)args[0],
 		 (unsigned long long)args[1]);
-	return true;
+	return 0;
 }

@@ -138,15 +138,15 @@ static bool handle_exit(struct vcpu *vcpu)
 			(unsigned long long)arm64_vcpu_pc(vcpu));
 		return true;
 	case KVM_EXIT_HYPERCALL:
-		if (arm64_sdei_hypercall(vcpu)) {
-			/* The handler may just have acknowledged a record. */
-			ras_poll(vcpu->vm);
+		ret = arm64_hypercall(vcpu);
+		if (!ret)
 			return true;
-		}
-		if (arm64_psci_hypercall(vcpu))
-			return true;
-		vcpu_fail(vcpu, "unexpected hypercall 0x%llx forwarded by KVM",
-			  run->hypercall.nr);
+		if (ret == -ENOSYS)
+			vcpu_fail(vcpu, "unexpected hypercall 0x%llx forwarded by KVM",
+				  run->hypercall.nr);
+		else
+			vcpu_fail(vcpu, "hypercall 0x%llx: %s", run->hypercall.nr,
+				  strerror(-ret));
 		return false;
 	case KVM_EXIT_ARM_SEA:
 		ret = ras_sea_exit(vcpu);

@@ -515,6 +515,7 @@ static const struct init_step {
 	{ "pmu", init_pmus },
 	{ "sdei", arm64_sdei_init },
 	{ "psci", arm64_psci_init },
+	{ "hypercalls", arm64_hypercalls_init },
 	{ "ram", setup_ram },
 	{ "boot files", open_boot_files },
 	{ "cmdline", build_cmdline },
