@@ -30,67 +30,57 @@ control_checks() {
 	vm_pid=$!
 	wait_line /tmp/ctl.out "TICK 3"
 	lkvm list > /tmp/ctl.list1 2>&1
-	if grep -qE "^ *$vm_pid ctl +running +2 +64 MiB$" /tmp/ctl.list1 && ! grep -q stale /tmp/ctl.list1; then
-		ok "lkvm list: the running VM with its PID, state, vCPUs and RAM"
-	else
-		not_ok "lkvm list: the running VM with its PID, state, vCPUs and RAM" /tmp/ctl.list1
-	fi
-	[ $had = yes ] && [ ! -e $HOME/.lkvm/stale.sock ] &&
-		ok "lkvm list removes the socket a killed VM left" ||
-		not_ok "lkvm list removes the socket a killed VM left (left: $had)"
+	expect -f /tmp/ctl.list1 "lkvm list: the running VM with its PID, state, vCPUs and RAM" \
+		eval 'grep -qE "^ *$vm_pid ctl +running +2 +64 MiB\$" /tmp/ctl.list1 && ! grep -q stale /tmp/ctl.list1'
+	echo "#   the killed VM left a socket: $had"
+	expect -f none "lkvm list removes the socket a killed VM left" \
+		[ $had = yes -a ! -e $HOME/.lkvm/stale.sock ]
 
 	lkvm pause --name ctl > /tmp/ctl.pause 2>&1
 	status=$?
 	lkvm list > /tmp/ctl.list2 2>&1
 	paused_at=$(ticks)
 	sleep 3
-	if [ $status = 0 ] && grep -q "^VM 'ctl' is paused$" /tmp/ctl.pause &&
-	   grep -qE "^ *$vm_pid ctl +paused " /tmp/ctl.list2 && [ "$(ticks)" = "$paused_at" ]; then
-		ok "lkvm pause: the guest makes no progress for 3 s, lkvm list says paused"
-	else
-		not_ok "lkvm pause: the guest makes no progress for 3 s, lkvm list says paused ($paused_at, then $(ticks) ticks)" \
-			/tmp/ctl.pause /tmp/ctl.list2
-	fi
+	echo "#   ticks when paused: $paused_at, 3 s later: $(ticks)"
+	expect -f /tmp/ctl.pause -f /tmp/ctl.list2 \
+		"lkvm pause: the guest makes no progress for 3 s, lkvm list says paused" \
+		eval '[ $status = 0 ] && grep -q "^VM '\''ctl'\'' is paused\$" /tmp/ctl.pause &&
+			grep -qE "^ *$vm_pid ctl +paused " /tmp/ctl.list2 && [ "$(ticks)" = "$paused_at" ]'
 
 	ctlpoke $HOME/.lkvm/ctl.sock > /tmp/ctl.poke 2>&1
 	lkvm list > /tmp/ctl.list3 2>&1
-	grep -qE "^ *$vm_pid ctl +paused " /tmp/ctl.list3 &&
-		ok "malformed messages to a paused VM's socket: it still answers" ||
-		not_ok "malformed messages to a paused VM's socket: it still answers" /tmp/ctl.poke /tmp/ctl.list3
+	expect -f /tmp/ctl.poke -f /tmp/ctl.list3 "malformed messages to a paused VM's socket: it still answers" \
+		grep -qE "^ *$vm_pid ctl +paused " /tmp/ctl.list3
 
 	lkvm resume --name ctl > /tmp/ctl.resume 2>&1
 	status=$?
-	[ $status = 0 ] && grep -q "^VM 'ctl' is running$" /tmp/ctl.resume && ticks_grow 30 &&
-		ok "lkvm resume: the guest goes on" ||
-		not_ok "lkvm resume: the guest goes on" /tmp/ctl.resume /tmp/ctl.err
+	expect -f /tmp/ctl.resume -f /tmp/ctl.err "lkvm resume: the guest goes on" \
+		eval '[ $status = 0 ] && grep -q "^VM '\''ctl'\'' is running\$" /tmp/ctl.resume && ticks_grow 30'
 
 	# Were the socket's modes loosened, another user would still be refused.
 	chmod 0711 $HOME/.lkvm && chmod 0666 $HOME/.lkvm/ctl.sock
-	ctlpoke --uid 1000 $HOME/.lkvm/ctl.sock > /tmp/ctl.uid 2>&1 &&
-		ok "a request from another user (SO_PEERCRED) is closed unanswered" ||
-		not_ok "a request from another user (SO_PEERCRED) is closed unanswered" /tmp/ctl.uid
+	expect -f /tmp/ctl.uid "a request from another user (SO_PEERCRED) is closed unanswered" \
+		eval 'ctlpoke --uid 1000 $HOME/.lkvm/ctl.sock > /tmp/ctl.uid 2>&1'
 	chmod 0700 $HOME/.lkvm && chmod 0600 $HOME/.lkvm/ctl.sock
 	# Sixteen peers that connect and say nothing hold every slot; each is
 	# dropped after a few seconds, and the VM answers again.
-	ctlpoke --hold 16 $HOME/.lkvm/ctl.sock > /tmp/ctl.hold 2>&1 && lkvm list > /tmp/ctl.list5 2>&1 &&
-		grep -qE "^ *$vm_pid ctl " /tmp/ctl.list5 &&
-		ok "16 idle connections are closed within 15 s; the VM answers after them" ||
-		not_ok "16 idle connections are closed within 15 s; the VM answers after them" /tmp/ctl.hold /tmp/ctl.list5
+	expect -f /tmp/ctl.hold -f /tmp/ctl.list5 "16 idle connections are closed within 15 s; the VM answers after them" \
+		eval 'ctlpoke --hold 16 $HOME/.lkvm/ctl.sock > /tmp/ctl.hold 2>&1 && lkvm list > /tmp/ctl.list5 2>&1 &&
+			grep -qE "^ *$vm_pid ctl " /tmp/ctl.list5'
 
 	lkvm pause --all > /tmp/ctl.pause2 2>&1
-	grep -q "^VM 'ctl' is paused$" /tmp/ctl.pause2 &&
-		ok "lkvm pause --all pauses every running VM" ||
-		not_ok "lkvm pause --all pauses every running VM" /tmp/ctl.pause2
+	expect -f /tmp/ctl.pause2 "lkvm pause --all pauses every running VM" \
+		grep -q "^VM 'ctl' is paused$" /tmp/ctl.pause2
 	lkvm stop --name ctl > /tmp/ctl.stop 2>&1
 	status=$?
 	gone=yes
 	[ -e $HOME/.lkvm/ctl.sock ] && gone=no
 	wait $vm_pid
 	vm_status=$?
-	[ $status = 0 ] && [ $gone = yes ] && [ $vm_status = 0 ] &&
-		ok "lkvm stop of a paused VM: returns once it is gone; lkvm run exits 0" ||
-		not_ok "lkvm stop of a paused VM: returns once it is gone; lkvm run exits 0 (stop $status, gone $gone, run $vm_status)" \
-			/tmp/ctl.stop /tmp/ctl.err
+	echo "#   stop: exit status $status, socket gone: $gone, run: exit status $vm_status"
+	expect -f /tmp/ctl.stop -f /tmp/ctl.err \
+		"lkvm stop of a paused VM: returns once it is gone; lkvm run exits 0" \
+		[ $status = 0 -a $gone = yes -a $vm_status = 0 ]
 
 	# A stdout nobody reads: once the FIFO is full (64 KiB, a few seconds
 	# of chatter) a vCPU writing to it directly would block, and lkvm stop
@@ -108,23 +98,21 @@ control_checks() {
 	kill $reader
 	rm /tmp/stuck
 	grep 'dropped' /tmp/chatter.err | sed 's/^/#   /'
-	[ $status = 0 ] && [ $vm_status = 0 ] &&
-		ok "a stdout nobody reads: lkvm stop stops the guest, lkvm run exits 0" ||
-		not_ok "a stdout nobody reads: lkvm stop stops the guest, lkvm run exits 0 (stop $status, run $vm_status)" \
-			/tmp/chatter.stop /tmp/chatter.err
+	echo "#   stop: exit status $status, run: exit status $vm_status"
+	expect -f /tmp/chatter.stop -f /tmp/chatter.err \
+		"a stdout nobody reads: lkvm stop stops the guest, lkvm run exits 0" \
+		[ $status = 0 -a $vm_status = 0 ]
 
 	lkvm list > /tmp/ctl.list4 2>&1
-	[ "$(wc -l < /tmp/ctl.list4)" = 1 ] && ok "lkvm list with no VM: the header only" ||
-		not_ok "lkvm list with no VM: the header only" /tmp/ctl.list4
+	expect -f /tmp/ctl.list4 "lkvm list with no VM: the header only" [ "$(wc -l < /tmp/ctl.list4)" = 1 ]
 	# The socket directory must be the user's own and closed to others.
 	chmod 0777 $HOME/.lkvm
 	ctl_bad "a socket directory writable by others" \
 		"^lkvm: $HOME/.lkvm: writable by others; lkvm does not use its sockets\$" list
 	lkvm_run trust -k $P/hello.flat -c 1 -m 64 --name trust --loglevel warning
-	[ "$status" = 0 ] && [ ! -e $HOME/.lkvm/trust.sock ] &&
-		grep -q "^lkvm: warning: no control socket ($HOME/.lkvm: writable by others); lkvm commands cannot reach VM 'trust'\$" /tmp/trust.err &&
-		ok "a VM beside a directory writable by others runs without a socket, with a warning" ||
-		not_ok "a VM beside a directory writable by others runs without a socket, with a warning" /tmp/trust.err
+	expect -f /tmp/trust.err "a VM beside a directory writable by others runs without a socket, with a warning" \
+		eval '[ "$status" = 0 ] && [ ! -e $HOME/.lkvm/trust.sock ] &&
+			grep -q "^lkvm: warning: no control socket ($HOME/.lkvm: writable by others); lkvm commands cannot reach VM '\''trust'\''\$" /tmp/trust.err'
 	chmod 0700 $HOME/.lkvm
 	chown 1000 $HOME/.lkvm
 	ctl_bad "another user's socket directory" \

@@ -32,25 +32,19 @@ probe_checks() {
 # panic's line), 3 a panic reported through pvpanic.
 panic_checks() {
 	lkvm_run pvp -k $P/pvpanic.flat -c 1 -m 64
-	if [ "$status" = 3 ] && has pvp '^pvpanic at 0x0000000009030000, events 3$' &&
-	   has pvp '^reported a panic its crash kernel handles$' &&
-	   ! has pvp 'still running' &&
-	   [ "$(grep -v '^lkvm: run ' /tmp/pvp.err)" = "lkvm: warning: the guest's crash kernel takes over a panic
-lkvm: guest panicked" ]; then
-		ok "pvpanic: found in the DT, reads events 3; a crash-kernel panic is noted, a panic ends lkvm with status 3 at once"
-	else
-		echo "#   exit status $status"
-		not_ok "pvpanic: found in the DT, reads events 3; a crash-kernel panic is noted, a panic ends lkvm with status 3 at once" \
-			/tmp/pvp.out /tmp/pvp.err
-	fi
+	echo "#   exit status $status"
+	expect -f /tmp/pvp.out -f /tmp/pvp.err \
+		"pvpanic: found in the DT, reads events 3; a crash-kernel panic is noted, a panic ends lkvm with status 3 at once" \
+		eval '[ "$status" = 3 ] && has pvp "^pvpanic at 0x0000000009030000, events 3\$" &&
+			has pvp "^reported a panic its crash kernel handles\$" &&
+			! has pvp "still running" &&
+			[ "$(grep -v "^lkvm: run " /tmp/pvp.err)" = "lkvm: warning: the guest'\''s crash kernel takes over a panic
+lkvm: guest panicked" ]'
 	lkvm_run nopvp -k $P/pvpanic.flat -c 1 -m 64 --no-pvpanic
-	if [ "$status" = 0 ] && has nopvp '^no pvpanic in the device tree$' &&
-	   ! grep -q panicked /tmp/nopvp.err; then
-		ok "--no-pvpanic: no device in the DT, and the payload powers off (status 0)"
-	else
-		echo "#   exit status $status"
-		not_ok "--no-pvpanic: no device in the DT, and the payload powers off (status 0)" /tmp/nopvp.out /tmp/nopvp.err
-	fi
+	echo "#   exit status $status"
+	expect -f /tmp/nopvp.out -f /tmp/nopvp.err "--no-pvpanic: no device in the DT, and the payload powers off (status 0)" \
+		eval '[ "$status" = 0 ] && has nopvp "^no pvpanic in the device tree\$" &&
+			! grep -q panicked /tmp/nopvp.err'
 
 	# Debian's kernels have no pvpanic driver: panic=-1 makes them reset,
 	# and lkvm must end within seconds of the panic. Another CPU's output
@@ -70,23 +64,17 @@ lkvm: guest panicked" ]; then
 	wait $vm_pid
 	status=$?
 	echo "#   lkvm ended ${secs} s after the guest's last line before the panic"
-	if [ "$status" = 2 ] && [ "$secs" != never ] && [ "$secs" -le 10 ] &&
-	   has lxpanic '^L2-CMDLINE=console=ttyS0 panic=-1 quiet ' &&
-	   grep -qE '^lkvm: guest reset after: .*Kernel panic - not syncing: sysrq triggered crash$' /tmp/lxpanic.err; then
-		ok "a Linux guest that panics resets at once (panic=-1 added): status 2 within 10 s, and the line names the panic"
-	else
-		echo "#   exit status $status"
-		not_ok "a Linux guest that panics resets at once (panic=-1 added): status 2 within 10 s, and the line names the panic" \
-			/tmp/lxpanic.out /tmp/lxpanic.err
-	fi
+	echo "#   exit status $status"
+	expect -f /tmp/lxpanic.out -f /tmp/lxpanic.err \
+		"a Linux guest that panics resets at once (panic=-1 added): status 2 within 10 s, and the line names the panic" \
+		eval '[ "$status" = 2 ] && [ "$secs" != never ] && [ "$secs" -le 10 ] &&
+			has lxpanic "^L2-CMDLINE=console=ttyS0 panic=-1 quiet " &&
+			grep -qE "^lkvm: guest reset after: .*Kernel panic - not syncing: sysrq triggered crash\$" /tmp/lxpanic.err'
 	lkvm_run fwpanic --firmware $ROOT/guest/QEMU_EFI.fd -k $K -i $I -c 1 -m 256 -p "quiet lkvmtest.action=panic"
-	if [ "$status" = 2 ] && has fwpanic '^L2-CMDLINE=.*panic=-1' &&
-	   grep -qE '^lkvm: guest reset after: .*Kernel panic - not syncing: sysrq triggered crash$' /tmp/fwpanic.err; then
-		ok "the same under UEFI firmware: status 2 and the panic's line"
-	else
-		echo "#   exit status $status"
-		not_ok "the same under UEFI firmware: status 2 and the panic's line" /tmp/fwpanic.out /tmp/fwpanic.err
-	fi
+	echo "#   exit status $status"
+	expect -f /tmp/fwpanic.out -f /tmp/fwpanic.err "the same under UEFI firmware: status 2 and the panic's line" \
+		eval '[ "$status" = 2 ] && has fwpanic "^L2-CMDLINE=.*panic=-1" &&
+			grep -qE "^lkvm: guest reset after: .*Kernel panic - not syncing: sysrq triggered crash\$" /tmp/fwpanic.err'
 }
 
 # thread_cpus PID NAME: the CPUs thread NAME of PID may run on.
@@ -103,56 +91,41 @@ thread_cpus() {
 option_checks() {
 	lkvm_run featdef -k $P/features.flat -c 1 -m 64
 	echo "#   defaults: $(tr -d '\r' < /tmp/featdef.out | tr '\n' ' ')"
-	if [ "$status" = 0 ] && has featdef '^mte=[23]$' && has featdef '^sve=1$' &&
-	   has featdef '^sve-vl-bits=(512|1024|2048)$' && has featdef '^pvtime=0x0000000009040000$' &&
-	   has featdef '^timer-frequency=none$' && has featdef '^kaslr-seed=0x[0-9a-f]{16}$' &&
-	   has featdef '^counter-seconds=[0-4]$'; then
-		ok "by default, as kvmtool: MTE, SVE at the host's longest vector, stolen time at 0x9040000, a KASLR seed; the counter starts at the VM's creation"
-	else
-		not_ok "by default, as kvmtool: MTE, SVE at the host's longest vector, stolen time at 0x9040000, a KASLR seed; the counter starts at the VM's creation" \
-			/tmp/featdef.out /tmp/featdef.err
-	fi
+	expect -f /tmp/featdef.out -f /tmp/featdef.err \
+		"by default, as kvmtool: MTE, SVE at the host's longest vector, stolen time at 0x9040000, a KASLR seed; the counter starts at the VM's creation" \
+		eval '[ "$status" = 0 ] && has featdef "^mte=[23]\$" && has featdef "^sve=1\$" &&
+			has featdef "^sve-vl-bits=(512|1024|2048)\$" && has featdef "^pvtime=0x0000000009040000\$" &&
+			has featdef "^timer-frequency=none\$" && has featdef "^kaslr-seed=0x[0-9a-f]{16}\$" &&
+			has featdef "^counter-seconds=[0-4]\$"'
 
 	uptime=$(cut -d. -f1 /proc/uptime)
 	lkvm_run featset -k $P/features.flat -c 1 -m 64 --disable-mte --sve-max-vl 256 --no-pvtime \
 		--kaslr-seed 0x1122334455667788 --override-bad-firmware-cntfrq 24000000 --counter-offset 0
 	secs=$(value featset counter-seconds)
 	echo "#   set: $(tr -d '\r' < /tmp/featset.out | tr '\n' ' ')(host uptime ${uptime} s)"
-	if [ "$status" = 0 ] && has featset '^mte=0$' && has featset '^sve-vl-bits=256$' &&
-	   has featset '^pvtime=none$' && has featset '^kaslr-seed=0x1122334455667788$' &&
-	   has featset '^timer-frequency=24000000$' && [ "$uptime" -ge 6 ] &&
-	   [ -n "$secs" ] && [ "$secs" -ge "$uptime" ] && [ "$secs" -le $((uptime + 60)) ]; then
-		ok "--disable-mte --sve-max-vl 256 --no-pvtime --kaslr-seed --override-bad-firmware-cntfrq --counter-offset 0: each is what the guest sees"
-	else
-		not_ok "--disable-mte --sve-max-vl 256 --no-pvtime --kaslr-seed --override-bad-firmware-cntfrq --counter-offset 0: each is what the guest sees" \
-			/tmp/featset.out /tmp/featset.err
-	fi
+	expect -f /tmp/featset.out -f /tmp/featset.err \
+		"--disable-mte --sve-max-vl 256 --no-pvtime --kaslr-seed --override-bad-firmware-cntfrq --counter-offset 0: each is what the guest sees" \
+		eval '[ "$status" = 0 ] && has featset "^mte=0\$" && has featset "^sve-vl-bits=256\$" &&
+			has featset "^pvtime=none\$" && has featset "^kaslr-seed=0x1122334455667788\$" &&
+			has featset "^timer-frequency=24000000\$" && [ "$uptime" -ge 6 ] &&
+			[ -n "$secs" ] && [ "$secs" -ge "$uptime" ] && [ "$secs" -le $((uptime + 60)) ]'
 
 	lkvm_run mte -k $P/mte.flat -c 1 -m 64
-	if [ "$status" = 0 ] && has mte '^DONE$' && ! has mte '^FAIL'; then
-		ok "MTE: a payload's load through a mismatched tag takes a synchronous tag-check fault"
-	else
-		not_ok "MTE: a payload's load through a mismatched tag takes a synchronous tag-check fault" /tmp/mte.out /tmp/mte.err
-	fi
+	expect -f /tmp/mte.out -f /tmp/mte.err "MTE: a payload's load through a mismatched tag takes a synchronous tag-check fault" \
+		eval '[ "$status" = 0 ] && has mte "^DONE\$" && ! has mte "^FAIL"'
 	lkvm_run nomte -k $P/mte.flat -c 1 -m 64 --disable-mte
-	if [ "$status" = 0 ] && has nomte '^mte=0$' && has nomte '^no MTE for this guest$'; then
-		ok "--disable-mte: the guest's ID registers show no MTE"
-	else
-		not_ok "--disable-mte: the guest's ID registers show no MTE" /tmp/nomte.out /tmp/nomte.err
-	fi
+	expect -f /tmp/nomte.out -f /tmp/nomte.err "--disable-mte: the guest's ID registers show no MTE" \
+		eval '[ "$status" = 0 ] && has nomte "^mte=0\$" && has nomte "^no MTE for this guest\$"'
 
 	# Linux: MTE among the CPU features and stolen time by default; neither
 	# with --disable-mte --no-pvtime.
 	lkvm_run lxfeat -k $K -i $I -c 1 -m 256 -p "quiet lkvmtest.action=poweroff"
 	lkvm_run lxnofeat -k $K -i $I -c 1 -m 256 --disable-mte --no-pvtime -p "quiet lkvmtest.action=poweroff"
-	if has lxfeat '^L2-FEATURES=.* mte( |$)' && has lxfeat '^L2-STOLEN-TIME=yes$' &&
-	   has lxnofeat '^L2-FEATURES=' && ! has lxnofeat '^L2-FEATURES=.* mte( |$)' &&
-	   has lxnofeat '^L2-STOLEN-TIME=no$'; then
-		ok "a Linux guest lists mte in /proc/cpuinfo and uses stolen time; with --disable-mte --no-pvtime neither"
-	else
-		not_ok "a Linux guest lists mte in /proc/cpuinfo and uses stolen time; with --disable-mte --no-pvtime neither" \
-			/tmp/lxfeat.out /tmp/lxnofeat.out
-	fi
+	expect -f /tmp/lxfeat.out -f /tmp/lxnofeat.out \
+		"a Linux guest lists mte in /proc/cpuinfo and uses stolen time; with --disable-mte --no-pvtime neither" \
+		eval 'has lxfeat "^L2-FEATURES=.* mte( |\$)" && has lxfeat "^L2-STOLEN-TIME=yes\$" &&
+			has lxnofeat "^L2-FEATURES=" && ! has lxnofeat "^L2-FEATURES=.* mte( |\$)" &&
+			has lxnofeat "^L2-STOLEN-TIME=no\$"'
 
 	one_line_error "bad input: --sve-max-vl beyond the architecture's 2048 bits" \
 		'^lkvm: --sve-max-vl 4096: must be a multiple of 128 bits, from 128 to 2048$' \
@@ -162,13 +135,10 @@ option_checks() {
 		timeout 600 lkvm run -k $P/hello.flat --balloon
 
 	lkvm_run a32 -k $P/a32-hello.flat -c 1 -m 64 --aarch32
-	if [ "$status" = 0 ] && has a32 '^hello from AArch32$' && has a32 '^started in SVC mode$' &&
-	   has a32 '^r2 points at a device tree$'; then
-		ok "--aarch32: a 32-bit payload starts in SVC mode with r2 at the DTB, prints and powers off"
-	else
-		not_ok "--aarch32: a 32-bit payload starts in SVC mode with r2 at the DTB, prints and powers off" \
-			/tmp/a32.out /tmp/a32.err
-	fi
+	expect -f /tmp/a32.out -f /tmp/a32.err \
+		"--aarch32: a 32-bit payload starts in SVC mode with r2 at the DTB, prints and powers off" \
+		eval '[ "$status" = 0 ] && has a32 "^hello from AArch32\$" && has a32 "^started in SVC mode\$" &&
+			has a32 "^r2 points at a device tree\$"'
 
 	one_line_error "bad input: --aarch32 with an arm64 Image" \
 		"^lkvm: --aarch32: kernel $K is an arm64 Image; a 32-bit guest boots a zImage or a flat binary\$" \
@@ -182,11 +152,8 @@ option_checks() {
 	kill $vm_pid
 	wait $vm_pid
 	echo "#   vCPU threads on '$v0' and '$v1', the I/O thread on '$io'"
-	if [ "$v0" = 1 ] && [ "$v1" = 1 ] && [ "$io" = 0-1 ]; then
-		ok "--vcpu-affinity 1: both vCPU threads run on CPU 1 only, the I/O thread anywhere"
-	else
-		not_ok "--vcpu-affinity 1: both vCPU threads run on CPU 1 only, the I/O thread anywhere" /tmp/aff.err
-	fi
+	expect -f /tmp/aff.err "--vcpu-affinity 1: both vCPU threads run on CPU 1 only, the I/O thread anywhere" \
+		[ "$v0" = 1 -a "$v1" = 1 -a "$io" = 0-1 ]
 
 	mkdir -p /tmp/huge
 	mount -t hugetlbfs none /tmp/huge
@@ -200,11 +167,8 @@ option_checks() {
 	wait $vm_pid
 	free2=$(sed -n 's/^HugePages_Free: *//p' /proc/meminfo)
 	echo "#   free huge pages: $free0 before, $free1 while the guest ran, $free2 after"
-	if [ "$free0" = 64 ] && [ "$free1" -lt 64 ] && [ "$free2" = 64 ] && has huge '^TICK 3'; then
-		ok "--hugetlbfs: guest RAM comes from the host's huge pages, given back at exit"
-	else
-		not_ok "--hugetlbfs: guest RAM comes from the host's huge pages, given back at exit" /tmp/huge.out /tmp/huge.err
-	fi
+	expect -f /tmp/huge.out -f /tmp/huge.err "--hugetlbfs: guest RAM comes from the host's huge pages, given back at exit" \
+		eval '[ "$free0" = 64 ] && [ "$free1" -lt 64 ] && [ "$free2" = 64 ] && has huge "^TICK 3"'
 	one_line_error "bad input: --hugetlbfs on a directory that is not hugetlbfs" \
 		'^lkvm: --hugetlbfs /tmp: not a hugetlbfs mount$' \
 		timeout 600 lkvm run -k $P/hello.flat -m 64 --hugetlbfs /tmp
@@ -219,21 +183,15 @@ option_checks() {
 	umount /tmp/huge
 
 	lkvm_run dbgmmio -k $P/hello.flat -c 1 -m 64 --debug-mmio --force-pci --no-dhcp --debug-ioport
-	if [ "$status" = 0 ] && has dbgmmio '^unmapped MMIO reads as zero$' &&
-	   grep -qx 'lkvm: warning: vCPU 0: unhandled MMIO read of 4 bytes at 0xa000000' /tmp/dbgmmio.err; then
-		ok "--debug-mmio warns of the guest's access nothing handles (with --force-pci --no-dhcp --debug-ioport accepted)"
-	else
-		not_ok "--debug-mmio warns of the guest's access nothing handles (with --force-pci --no-dhcp --debug-ioport accepted)" \
-			/tmp/dbgmmio.out /tmp/dbgmmio.err
-	fi
+	expect -f /tmp/dbgmmio.out -f /tmp/dbgmmio.err \
+		"--debug-mmio warns of the guest's access nothing handles (with --force-pci --no-dhcp --debug-ioport accepted)" \
+		eval '[ "$status" = 0 ] && has dbgmmio "^unmapped MMIO reads as zero\$" &&
+			grep -qx "lkvm: warning: vCPU 0: unhandled MMIO read of 4 bytes at 0xa000000" /tmp/dbgmmio.err'
 	lkvm_run step -k $P/hello.flat -c 1 -m 64 --debug-single-step
 	steps=$(grep -c '^lkvm: vCPU 0: step, PC 0x' /tmp/step.err)
 	echo "#   $steps steps"
-	if [ "$status" = 0 ] && has step '^hello from a flat binary$' && [ "$steps" -ge 50 ] &&
-	   grep -q '^lkvm: vCPU 0: step, PC 0x40080004$' /tmp/step.err; then
-		ok "--debug-single-step: one line per instruction, from the entry point on, and the payload completes"
-	else
-		not_ok "--debug-single-step: one line per instruction, from the entry point on, and the payload completes" \
-			/tmp/step.out /tmp/step.err
-	fi
+	expect -f /tmp/step.out -f /tmp/step.err \
+		"--debug-single-step: one line per instruction, from the entry point on, and the payload completes" \
+		eval '[ "$status" = 0 ] && has step "^hello from a flat binary\$" && [ "$steps" -ge 50 ] &&
+			grep -q "^lkvm: vCPU 0: step, PC 0x40080004\$" /tmp/step.err'
 }

@@ -28,12 +28,12 @@ fw_boot_checks() {
 	has $name 'ACPI: SPCR: console: pl011,mmio32,0x9000000' || why="$why no-SPCR-console"
 	! has $name 'Unable to map CPU|invalid MPIDR' || why="$why MPIDR"
 	has $name '^L2-HWRNG=virtio_rng.0$' && has $name '^L2-RNG-BYTES=4096$' || why="$why no-virtio-rng"
-	[ -z "$why" ] && ok "$pfx: $desc: UEFI boots Linux to init with ACPI, $nproc vCPUs, PL011 console from SPCR, virtio-rng from the DSDT" ||
-		{ echo "#   failed:$why"; not_ok "$pfx: $desc: UEFI boots Linux to init with ACPI, $nproc vCPUs, PL011 console from SPCR, virtio-rng from the DSDT" \
-			/tmp/$name.out /tmp/$name.err; }
+	expect -f /tmp/$name.out -f /tmp/$name.err \
+		"$pfx: $desc: UEFI boots Linux to init with ACPI, $nproc vCPUs, PL011 console from SPCR, virtio-rng from the DSDT" \
+		[ -z "$why" ] || echo "#   failed:$why"
 	bad=$(tr -d '\r' < /tmp/$name.out | grep -E 'ACPI (BIOS )?(Error|Warning)|ACPI Exception|Firmware Bug|FW_BUG|soft lockup|WARNING:')
-	[ -z "$bad" ] && ok "$pfx: $desc: no ACPI error, warning or firmware bug in the guest's log" ||
-		{ echo "$bad" | sed 's/^/#   /'; not_ok "$pfx: $desc: no ACPI error, warning or firmware bug in the guest's log"; }
+	expect -f none "$pfx: $desc: no ACPI error, warning or firmware bug in the guest's log" \
+		[ -z "$bad" ] || echo "$bad" | sed 's/^/#   /'
 	# Tables without pointers arrive byte for byte as lkvm dumped them.
 	same=yes
 	for t in APIC DSDT GTDT SPCR $4; do
@@ -43,8 +43,7 @@ fw_boot_checks() {
 		echo "#   $t: dumped $want, guest $got"
 		[ -n "$want" ] && [ "$want" = "$got" ] || same=no
 	done
-	[ $same = yes ] && ok "$pfx: $desc: the guest's APIC DSDT GTDT SPCR $4 equal --dump-acpi's" ||
-		not_ok "$pfx: $desc: the guest's APIC DSDT GTDT SPCR $4 equal --dump-acpi's" /tmp/$name.err
+	expect -f /tmp/$name.err "$pfx: $desc: the guest's APIC DSDT GTDT SPCR $4 equal --dump-acpi's" [ $same = yes ]
 }
 
 firmware_checks() {
@@ -63,31 +62,27 @@ firmware_checks() {
 		--dump-acpi /tmp/fwa.acpi -p "quiet lkvmtest.action=acpi lkvmtest.efivar=write"
 	fw_boot_checks fwa 1 "1 vCPU, virtio-pci"
 	# MTE in the guest: the banks on ramfs went in as copies.
-	has fwa '^L2-FEATURES=.* mte( |$)' &&
-		ok "$pfx: with MTE (firmware and store on ramfs), the guest lists mte in /proc/cpuinfo" ||
-		not_ok "$pfx: with MTE (firmware and store on ramfs), the guest lists mte in /proc/cpuinfo" /tmp/fwa.out
-	has fwa '^L2-EFIVAR-WRITTEN' && has fwa '^L2-EFIVAR=lkvm-persisted$' &&
-		tr -d '\0' < /tmp/ramfs/vars.fd | grep -q '_FVH' &&
-		tr -d '\0' < /tmp/ramfs/vars.fd | grep -q 'LkvmTest' &&
-		ok "$pfx: the guest writes an EFI variable; the --flash file holds a formatted store with it" ||
-		not_ok "$pfx: the guest writes an EFI variable; the --flash file holds a formatted store with it" /tmp/fwa.out
+	expect -f /tmp/fwa.out "$pfx: with MTE (firmware and store on ramfs), the guest lists mte in /proc/cpuinfo" \
+		has fwa '^L2-FEATURES=.* mte( |$)'
+	expect -f /tmp/fwa.out "$pfx: the guest writes an EFI variable; the --flash file holds a formatted store with it" \
+		eval 'has fwa "^L2-EFIVAR-WRITTEN" && has fwa "^L2-EFIVAR=lkvm-persisted\$" &&
+			tr -d "\0" < /tmp/ramfs/vars.fd | grep -q "_FVH" &&
+			tr -d "\0" < /tmp/ramfs/vars.fd | grep -q "LkvmTest"'
 
 	lkvm_run fwb --firmware /tmp/ramfs/QEMU_EFI.fd --flash /tmp/ramfs/vars.fd -k $K -i $I -c 2 -m 256 --sdei --ras \
 		--rng --virtio-transport mmio \
 		--loglevel debug --dump-acpi /tmp/fwb.acpi \
 		-p "quiet lkvmtest.action=acpi lkvmtest.efivar=read"
 	fw_boot_checks fwb 2 "2 vCPUs, --sdei --ras, virtio-mmio" "SDEI"
-	has fwb '^L2-EFIVAR=lkvm-persisted$' &&
-		ok "$pfx: the variable is there on the next boot from the same --flash file" ||
-		not_ok "$pfx: the variable is there on the next boot from the same --flash file" /tmp/fwb.out
-	has fwb '^L2-ACPI-TABLE HEST ' && has fwb '^L2-ACPI-TABLE SDEI ' &&
-		has fwb '^L2-DMESG .*sdei: SDEIv1\.1 \(0x4c4b564d\) detected in firmware\.' &&
-		has fwb '^L2-DMESG .*HEST: Table parsing has been initialized' &&
-		has fwb '^L2-DMESG .*GHES: APEI firmware first mode is enabled' &&
-		grep -q '^lkvm: debug: ras: the firmware placed the error region at 0x' /tmp/fwb.err &&
-		ok "$pfx: with --sdei --ras: HEST and SDEI tables; SDEI detected, GHES in firmware-first mode; the region's address came back by WRITE_POINTER" ||
-		not_ok "$pfx: with --sdei --ras: HEST and SDEI tables; SDEI detected, GHES in firmware-first mode; the region's address came back by WRITE_POINTER" \
-			/tmp/fwb.out /tmp/fwb.err
+	expect -f /tmp/fwb.out "$pfx: the variable is there on the next boot from the same --flash file" \
+		has fwb '^L2-EFIVAR=lkvm-persisted$'
+	expect -f /tmp/fwb.out -f /tmp/fwb.err \
+		"$pfx: with --sdei --ras: HEST and SDEI tables; SDEI detected, GHES in firmware-first mode; the region's address came back by WRITE_POINTER" \
+		eval 'has fwb "^L2-ACPI-TABLE HEST " && has fwb "^L2-ACPI-TABLE SDEI " &&
+			has fwb "^L2-DMESG .*sdei: SDEIv1\.1 \(0x4c4b564d\) detected in firmware\." &&
+			has fwb "^L2-DMESG .*HEST: Table parsing has been initialized" &&
+			has fwb "^L2-DMESG .*GHES: APEI firmware first mode is enabled" &&
+			grep -q "^lkvm: debug: ras: the firmware placed the error region at 0x" /tmp/fwb.err'
 	# For tests/acpi-iasl.sh, which disassembles them outside.
 	for f in /tmp/fwb.acpi/*.dat; do
 		echo "ACPI-DUMP ${f##*/} $(base64 < $f | tr -d '\n')"
@@ -132,23 +127,19 @@ fw_ras_checks() {
 	wait $vm_pid
 	cat /tmp/fwc.cmds | sed 's/^/#   /'
 	out=$(tr -d '\r' < /tmp/fwc.out)
-	[ $sdei1 = yes ] && echo "$out" | grep -q 'Hardware error from APEI Generic Hardware Error Source: 0' &&
-		echo "$out" | grep -q 'section_type: memory error' &&
-		echo "$out" | grep -qE 'Memory failure: 0x48000: ' &&
-		ok "$pfx: an SDEI-notified memory error: the guest's GHES prints it (memory error, 0x48000000) and memory-failure handles the page" ||
-		not_ok "$pfx: an SDEI-notified memory error: the guest's GHES prints it (memory error, 0x48000000) and memory-failure handles the page" \
-			/tmp/fwc.out /tmp/fwc.err
-	[ $sdei2 = yes ] && echo "$out" | grep -qE 'Memory failure: 0x48001: ' &&
-		ok "$pfx: a second SDEI-notified error, after the guest acked the first, is delivered too" ||
-		not_ok "$pfx: a second SDEI-notified error, after the guest acked the first, is delivered too" /tmp/fwc.out
+	expect -f /tmp/fwc.out -f /tmp/fwc.err \
+		"$pfx: an SDEI-notified memory error: the guest's GHES prints it (memory error, 0x48000000) and memory-failure handles the page" \
+		eval '[ $sdei1 = yes ] && echo "$out" | grep -q "Hardware error from APEI Generic Hardware Error Source: 0" &&
+			echo "$out" | grep -q "section_type: memory error" &&
+			echo "$out" | grep -qE "Memory failure: 0x48000: "'
+	expect -f /tmp/fwc.out "$pfx: a second SDEI-notified error, after the guest acked the first, is delivered too" \
+		eval '[ $sdei2 = yes ] && echo "$out" | grep -qE "Memory failure: 0x48001: "'
 	echo "#   touched page $page"
-	[ -n "$page" ] && echo "$out" | grep -q "^L2-SIGBUS code=4 addr_ok=1" &&
-		echo "$out" | grep -q '^L2-STILL-UP' &&
-		echo "$out" | grep -qi "physical_address: 0x0*${page#0x}" &&
-		ok "$pfx: a guest process reading a page lkvm poisoned: GHES record for it (SEA), SIGBUS BUS_MCEERR_AR, the guest stays up" ||
-		not_ok "$pfx: a guest process reading a page lkvm poisoned: GHES record for it (SEA), SIGBUS BUS_MCEERR_AR, the guest stays up" \
-			/tmp/fwc.out /tmp/fwc.err
-	echo "$out" | grep -q '^L2-TYPED=typed on the PL011$' &&
-		ok "$pfx: a line written to lkvm's stdin reaches the guest's init through the PL011" ||
-		not_ok "$pfx: a line written to lkvm's stdin reaches the guest's init through the PL011" /tmp/fwc.out
+	expect -f /tmp/fwc.out -f /tmp/fwc.err \
+		"$pfx: a guest process reading a page lkvm poisoned: GHES record for it (SEA), SIGBUS BUS_MCEERR_AR, the guest stays up" \
+		eval '[ -n "$page" ] && echo "$out" | grep -q "^L2-SIGBUS code=4 addr_ok=1" &&
+			echo "$out" | grep -q "^L2-STILL-UP" &&
+			echo "$out" | grep -qi "physical_address: 0x0*${page#0x}"'
+	expect -f /tmp/fwc.out "$pfx: a line written to lkvm's stdin reaches the guest's init through the PL011" \
+		eval 'echo "$out" | grep -q "^L2-TYPED=typed on the PL011\$"'
 }

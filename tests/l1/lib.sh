@@ -1,6 +1,12 @@
 # TAP helpers for the scenarios that run inside the emulated host (busybox sh).
 tap_count=0
 
+# What the suites boot, as run.sh packs it under $ROOT.
+K=$ROOT/guest/Image
+KZ=$ROOT/guest/Image.gz
+I=$ROOT/guest/initrd.cpio.gz
+P=$ROOT/payloads
+
 ok() {
 	tap_count=$((tap_count + 1))
 	echo "ok $tap_count - $1"
@@ -12,6 +18,7 @@ not_ok() {
 	echo "not ok $tap_count - $1"
 	shift
 	for f in "$@"; do
+		[ -e "$f" ] || continue
 		echo "#   --- $f"
 		tail -n 15 "$f" | tr -d '\r' | sed 's/^/#   /'
 	done
@@ -48,12 +55,26 @@ tap_done() {
 # lkvm_run sets it; a test that starts lkvm itself as NAME sets run=NAME.
 run=
 
-# expect DESCRIPTION COMMAND...: ok if COMMAND succeeds, else not_ok with
-# the scenario's output.
+# expect [-f FILE]... DESCRIPTION COMMAND...: ok if COMMAND succeeds, else
+# not_ok with the tail of each FILE, or of the scenario's output if none is
+# named, and status 1 (for more diagnostics after ||). A condition of several commands is one string for eval, which
+# runs inside expect: it may use variables, not a caller's "$1".
+#   expect "hello runs" eval '[ "$status" = 0 ] && has hello "^hello"'
 expect() {
-	desc=$1
+	expect_files=
+	while [ "$1" = -f ]; do
+		expect_files="$expect_files $2"
+		shift 2
+	done
+	expect_desc=$1
 	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc" /tmp/$run.out /tmp/$run.err; fi
+	[ -n "$expect_files" ] || expect_files="/tmp/$run.out /tmp/$run.err"
+	if "$@"; then
+		ok "$expect_desc"
+	else
+		not_ok "$expect_desc" $expect_files
+		return 1
+	fi
 }
 
 # lkvm_run NAME ARGS...: lkvm run ARGS with stdin from /dev/null; stdout and

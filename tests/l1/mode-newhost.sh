@@ -3,17 +3,11 @@
 # the capability. Prints TAP.
 . "$ROOT/lib.sh"
 . "$ROOT/ras.sh"
-P=$ROOT/payloads
-K=$ROOT/guest/Image
-I=$ROOT/guest/initrd.cpio.gz
 echo "# host: $(uname -r)"
 
 lkvm_run seacap -k $P/hello.flat -c 1 -m 64 --ras --loglevel debug
-if [ "$status" = 0 ] && grep -q 'ras: 4 error sources at 0x[0-9a-f]*, KVM_EXIT_ARM_SEA enabled' /tmp/seacap.err; then
-	ok "7.3 host: --ras enables KVM_CAP_ARM_SEA_TO_USER"
-else
-	not_ok "7.3 host: --ras enables KVM_CAP_ARM_SEA_TO_USER" /tmp/seacap.err
-fi
+expect -f /tmp/seacap.err "7.3 host: --ras enables KVM_CAP_ARM_SEA_TO_USER" \
+	eval '[ "$status" = 0 ] && grep -q "ras: 4 error sources at 0x[0-9a-f]*, KVM_EXIT_ARM_SEA enabled" /tmp/seacap.err'
 # 7.3's KVM knows nested virtualization but needs FEAT_NV2, which QEMU 7.2
 # does not emulate: the capability is 0 and --nested is refused.
 one_line_error "7.3 host: --nested is refused without FEAT_NV2" \

@@ -4,17 +4,13 @@
 # and lkvm without them must still run. Prints TAP.
 . "$ROOT/lib.sh"
 . "$ROOT/dropin.sh"
-P=$ROOT/payloads
 echo "# host: $(uname -r)"
 
 lkvm_run old -k $P/sdei.flat -c 1 -m 64 --sdei
-if [ "$status" = 1 ] && [ "$(wc -l < /tmp/old.err)" = 1 ] &&
-   grep -q '^lkvm: --sdei: .*no KVM_ARM_VM_SMCCC_FILTER, Linux 6.4 or later' /tmp/old.err; then
-	ok "6.1 host: --sdei stops at start, naming the missing KVM_ARM_VM_SMCCC_FILTER"
-else
-	echo "#   exit status $status"
-	not_ok "6.1 host: --sdei stops at start, naming the missing KVM_ARM_VM_SMCCC_FILTER" /tmp/old.out /tmp/old.err
-fi
+echo "#   exit status $status"
+expect -f /tmp/old.out -f /tmp/old.err "6.1 host: --sdei stops at start, naming the missing KVM_ARM_VM_SMCCC_FILTER" \
+	eval '[ "$status" = 1 ] && [ "$(wc -l < /tmp/old.err)" = 1 ] &&
+		grep -q "^lkvm: --sdei: .*no KVM_ARM_VM_SMCCC_FILTER, Linux 6.4 or later" /tmp/old.err'
 
 probe "6.1 host: --sdei, without the SMCCC filter" \
 	'^lkvm: --sdei: .*no KVM_ARM_VM_SMCCC_FILTER, Linux 6.4 or later' --sdei
@@ -28,16 +24,10 @@ probe "6.1 host: --counter-offset, before Linux 6.4" \
 
 # Without MTE on the host, the default gives the guest none, and no error.
 lkvm_run feat -k $P/features.flat -c 1 -m 64
-if [ "$status" = 0 ] && has feat '^mte=0$' && has feat '^sve=0$'; then
-	ok "6.1 host: without MTE or SVE on the host, the guest gets neither, and lkvm runs"
-else
-	not_ok "6.1 host: without MTE or SVE on the host, the guest gets neither, and lkvm runs" /tmp/feat.out /tmp/feat.err
-fi
+expect -f /tmp/feat.out -f /tmp/feat.err "6.1 host: without MTE or SVE on the host, the guest gets neither, and lkvm runs" \
+	eval '[ "$status" = 0 ] && has feat "^mte=0\$" && has feat "^sve=0\$"'
 
 lkvm_run hello -k $P/hello.flat -c 1 -m 64
-if [ "$status" = 0 ] && has hello '^x0 points at a device tree$'; then
-	ok "6.1 host: lkvm without --sdei runs a guest"
-else
-	not_ok "6.1 host: lkvm without --sdei runs a guest" /tmp/hello.out /tmp/hello.err
-fi
+expect -f /tmp/hello.out -f /tmp/hello.err "6.1 host: lkvm without --sdei runs a guest" \
+	eval '[ "$status" = 0 ] && has hello "^x0 points at a device tree\$"'
 tap_done

@@ -6,7 +6,7 @@ rs() { lkvm ras --name ras "$@"; }
 
 # ras_expect FILE PATTERN DESC: FILE (a command's output) matches PATTERN.
 ras_expect() {
-	if grep -qE "$2" "$1"; then ok "$3"; else not_ok "$3" "$1"; fi
+	expect -f "$1" "$3" grep -qE "$2" "$1"
 }
 
 # The status row of source $2 in status file $1: "received delivered queued dropped acked".
@@ -104,8 +104,9 @@ ras_payload_checks() {
 	status=$?
 	lkvm_pid=
 	guest_checks ras "$pfx"
-	[ "$status" = 0 ] && ok "$pfx: lkvm on a terminal exits 0 after the host poison and the storm" ||
-		not_ok "$pfx: lkvm on a terminal exits 0 after the host poison and the storm (got $status)" /tmp/ras.err /tmp/ras.cmds
+	echo "#   ras: exit status $status"
+	expect -f /tmp/ras.err -f /tmp/ras.cmds \
+		"$pfx: lkvm on a terminal exits 0 after the host poison and the storm" [ "$status" = 0 ]
 	ras_expect /tmp/ras.serror '^corrected error written to source 2 \(serror\); notified by serror$' \
 		"$pfx: lkvm ras --inject reports the record written and the SError"
 	ras_expect /tmp/ras.sdei2 '^corrected error queued for source 0 \(sdei event 16\); will notify by sdei$' \
@@ -116,45 +117,38 @@ ras_payload_checks() {
 		"$pfx: lkvm ras --status decodes the record the block holds"
 	ras_expect /tmp/ras.poison '^guest page 0x40800000 is poisoned in the host$' \
 		"$pfx: lkvm ras --hwpoison poisons the page (MADV_HWPOISON)"
-	grep -q 'ras: host memory error: guest page 0x40800000 (4096 bytes) is poisoned' /tmp/ras.err &&
-		ok "$pfx: lkvm caught the SIGBUS of the guest's access and named the guest page" ||
-		not_ok "$pfx: lkvm caught the SIGBUS of the guest's access and named the guest page" /tmp/ras.err
-	grep -q "ras: lkvm read poisoned guest memory at 0x[0-9a-f]*; the page now reads as zeros" /tmp/ras.err &&
-		grep -q 'ras: host memory error: guest page 0x40a00000 (4096 bytes) is poisoned' /tmp/ras.err &&
-		ok "$pfx: lkvm survived its own read of a poisoned guest page and named the guest page" ||
-		not_ok "$pfx: lkvm survived its own read of a poisoned guest page and named the guest page" \
-			/tmp/ras.err /tmp/ras.poison2
+	expect -f /tmp/ras.err "$pfx: lkvm caught the SIGBUS of the guest's access and named the guest page" \
+		grep -q 'ras: host memory error: guest page 0x40800000 (4096 bytes) is poisoned' /tmp/ras.err
+	expect -f /tmp/ras.err -f /tmp/ras.poison2 \
+		"$pfx: lkvm survived its own read of a poisoned guest page and named the guest page" \
+		eval 'grep -q "ras: lkvm read poisoned guest memory at 0x[0-9a-f]*; the page now reads as zeros" /tmp/ras.err &&
+			grep -q "ras: host memory error: guest page 0x40a00000 (4096 bytes) is poisoned" /tmp/ras.err'
 	if [ -e $ROOT/lib/hwpoison-inject.ko ]; then
-		grep -q 'ras: host memory error: guest page 0x40900000 (4096 bytes) is poisoned' /tmp/ras.err &&
-			ok "$pfx: lkvm caught BUS_MCEERR_AO for poison the host found in guest RAM" ||
-			not_ok "$pfx: lkvm caught BUS_MCEERR_AO for poison the host found in guest RAM" /tmp/ras.err /tmp/ras.ao
+		expect -f /tmp/ras.err -f /tmp/ras.ao "$pfx: lkvm caught BUS_MCEERR_AO for poison the host found in guest RAM" \
+			grep -q 'ras: host memory error: guest page 0x40900000 (4096 bytes) is poisoned' /tmp/ras.err
 	fi
 	# Storm: counters balance, the guest handled exactly what was delivered.
 	set -- $(ras_counts /tmp/ras.status3 0)
+	received=${1:-0} delivered=${2:-0} queued=${3:-0} dropped=${4:-0} acked=${5:-0}
 	handled=$(tr -d '\r' < /tmp/ras.out | sed -n 's/^STORM handled \([0-9]*\) .*/\1/p')
 	echo "#   storm: received $1 delivered $2 queued $3 dropped $4 acked $5; guest handled $handled"
 	# The storm's 10,000 come after the SDEI records of the earlier steps:
 	# three, lkvm's own read of poison, and the background poison's where
 	# the host could make one.
 	early=$((4 + $(grep -c 'ras: host memory error: guest page 0x40900000' /tmp/ras.err)))
-	if [ "$1" = $((10000 + early)) ] && [ $(($2 + $3 + $4)) = "$1" ] && [ "$3" = 0 ] &&
-	   [ "$handled" = $(($2 - early)) ] && [ "$5" = "$2" ]; then
-		ok "$pfx: storm of 10,000: received = delivered + queued + dropped, all delivered were handled and acked"
-	else
-		not_ok "$pfx: storm of 10,000: received = delivered + queued + dropped, all delivered were handled and acked" \
-			/tmp/ras.status3 /tmp/ras.storm
-	fi
+	expect -f /tmp/ras.status3 -f /tmp/ras.storm \
+		"$pfx: storm of 10,000: received = delivered + queued + dropped, all delivered were handled and acked" \
+		[ "$received" = $((10000 + early)) -a $((delivered + queued + dropped)) = "$received" \
+		  -a "$queued" = 0 -a "$handled" = $((delivered - early)) -a "$acked" = "$delivered" ]
 	multi=$(tr -d '\r' < /tmp/ras.out | sed -n 's/^STORM .* multiple \([0-9]*\)$/\1/p')
-	[ "$4" = 0 ] || [ "${multi:-0}" -gt 0 ] &&
-		ok "$pfx: after drops, records carry the multiple-errors bit (seen $multi times)" ||
-		not_ok "$pfx: after drops, records carry the multiple-errors bit" /tmp/ras.out
-	grep -q '^rc=0$' /tmp/ras.poke &&
-		ok "$pfx: malformed control messages close their connection only" ||
-		not_ok "$pfx: malformed control messages close their connection only" /tmp/ras.poke
-	grep -q '^rc=1$' /tmp/ras.e1 &&
-		ras_expect /tmp/ras.e1 '^lkvm: --vcpu 3: the VM has vCPUs 0 to 0$' \
-			"$pfx: then the VM still answers: --inject --vcpu 3 on a 1-vCPU VM is refused" ||
-		not_ok "$pfx: then the VM still answers: --inject --vcpu 3 on a 1-vCPU VM is refused" /tmp/ras.e1
+	echo "#   storm: records with the multiple-errors bit: ${multi:-none}"
+	expect -f /tmp/ras.out "$pfx: after drops, records carry the multiple-errors bit" \
+		eval '[ "$dropped" = 0 ] || [ "${multi:-0}" -gt 0 ]'
+	expect -f /tmp/ras.poke "$pfx: malformed control messages close their connection only" \
+		grep -q '^rc=0$' /tmp/ras.poke
+	expect -f /tmp/ras.e1 "$pfx: then the VM still answers: --inject --vcpu 3 on a 1-vCPU VM is refused" \
+		eval 'grep -q "^rc=1\$" /tmp/ras.e1 &&
+			grep -qE "^lkvm: --vcpu 3: the VM has vCPUs 0 to 0\$" /tmp/ras.e1'
 }
 
 # ras_smp_checks PREFIX: tests/guest/ras_smp.c on 2 vCPUs; errors aimed at
@@ -179,8 +173,8 @@ ras_smp_checks() {
 	wait $vm_pid
 	status=$?
 	guest_checks rassmp "$pfx"
-	[ "$status" = 0 ] && ok "$pfx: lkvm exits 0" ||
-		not_ok "$pfx: lkvm exits 0 (got $status)" /tmp/rassmp.err /tmp/rassmp.cmds
+	echo "#   rassmp: exit status $status"
+	expect -f /tmp/rassmp.err -f /tmp/rassmp.cmds "$pfx: lkvm exits 0" [ "$status" = 0 ]
 	ras_expect /tmp/rassmp.sea1 '^recoverable error written to source 4 \(sea vcpu 1\); notified by sea$' \
 		"$pfx: lkvm ras --inject --vcpu 1 names vCPU 1's SEA source"
 }
@@ -218,22 +212,19 @@ ras_linux_checks() {
 	fi
 	kill $vm_pid 2>/dev/null
 	wait $vm_pid
-	[ "$ready" = yes ] && tr -d '\r' < /tmp/raslinux.out | grep -q '^L2-RESERVED ras-errors@' &&
-		ok "$pfx: the guest's device tree reserves ras-errors@..." ||
-		not_ok "$pfx: the guest's device tree reserves ras-errors@..." /tmp/raslinux.out /tmp/raslinux.err
-	grep -q '^rc=1$' /tmp/raslinux.nosdei &&
-		grep -q "^lkvm: --notify sdei: VM 'raslinux' runs without --sdei$" /tmp/raslinux.nosdei &&
-		ok "$pfx: --notify sdei to a VM without --sdei is refused" ||
-		not_ok "$pfx: --notify sdei to a VM without --sdei is refused" /tmp/raslinux.nosdei
-	[ "$survived" = yes ] && ok "$pfx: a corrected error notified by SError leaves the guest running" ||
-		not_ok "$pfx: a corrected error notified by SError leaves the guest running" /tmp/raslinux.out /tmp/raslinux.cmds
+	expect -f /tmp/raslinux.out -f /tmp/raslinux.err "$pfx: the guest's device tree reserves ras-errors@..." \
+		eval '[ "$ready" = yes ] && tr -d "\r" < /tmp/raslinux.out | grep -q "^L2-RESERVED ras-errors@"'
+	expect -f /tmp/raslinux.nosdei "$pfx: --notify sdei to a VM without --sdei is refused" \
+		eval 'grep -q "^rc=1\$" /tmp/raslinux.nosdei &&
+			grep -q "^lkvm: --notify sdei: VM '\''raslinux'\'' runs without --sdei\$" /tmp/raslinux.nosdei'
+	expect -f /tmp/raslinux.out -f /tmp/raslinux.cmds "$pfx: a corrected error notified by SError leaves the guest running" \
+		[ "$survived" = yes ]
 	line=$(tr -d '\r' < /tmp/raslinux.out | grep -m1 'SError Interrupt on CPU0')
 	echo "#   $line"
 	# EC 0x2F, IL, ISS 0x411: AET UEU, DFSC 0x11
-	case "$line" in
-	*"SError Interrupt on CPU0, code 0x"*be000411" -- SError"*) ok "$pfx: a fatal one: 'SError Interrupt on CPU0, code 0x...be000411' with the injected syndrome" ;;
-	*) not_ok "$pfx: a fatal one: 'SError Interrupt on CPU0, code 0x...be000411' with the injected syndrome" /tmp/raslinux.out /tmp/raslinux.cmds ;;
-	esac
+	expect -f /tmp/raslinux.out -f /tmp/raslinux.cmds \
+		"$pfx: a fatal one: 'SError Interrupt on CPU0, code 0x...be000411' with the injected syndrome" \
+		eval 'printf "%s\n" "$line" | grep -q "SError Interrupt on CPU0, code 0x.*be000411 -- SError"'
 }
 
 # ras_cli_checks: lkvm ras's own mistakes, each one line and exit 1, and
@@ -245,12 +236,10 @@ ras_cli_checks() {
 	printf '\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\003\000\000\000\000\000\000\000'
 	} > /tmp/block.bin
 	lkvm ras --decode /tmp/block.bin > /tmp/decode.out 2>&1
-	if [ $? = 0 ] && grep -q '^  physical_address: 0x0000000040a08000$' /tmp/decode.out &&
-	   grep -q '^  timestamp: 2026-11-21 17:45:03 (precise)$' /tmp/decode.out; then
-		ok "lkvm ras --decode prints a memory error block"
-	else
-		not_ok "lkvm ras --decode prints a memory error block" /tmp/decode.out
-	fi
+	decode_status=$?
+	expect -f /tmp/decode.out "lkvm ras --decode prints a memory error block" \
+		eval '[ $decode_status = 0 ] && grep -q "^  physical_address: 0x0000000040a08000\$" /tmp/decode.out &&
+			grep -q "^  timestamp: 2026-11-21 17:45:03 (precise)\$" /tmp/decode.out'
 	head -c 171 /tmp/block.bin > /tmp/short.bin
 	cli_bad "--decode of a block cut short" 'decode /tmp/short.bin: Truncated error status block' --decode /tmp/short.bin
 	cli_bad "no --name" '^lkvm: ras: --name: which VM' --inject memory --gpa 0x40000000
@@ -296,8 +285,8 @@ ras_unacked_checks() {
 	wakeups=$((after - before))
 	echo "#   I/O thread wake-ups in 5 s with records waiting: $wakeups"
 	set -- $(ras_counts /tmp/unacked.status 0)
-	[ "$3" = 2 ] && [ "$wakeups" -lt 50 ] &&
-		ok "ras: records waiting for an ack that never comes: lkvm polls at most once a second" ||
-		not_ok "ras: records waiting for an ack that never comes: lkvm polls at most once a second ($wakeups wake-ups in 5 s, queued '$3')" \
-			/tmp/unacked.status /tmp/unacked.inject /tmp/unacked.err
+	echo "#   records queued: '$3'"
+	expect -f /tmp/unacked.status -f /tmp/unacked.inject -f /tmp/unacked.err \
+		"ras: records waiting for an ack that never comes: lkvm polls at most once a second" \
+		[ "$3" = 2 -a "$wakeups" -lt 50 ]
 }

@@ -27,13 +27,10 @@ sandbox_checks() {
 		lkvm_run sbx -k $P/ticker.flat -c 2 -m 64 --sandbox-selftest $t
 		# arm64's socket is system call 198; SIGSYS is signal 31.
 		want="^lkvm: sandbox: $who made a forbidden system call: socket \\(number 198\\); lkvm stops \\(--sandbox=off to debug\\)\$"
-		if [ "$status" = 159 ] && [ "$(grep -c '^lkvm: sandbox' /tmp/sbx.err)" = 1 ] &&
-		   grep -qE "$want" /tmp/sbx.err; then
-			ok "sandbox: a forbidden call on $who is named in one line; lkvm dies of SIGSYS"
-		else
-			echo "#   exit status $status, wanted 159"
-			not_ok "sandbox: a forbidden call on $who is named in one line; lkvm dies of SIGSYS" /tmp/sbx.err
-		fi
+		echo "#   exit status $status, wanted 159"
+		expect -f /tmp/sbx.err "sandbox: a forbidden call on $who is named in one line; lkvm dies of SIGSYS" \
+			eval '[ "$status" = 159 ] && [ "$(grep -c "^lkvm: sandbox" /tmp/sbx.err)" = 1 ] &&
+				grep -qE "$want" /tmp/sbx.err'
 	done
 
 	# Filter mode 2 on every thread: main, I/O, one per vCPU; 0 with off.
@@ -48,10 +45,8 @@ sandbox_checks() {
 		status=$?
 		[ $mode = on ] && m=2 || m=0
 		printf '%s\n' "main $m" "lkvm-io $m" "lkvm-vcpu-0 $m" "lkvm-vcpu-1 $m" | sort > /tmp/sbx.want
-		if [ "$status" = 0 ] && cmp -s /tmp/sbx.modes /tmp/sbx.want; then
-			ok "sandbox $mode: each thread's seccomp mode is $m"
-		else
-			not_ok "sandbox $mode: each thread's seccomp mode is $m (exit status $status)" /tmp/sbx.modes /tmp/sbx.err
-		fi
+		echo "#   sandbox $mode: exit status $status"
+		expect -f /tmp/sbx.modes -f /tmp/sbx.err "sandbox $mode: each thread's seccomp mode is $m" \
+			eval '[ "$status" = 0 ] && cmp -s /tmp/sbx.modes /tmp/sbx.want'
 	done
 }

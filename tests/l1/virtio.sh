@@ -121,11 +121,8 @@ virtio_checks() {
 
 	net_checks
 
-	if ptytest "$ROOT/bin/lkvm" $K hvc $I 2>/tmp/pty.err; then
-		ok "virtio-console: init talks on hvc0 and reads a line typed there"
-	else
-		not_ok "virtio-console: init talks on hvc0 and reads a line typed there" /tmp/pty.err
-	fi
+	expect -f /tmp/pty.err "virtio-console: init talks on hvc0 and reads a line typed there" \
+		eval 'ptytest "$ROOT/bin/lkvm" $K hvc $I 2>/tmp/pty.err'
 
 	# Not a terminal: lines piped into lkvm's stdin reach the serial console.
 	rm -f /tmp/pipe.in
