@@ -70,8 +70,12 @@ PURE_SRCS := \
 	virtio/pci.c \
 	virtio/rng.c \
 	virtio/virtqueue.c \
+	sdei/calls.c \
 	sdei/catalogue.c \
+	sdei/dispatch.c \
 	sdei/sdei.c \
+	sdei/state.c \
+	sdei/status.c \
 	ras/cper_check.c \
 	ras/cper_encode.c \
 	ras/cper_print.c \

@@ -232,8 +232,5 @@ int arm64_sdei_hypercall(struct vcpu *vcpu, uint32_t fid)
 	if (ret)
 		return ret;
 	sdei_handle_call(&vm->sdei, vcpu->id, fid, args);
-	pr_debug("vCPU %u: SDEI %s(0x%llx, 0x%llx, ...)", vcpu->id,
-		 sdei_call_name(fid), (unsigned long long)args[0],
-		 (unsigned long long)args[1]);
 	return 0;
 }

@@ -29,7 +29,7 @@ linux_checks() {
 		"CPU 1 offline and online again: the guest runs on, lkvm saw PE_MASK, CPU_OFF, CPU_ON, PE_UNMASK" \
 		eval '[ "$(value sdeilinux L2-NPROC-AFTER)" = 2 ] && has sdeilinux ^L2-CPU1-OFFLINE &&
 		      grep -q "vCPU 1: SDEI PE_MASK" /tmp/sdeilinux.err &&
-		      [ "$(grep -c "vCPU 1: SDEI PE_UNMASK" /tmp/sdeilinux.err)" -ge 2 ] &&
+		      [ "$(grep -c "vCPU 1: SDEI PE_UNMASK(" /tmp/sdeilinux.err)" -ge 2 ] &&
 		      grep -q "vCPU 1: PSCI CPU_OFF" /tmp/sdeilinux.err &&
 		      [ "$(grep -c "vCPU 1: powered on" /tmp/sdeilinux.err)" -ge 2 ]' ||
 		grep -E 'SDEI|PSCI|powered' /tmp/sdeilinux.err | tail -n 12 | sed 's/^/#   /'

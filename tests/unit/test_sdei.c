@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sdei/internal.h"
 #include "sdei/sdei.h"
 #include "tests/unit/helpers.h"
 
@@ -366,6 +367,37 @@ static void test_state_table(void **state)
 			teardown(&fx);
 		}
 	}
+}
+
+/*
+ * The table behind the calls (state.c): a state no event can be in (2 and
+ * 6: enabled but not registered) takes no action, and stays as it is.
+ */
+static void test_transition_refuses_impossible_states(void **state)
+{
+	static const uint8_t impossible[] = {
+		SDEI_ST_ENABLED, SDEI_ST_ENABLED | SDEI_ST_RUNNING,
+	};
+	struct sdei_registration registered = { .state = SDEI_ST_REGISTERED };
+	unsigned int valid = 0;
+
+	(void)state;
+	for (uint8_t st = 0; st < 8; st++)
+		valid += sdei_state_valid(st);
+	assert_int_equal(valid, 6);
+	for (size_t i = 0; i < sizeof(impossible); i++) {
+		assert_false(sdei_state_valid(impossible[i]));
+		for (int act = 0; act < SDEI_NR_ACTIONS; act++) {
+			struct sdei_registration reg = { .state = impossible[i], .pending = true };
+
+			assert_int_equal(sdei_transition(&reg, act), SDEI_DENIED);
+			assert_int_equal(reg.state, impossible[i]);
+			assert_true(reg.pending);
+		}
+	}
+	/* An action outside the table is refused too. */
+	assert_int_equal(sdei_transition(&registered, SDEI_NR_ACTIONS), SDEI_DENIED);
+	assert_int_equal(registered.state, SDEI_ST_REGISTERED);
 }
 
 static void test_dispatch_and_complete(void **state)
@@ -814,6 +846,7 @@ int main(void)
 		T(test_version_features_unknown),
 		T(test_register_errors),
 		cmocka_unit_test(test_state_table),
+		cmocka_unit_test(test_transition_refuses_impossible_states),
 		T(test_dispatch_and_complete),
 		T(test_pan_from_sctlr),
 		T(test_complete_and_resume),
