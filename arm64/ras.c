@@ -47,13 +47,6 @@ enum poll_pace { POLL_OFF, POLL_FAST, POLL_SLOWER };
 #define MADV_POPULATE_WRITE	23
 #endif
 
-/* A record's tag: how to notify when it reaches its block. */
-#define TAG_NOTIFIED		(1ull << 63)	/* the guest was told already */
-#define TAG(notify, vcpu, iss)	((uint64_t)(iss) << 32 | (uint64_t)(vcpu) << 8 | (notify))
-#define TAG_NOTIFY(tag)		((enum ras_notify)((tag) & 0xff))
-#define TAG_VCPU(tag)		((unsigned int)((tag) >> 8) & 0xffffff)
-#define TAG_ISS(tag)		((uint32_t)((tag) >> 32) & 0x1ffffff)
-
 /*
  * What the SIGBUS handler may touch: thread-locals, the ring, the eventfd,
  * and the guest RAM range. Everything else happens after it returns.
@@ -197,19 +190,18 @@ static const char *source_name(unsigned int src, char *buf, size_t len)
 }
 
 /* Tell the guest a record is in its block. Returns 0 or a negative errno. */
-static int notify_guest(struct vm *vm, unsigned int src, uint64_t tag)
+static int notify_guest(struct vm *vm, unsigned int src, const struct ras_notice *n)
 {
-	struct vcpu *vcpu = &vm->vcpus[TAG_VCPU(tag)];
-	enum ras_notify how = TAG_NOTIFY(tag);
+	struct vcpu *vcpu = &vm->vcpus[n->vcpu];
 	int ret = 0;
 
-	switch (how) {
+	switch (n->how) {
 	case RAS_NOTIFY_SDEI:
 		ret = sdei_inject(&vm->sdei, src == RAS_SRC_SDEI_CRITICAL ?
 				  RAS_SDEI_EVENT_CRITICAL : RAS_SDEI_EVENT_NORMAL, -1);
 		break;
 	case RAS_NOTIFY_SERROR:
-		__atomic_store_n(&vcpu->ras_serror_iss, TAG_ISS(tag), __ATOMIC_RELAXED);
+		__atomic_store_n(&vcpu->ras_serror_iss, n->iss, __ATOMIC_RELAXED);
 		vcpu_request(vcpu, VCPU_REQ_SERROR);
 		break;
 	default:
@@ -220,7 +212,7 @@ static int notify_guest(struct vm *vm, unsigned int src, uint64_t tag)
 	if (ret)
 		vm->ras.not_notified++;
 	else
-		vm->ras.notified[how]++;
+		vm->ras.notified[n->how]++;
 	pthread_mutex_unlock(&vm->ras.lock);
 	return ret;
 }
@@ -233,20 +225,19 @@ struct report {
 };
 
 /*
- * Record @rec on the source its tag names, and notify the guest unless the
- * tag says it was already. An SEA or SError means something by itself (a
- * synchronous error, a syndrome), so it goes at once even when the record
- * must wait for the block; an SDEI event carries nothing, so it waits for
- * its record.
+ * Record @rec on the source @n names, and notify the guest unless it was
+ * already. An SEA or SError means something by itself (a synchronous
+ * error, a syndrome), so it goes at once even when the record must wait
+ * for the block; an SDEI event carries nothing, so it waits for its record.
  */
-static struct report report(struct vm *vm, struct cper_record *rec, uint64_t tag)
+static struct report report(struct vm *vm, struct cper_record *rec, struct ras_notice n)
 {
 	struct vm_ras *ras = &vm->ras;
-	bool at_once = TAG_NOTIFY(tag) != RAS_NOTIFY_SDEI;
+	bool at_once = n.how != RAS_NOTIFY_SDEI;
+	struct ras_notice kept = n;
 	struct report r = {
-		.src = ras_source_for(TAG_NOTIFY(tag), cper_record_severity(rec),
-				      TAG_VCPU(tag)),
-		.notified = tag & TAG_NOTIFIED,
+		.src = ras_source_for(n.how, cper_record_severity(rec), n.vcpu),
+		.notified = n.sent,
 	};
 
 	timestamp_now(rec);
@@ -257,13 +248,14 @@ static struct report report(struct vm *vm, struct cper_record *rec, uint64_t tag
 		r.result = GHES_INVALID;
 		return r;
 	}
-	r.result = ghes_submit(&ras->region, r.src, rec, at_once ? tag | TAG_NOTIFIED : tag);
+	kept.sent |= at_once;
+	r.result = ghes_submit(&ras->region, r.src, rec, &kept);
 	if (ghes_any_queued(&ras->region))
 		arm_poll_timer(vm, POLL_FAST);
 	pthread_mutex_unlock(&ras->lock);
 	if (!r.notified && (r.result == GHES_DELIVERED ||
 			    (at_once && r.result != GHES_INVALID))) {
-		r.notify_err = notify_guest(vm, r.src, tag);
+		r.notify_err = notify_guest(vm, r.src, &n);
 		r.notified = !r.notify_err;
 	}
 	return r;
@@ -273,14 +265,14 @@ static struct report report(struct vm *vm, struct cper_record *rec, uint64_t tag
 static bool poll_blocks(struct vm *vm)
 {
 	struct vm_ras *ras = &vm->ras;
-	uint64_t tags[GHES_MAX_SOURCES];
+	struct ras_notice notices[GHES_MAX_SOURCES];
 	bool written[GHES_MAX_SOURCES], any = false;
 	unsigned int n;
 
 	pthread_mutex_lock(&ras->lock);
 	n = ras->region.nr_sources;
 	for (unsigned int src = 0; src < n; src++) {
-		written[src] = ghes_poll(&ras->region, src, &tags[src]);
+		written[src] = ghes_poll(&ras->region, src, &notices[src]);
 		any |= written[src];
 	}
 	if (!ghes_any_queued(&ras->region))
@@ -289,8 +281,8 @@ static bool poll_blocks(struct vm *vm)
 		arm_poll_timer(vm, POLL_FAST);
 	pthread_mutex_unlock(&ras->lock);
 	for (unsigned int src = 0; src < n; src++)
-		if (written[src] && !(tags[src] & TAG_NOTIFIED))
-			notify_guest(vm, src, tags[src]);
+		if (written[src] && !notices[src].sent)
+			notify_guest(vm, src, &notices[src]);
 	return any;
 }
 
@@ -301,7 +293,7 @@ void ras_poll(struct vm *vm)
 }
 
 /* Records for every guest page of a poisoned host extent. */
-static void report_poison(struct vm *vm, uintptr_t hva, short lsb, uint64_t tag)
+static void report_poison(struct vm *vm, uintptr_t hva, short lsb, struct ras_notice n)
 {
 	uint64_t extent = (uint64_t)1 << lsb, gpa, done;
 	uintptr_t base = hva & ~(uintptr_t)(extent - 1);
@@ -317,7 +309,7 @@ static void report_poison(struct vm *vm, uintptr_t hva, short lsb, uint64_t tag)
 	for (uint64_t off = 0; off < extent; off += done) {
 		done = ras_memory_record(&rec, gpa + off, extent - off,
 					 CPER_SEV_RECOVERABLE, true);
-		report(vm, &rec, tag);
+		report(vm, &rec, n);
 	}
 }
 
@@ -331,7 +323,7 @@ void ras_vcpu_check_poison(struct vcpu *vcpu)
 	consumed = 0;
 	/* Records first: the abort must find them in the block. */
 	report_poison(vm, consumed_addr, consumed_lsb,
-		      TAG(RAS_NOTIFY_SEA, vcpu->id, 0) | TAG_NOTIFIED);
+		      (struct ras_notice){ .how = RAS_NOTIFY_SEA, .vcpu = vcpu->id, .sent = true });
 	ret = arm64_inject_dabt(vcpu);
 	if (ret) {
 		pr_err("vCPU %u: the guest consumed poisoned memory and the external abort could not be injected: %s",
@@ -357,7 +349,7 @@ int ras_sea_exit(struct vcpu *vcpu)
 		(unsigned long long)sea->esr,
 		sea->flags & RAS_SEA_EXIT_GPA_VALID ? ", guest address known" : "");
 	ras_sea_exit_record(&rec, sea, vcpu->mpidr, vcpu->midr);
-	report(vm, &rec, TAG(RAS_NOTIFY_SEA, vcpu->id, 0) | TAG_NOTIFIED);
+	report(vm, &rec, (struct ras_notice){ .how = RAS_NOTIFY_SEA, .vcpu = vcpu->id, .sent = true });
 	return arm64_inject_dabt(vcpu);
 }
 
@@ -400,8 +392,9 @@ static void on_host_error(struct ioloop *loop, void *opaque)
 		if (e.consumed_by_lkvm)
 			pr_warn("ras: lkvm read poisoned guest memory at %p; the page now reads as zeros",
 				(void *)e.addr);
-		report_poison(vm, e.addr, e.lsb,
-			      TAG(how, 0, ras_serror_iss(CPER_SEV_RECOVERABLE, false)));
+		report_poison(vm, e.addr, e.lsb, (struct ras_notice){
+			.how = how, .iss = ras_serror_iss(CPER_SEV_RECOVERABLE, false),
+		});
 	}
 	lost = host_ring_take_lost(&host_ring);
 	if (lost)
@@ -626,7 +619,9 @@ int ras_inject(struct vm *vm, const struct ctl_ras_inject *req, char *text, size
 		else
 			ras_processor_record(&rec, vm->vcpus[vcpu].mpidr, vm->vcpus[vcpu].midr,
 					     sev, req->flags & CTL_RAS_GPA_GIVEN, req->gpa);
-		r = report(vm, &rec, TAG(how, vcpu, ras_serror_iss(sev, true)));
+		r = report(vm, &rec, (struct ras_notice){
+			.how = how, .vcpu = vcpu, .iss = ras_serror_iss(sev, true),
+		});
 		results[r.result]++;
 		not_notified += r.notify_err != 0;
 	}

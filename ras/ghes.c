@@ -128,7 +128,7 @@ static void note_lost(struct ghes_source *s, const struct cper_record *rec)
 }
 
 enum ghes_result ghes_submit(struct ghes_region *r, unsigned int src,
-			     const struct cper_record *rec, uint64_t tag)
+			     const struct cper_record *rec, const struct ras_notice *notice)
 {
 	struct ghes_source *s = &r->sources[src];
 	struct ghes_queued *q;
@@ -145,12 +145,12 @@ enum ghes_result ghes_submit(struct ghes_region *r, unsigned int src,
 		return GHES_DROPPED;
 	}
 	q->rec = *rec;
-	q->tag = tag;
+	q->notice = *notice;
 	s->queue[(s->head + s->queued++) % GHES_QUEUE_MAX] = q;
 	return GHES_QUEUED;
 }
 
-bool ghes_poll(struct ghes_region *r, unsigned int src, uint64_t *tag)
+bool ghes_poll(struct ghes_region *r, unsigned int src, struct ras_notice *notice)
 {
 	struct ghes_source *s = &r->sources[src];
 	struct ghes_queued *q;
@@ -163,7 +163,7 @@ bool ghes_poll(struct ghes_region *r, unsigned int src, uint64_t *tag)
 	s->head = (s->head + 1) % GHES_QUEUE_MAX;
 	s->queued--;
 	written = write_block(r, src, &q->rec);
-	*tag = q->tag;
+	*notice = q->notice;
 	free(q);
 	return written;
 }

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "ras/cper.h"
+#include "ras/policy.h"
 
 #define GHES_BLOCK_SIZE		4096
 #define GHES_QUEUE_MAX		16
@@ -34,7 +35,7 @@
 
 struct ghes_queued {
 	struct cper_record rec;
-	uint64_t tag;			/* the caller's, returned on delivery */
+	struct ras_notice notice;	/* handed back on delivery */
 };
 
 struct ghes_counters {
@@ -81,14 +82,15 @@ enum ghes_result {
 	GHES_INVALID,		/* malformed or larger than a block: refused */
 };
 
+/* @notice is kept with the record if it must wait. */
 enum ghes_result ghes_submit(struct ghes_region *r, unsigned int src,
-			     const struct cper_record *rec, uint64_t tag);
+			     const struct cper_record *rec, const struct ras_notice *notice);
 
 /*
  * If source @src has a queued record and the guest has acknowledged, write
- * the oldest one and return true with its tag in *tag: notify the guest.
+ * the oldest one and return true with its notice in *@notice.
  */
-bool ghes_poll(struct ghes_region *r, unsigned int src, uint64_t *tag);
+bool ghes_poll(struct ghes_region *r, unsigned int src, struct ras_notice *notice);
 
 /* Does any source hold queued records? */
 bool ghes_any_queued(const struct ghes_region *r);

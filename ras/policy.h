@@ -26,6 +26,17 @@ enum ras_origin {
 	RAS_FROM_KVM_SEA,	/* KVM_EXIT_ARM_SEA */
 };
 
+/*
+ * How the guest is told of one record, kept with it while it waits for
+ * its block (ras/ghes.h) and acted on when it is written.
+ */
+struct ras_notice {
+	enum ras_notify how;
+	bool sent;		/* told already: an SEA or SError goes at once */
+	unsigned int vcpu;	/* SEA and SError: the vCPU told */
+	uint32_t iss;		/* SError: its syndrome */
+};
+
 /* Error sources, in the region and in a later HEST, in this order. */
 #define RAS_SRC_SDEI_NORMAL	0
 #define RAS_SRC_SDEI_CRITICAL	1

@@ -12,8 +12,8 @@
  *   - a block is written only if its ack read 1 before the call; then the
  *     ack reads 0, block_status is set last and non-zero, the block is one
  *     Linux accepts (cper_check), and "delivered" counts it;
- *   - records leave a source in the order they came (tags), a new one
- *     never overtaking the queue;
+ *   - records leave a source in the order they came (numbered in their
+ *     notice), a new one never overtaking the queue;
  *   - the queue holds at most GHES_QUEUE_MAX; for every source received =
  *     delivered + queued + dropped, acked <= delivered, and a drop sets the
  *     "multiple errors" bit of its class on the next record written;
@@ -38,7 +38,7 @@
 
 /* What the harness expects of each source. */
 struct model {
-	uint64_t fifo[GHES_QUEUE_MAX];	/* tags, oldest first */
+	uint32_t fifo[GHES_QUEUE_MAX];	/* record numbers, oldest first */
 	unsigned int head, queued;
 	uint64_t received, delivered, dropped;
 	bool lost_ue, lost_ce;
@@ -50,7 +50,7 @@ struct world {
 	uint64_t size;
 	unsigned int nr;
 	struct model m[MAX_SOURCES];
-	uint64_t next_tag;
+	uint32_t next_number;
 	const uint8_t *p, *end;
 };
 
@@ -125,14 +125,14 @@ static void submit(struct world *w, const struct cper_record *rec,
 	unsigned int src = ras_source_for(how, cper_record_severity(rec), vcpu);
 	struct model *m;
 	enum ghes_result res;
-	uint64_t tag = w->next_tag++;
+	struct ras_notice notice = { .how = how, .vcpu = vcpu, .iss = w->next_number++ };
 	bool empty;
 
 	check(src < w->nr);
 	m = &w->m[src];
 	empty = !m->queued;
 	snapshot(w);
-	res = ghes_submit(&w->r, src, rec, tag);
+	res = ghes_submit(&w->r, src, rec, &notice);
 	switch (res) {
 	case GHES_INVALID:
 		check(!cper_record_valid(rec));
@@ -146,7 +146,7 @@ static void submit(struct world *w, const struct cper_record *rec,
 		return;
 	case GHES_QUEUED:
 		m->received++;
-		m->fifo[(m->head + m->queued++) % GHES_QUEUE_MAX] = tag;
+		m->fifo[(m->head + m->queued++) % GHES_QUEUE_MAX] = notice.iss;
 		break;
 	case GHES_DROPPED: {
 		enum cper_severity sev = cper_record_severity(rec);
@@ -169,14 +169,14 @@ static void submit(struct world *w, const struct cper_record *rec,
 static void poll_one(struct world *w, unsigned int src)
 {
 	struct model *m = &w->m[src];
-	uint64_t tag = ~0ULL;
+	struct ras_notice notice = { .iss = ~0u };
 	bool acked = ack_of(w, src) & 1, wrote;
 
 	snapshot(w);
-	wrote = ghes_poll(&w->r, src, &tag);
+	wrote = ghes_poll(&w->r, src, &notice);
 	check(wrote == (acked && m->queued));
 	if (wrote) {
-		check(tag == m->fifo[m->head]);
+		check(notice.iss == m->fifo[m->head]);
 		m->head = (m->head + 1) % GHES_QUEUE_MAX;
 		m->queued--;
 	}

@@ -16,6 +16,9 @@ struct fixture {
 	uint8_t *mem;
 };
 
+/* A record's notice, numbered in .vcpu so that its order can be seen. */
+#define NOTE(n)	(&(struct ras_notice){ .how = RAS_NOTIFY_SERROR, .vcpu = (n), .iss = 0x1000 + (n) })
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -102,23 +105,25 @@ static void test_deliver_then_busy_then_ack(void **state)
 	struct ghes_source *s = &f->r.sources[2];
 	struct cper_record a = record(0x40001000, CPER_SEV_RECOVERABLE);
 	struct cper_record b = record(0x40002000, CPER_SEV_RECOVERABLE);
-	uint64_t tag = 0;
+	struct ras_notice got = { 0 };
 
-	assert_int_equal(ghes_submit(&f->r, 2, &a, 11), GHES_DELIVERED);
+	assert_int_equal(ghes_submit(&f->r, 2, &a, NOTE(11)), GHES_DELIVERED);
 	assert_int_equal(get_le64(at(f, ghes_ack_gpa(&f->r, 2))), 0);
 	assert_int_equal(block_pa(f, 2), 0x40001000);
 	assert_int_equal(get_le32(ghes_block(&f->r, 2)), 0x11);
 	/* Busy until the guest acks: the next one waits, the block is kept. */
-	assert_int_equal(ghes_submit(&f->r, 2, &b, 22), GHES_QUEUED);
-	assert_false(ghes_poll(&f->r, 2, &tag));
+	assert_int_equal(ghes_submit(&f->r, 2, &b, NOTE(22)), GHES_QUEUED);
+	assert_false(ghes_poll(&f->r, 2, &got));
 	assert_int_equal(block_pa(f, 2), 0x40001000);
 	assert_true(ghes_any_queued(&f->r));
 	/* Clearing block_status alone is not an ack (GHESv2). */
 	put_le32(ghes_block(&f->r, 2), 0);
-	assert_false(ghes_poll(&f->r, 2, &tag));
+	assert_false(ghes_poll(&f->r, 2, &got));
 	guest_consume(f, 2);
-	assert_true(ghes_poll(&f->r, 2, &tag));
-	assert_int_equal(tag, 22);
+	assert_true(ghes_poll(&f->r, 2, &got));
+	assert_int_equal(got.vcpu, 22);
+	assert_int_equal(got.how, RAS_NOTIFY_SERROR);
+	assert_int_equal(got.iss, 0x1000 + 22);
 	assert_int_equal(block_pa(f, 2), 0x40002000);
 	assert_false(ghes_any_queued(&f->r));
 	assert_int_equal(s->count.received, 2);
@@ -133,12 +138,12 @@ static void test_deliver_then_busy_then_ack(void **state)
 static void test_queue_keeps_order(void **state)
 {
 	struct fixture *f = *state;
-	uint64_t tag;
+	struct ras_notice got;
 
 	for (unsigned int i = 0; i < 4; i++) {
 		struct cper_record rec = record(0x40000000 + 4096 * i, CPER_SEV_CORRECTED);
 
-		assert_int_equal(ghes_submit(&f->r, 0, &rec, i),
+		assert_int_equal(ghes_submit(&f->r, 0, &rec, NOTE(i)),
 				 i ? GHES_QUEUED : GHES_DELIVERED);
 	}
 	for (unsigned int i = 1; i < 4; i++) {
@@ -147,15 +152,15 @@ static void test_queue_keeps_order(void **state)
 		if (i == 2) {
 			struct cper_record late = record(0x50000000, CPER_SEV_CORRECTED);
 
-			assert_int_equal(ghes_submit(&f->r, 0, &late, 99), GHES_QUEUED);
+			assert_int_equal(ghes_submit(&f->r, 0, &late, NOTE(99)), GHES_QUEUED);
 		}
-		assert_true(ghes_poll(&f->r, 0, &tag));
-		assert_int_equal(tag, i);
+		assert_true(ghes_poll(&f->r, 0, &got));
+		assert_int_equal(got.vcpu, i);
 		assert_int_equal(block_pa(f, 0), 0x40000000 + 4096 * i);
 	}
 	guest_consume(f, 0);
-	assert_true(ghes_poll(&f->r, 0, &tag));
-	assert_int_equal(tag, 99);
+	assert_true(ghes_poll(&f->r, 0, &got));
+	assert_int_equal(got.vcpu, 99);
 	check_balance(&f->r.sources[0]);
 }
 
@@ -165,27 +170,27 @@ static void test_overflow_counts_and_flags(void **state)
 	struct ghes_source *s = &f->r.sources[1];
 	struct cper_record ue = record(0x40000000, CPER_SEV_FATAL);
 	struct cper_record ce = record(0x40000000, CPER_SEV_CORRECTED);
-	uint64_t tag;
+	struct ras_notice got;
 	unsigned int n;
 
-	assert_int_equal(ghes_submit(&f->r, 1, &ce, 0), GHES_DELIVERED);
+	assert_int_equal(ghes_submit(&f->r, 1, &ce, NOTE(0)), GHES_DELIVERED);
 	for (n = 0; n < GHES_QUEUE_MAX; n++)
-		assert_int_equal(ghes_submit(&f->r, 1, &ce, n), GHES_QUEUED);
-	assert_int_equal(ghes_submit(&f->r, 1, &ue, 0), GHES_DROPPED);
+		assert_int_equal(ghes_submit(&f->r, 1, &ce, NOTE(n)), GHES_QUEUED);
+	assert_int_equal(ghes_submit(&f->r, 1, &ue, NOTE(0)), GHES_DROPPED);
 	assert_int_equal(s->count.dropped, 1);
 	check_balance(s);
 	/* The next record delivered says uncorrectable errors were lost. */
 	guest_consume(f, 1);
-	assert_true(ghes_poll(&f->r, 1, &tag));
+	assert_true(ghes_poll(&f->r, 1, &got));
 	assert_int_equal(get_le32(ghes_block(&f->r, 1)),
 			 CPER_BLOCK_CE_VALID | CPER_BLOCK_MULTIPLE_UE | 1 << 4);
 	/* ... once. */
 	guest_consume(f, 1);
-	assert_true(ghes_poll(&f->r, 1, &tag));
+	assert_true(ghes_poll(&f->r, 1, &got));
 	assert_int_equal(get_le32(ghes_block(&f->r, 1)), CPER_BLOCK_CE_VALID | 1 << 4);
 	check_balance(s);
 	/* Drain; nothing is lost without a count. */
-	while (guest_consume(f, 1), ghes_poll(&f->r, 1, &tag))
+	while (guest_consume(f, 1), ghes_poll(&f->r, 1, &got))
 		;
 	assert_int_equal(s->count.received, GHES_QUEUE_MAX + 2);
 	assert_int_equal(s->count.delivered, GHES_QUEUE_MAX + 1);
@@ -199,7 +204,7 @@ static void test_invalid_records(void **state)
 	struct cper_record big = record(0x40000000, CPER_SEV_CORRECTED);
 
 	big.nr_sections = 0;
-	assert_int_equal(ghes_submit(&f->r, 3, &big, 0), GHES_INVALID);
+	assert_int_equal(ghes_submit(&f->r, 3, &big, NOTE(0)), GHES_INVALID);
 	/* 16 ARM sections with a 256-byte context each exceed 4 KiB. */
 	big.nr_sections = CPER_MAX_SECTIONS;
 	for (unsigned int i = 0; i < CPER_MAX_SECTIONS; i++) {
@@ -211,7 +216,7 @@ static void test_invalid_records(void **state)
 			.nr_err_info = 1, .ctx_size = sizeof(regs), .ctx_regs = regs,
 		};
 	}
-	assert_int_equal(ghes_submit(&f->r, 3, &big, 0), GHES_INVALID);
+	assert_int_equal(ghes_submit(&f->r, 3, &big, NOTE(0)), GHES_INVALID);
 	assert_int_equal(f->r.sources[3].count.received, 0);
 }
 
