@@ -83,6 +83,7 @@ PURE_SRCS := \
 	ras/host_ring.c \
 	ras/policy.c \
 	ras/records.c \
+	ras/status.c \
 	acpi/aml.c \
 	acpi/buf.c \
 	acpi/loader.c \
@@ -106,6 +107,8 @@ KVM_SRCS := \
 	arm64/irq.c \
 	arm64/psci.c \
 	arm64/ras.c \
+	arm64/ras_capture.c \
+	arm64/ras_control.c \
 	arm64/ras_kvm.c \
 	arm64/sandbox_policy.c \
 	arm64/sdei_kvm.c \

@@ -13,16 +13,15 @@
  *
  * Records that find their block busy wait in its queue; they are written
  * when the guest acknowledges, which lkvm notices after every SDEI call and
- * on a 1 ms timer that runs only while something waits.
+ * on a 1 ms timer that runs only while something waits. The SIGBUS hook is
+ * arm64/ras_capture.c; lkvm ras's requests are arm64/ras_control.c.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -31,110 +30,12 @@
 #include "arm64/kvm_arm64.h"
 #include "arm64/vm.h"
 #include "core/log.h"
-#include "core/signals.h"
-#include "ras/host_ring.h"
 #include "ras/records.h"
 
 #define POLL_FAST_NS		1000000ull
 #define POLL_SLOWEST_NS		1000000000ull
 
 enum poll_pace { POLL_OFF, POLL_FAST, POLL_SLOWER };
-
-#ifndef MADV_HWPOISON
-#define MADV_HWPOISON		100
-#endif
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE	23
-#endif
-
-/*
- * What the SIGBUS handler may touch: thread-locals, the ring, the eventfd,
- * and the guest RAM range. Everything else happens after it returns.
- */
-static __thread volatile sig_atomic_t in_guest;
-static __thread volatile sig_atomic_t poisoning;	/* the test hook's own AR */
-static __thread volatile sig_atomic_t consumed;
-static __thread uintptr_t consumed_addr;
-static __thread short consumed_lsb;
-
-/* Filled by the SIGBUS hook on any thread, emptied by the I/O thread. */
-static struct host_ring host_ring;
-static int host_event_fd = -1;
-static uintptr_t guest_lo, guest_hi;
-
-static void say(const char *msg)
-{
-	ssize_t n = write(STDERR_FILENO, msg, strlen(msg));
-
-	(void)n;
-}
-
-static void queue_host_error(uintptr_t addr, short lsb, bool by_lkvm)
-{
-	uint64_t one = 1;
-	ssize_t n;
-
-	if (!host_ring_push(&host_ring, &(struct host_error){ addr, lsb, by_lkvm }))
-		return;
-	n = write(host_event_fd, &one, sizeof(one));
-	(void)n;
-}
-
-/* The SIGBUS hook (core/signals.c): true when the signal was dealt with. */
-static bool on_sigbus(const siginfo_t *si)
-{
-	uintptr_t addr = (uintptr_t)si->si_addr;
-	bool guest = addr >= guest_lo && addr < guest_hi;
-	size_t extent = (size_t)1 << si->si_addr_lsb;
-
-	if (si->si_code == BUS_MCEERR_AR && poisoning)
-		return true;
-	if (si->si_code == BUS_MCEERR_AR && in_guest && guest) {
-		consumed_addr = addr;
-		consumed_lsb = si->si_addr_lsb;
-		consumed = 1;
-		return true;
-	}
-	if (si->si_code == BUS_MCEERR_AO && guest) {
-		queue_host_error(addr, si->si_addr_lsb, false);
-		return true;
-	}
-	if (si->si_code == BUS_MCEERR_AR && guest) {
-		/*
-		 * lkvm itself read poisoned guest RAM: returning would fault
-		 * again forever, so the page gets a fresh zero page and the
-		 * guest a record saying its data there is gone. The new page is
-		 * mapped and advised as setup_ram() does guest RAM, so that it
-		 * joins the rest of RAM in one mapping again.
-		 */
-		void *page = (void *)(addr & ~(extent - 1));
-
-		if (mmap(page, extent, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
-			 -1, 0) != MAP_FAILED) {
-			madvise(page, extent, MADV_HUGEPAGE);
-			queue_host_error(addr, si->si_addr_lsb, true);
-			return true;
-		}
-	}
-	if (si->si_code == BUS_MCEERR_AO) {
-		say("lkvm: host memory error in lkvm's own memory (not guest RAM); carrying on\n");
-		return true;
-	}
-	/* Not guest memory: nothing to hand on; die of it. */
-	say("lkvm: SIGBUS outside guest RAM\n");
-	return false;
-}
-
-void ras_guest_entry(void)
-{
-	in_guest = 1;
-}
-
-void ras_guest_exit(void)
-{
-	in_guest = 0;
-}
 
 static void timestamp_now(struct cper_record *rec)
 {
@@ -177,18 +78,6 @@ static void arm_poll_timer(struct vm *vm, enum poll_pace pace)
 	timerfd_settime(vm->ras.poll_fd, 0, &its, NULL);
 }
 
-static const char *source_name(unsigned int src, char *buf, size_t len)
-{
-	if (src == RAS_SRC_SDEI_NORMAL || src == RAS_SRC_SDEI_CRITICAL)
-		snprintf(buf, len, "sdei event %u", src == RAS_SRC_SDEI_NORMAL ?
-			 RAS_SDEI_EVENT_NORMAL : RAS_SDEI_EVENT_CRITICAL);
-	else if (src == RAS_SRC_SERROR)
-		snprintf(buf, len, "serror");
-	else
-		snprintf(buf, len, "sea vcpu %u", src - RAS_SRC_SEA_FIRST);
-	return buf;
-}
-
 /* Tell the guest a record is in its block. Returns 0 or a negative errno. */
 static int notify_guest(struct vm *vm, unsigned int src, const struct ras_notice *n)
 {
@@ -210,19 +99,12 @@ static int notify_guest(struct vm *vm, unsigned int src, const struct ras_notice
 	}
 	pthread_mutex_lock(&vm->ras.lock);
 	if (ret)
-		vm->ras.not_notified++;
+		vm->ras.counts.not_notified++;
 	else
-		vm->ras.notified[n->how]++;
+		vm->ras.counts.notified[n->how]++;
 	pthread_mutex_unlock(&vm->ras.lock);
 	return ret;
 }
-
-struct report {
-	enum ghes_result result;
-	unsigned int src;
-	bool notified;
-	int notify_err;
-};
 
 /*
  * Record @rec on the source @n names, and notify the guest unless it was
@@ -230,12 +112,12 @@ struct report {
  * error, a syndrome), so it goes at once even when the record must wait
  * for the block; an SDEI event carries nothing, so it waits for its record.
  */
-static struct report report(struct vm *vm, struct cper_record *rec, struct ras_notice n)
+struct ras_report ras_report(struct vm *vm, struct cper_record *rec, struct ras_notice n)
 {
 	struct vm_ras *ras = &vm->ras;
 	bool at_once = n.how != RAS_NOTIFY_SDEI;
 	struct ras_notice kept = n;
-	struct report r = {
+	struct ras_report r = {
 		.src = ras_source_for(n.how, cper_record_severity(rec), n.vcpu),
 		.notified = n.sent,
 	};
@@ -303,13 +185,13 @@ static void report_poison(struct vm *vm, uintptr_t hva, short lsb, struct ras_no
 		pr_warn("ras: host memory error at %p outside guest memory", (void *)hva);
 		return;
 	}
-	__atomic_add_fetch(&vm->ras.host_errors, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&vm->ras.counts.host_errors, 1, __ATOMIC_RELAXED);
 	pr_info("ras: host memory error: guest page 0x%" PRIx64 " (%" PRIu64 " bytes) is poisoned",
 		gpa, extent);
 	for (uint64_t off = 0; off < extent; off += done) {
 		done = ras_memory_record(&rec, gpa + off, extent - off,
 					 CPER_SEV_RECOVERABLE, true);
-		report(vm, &rec, n);
+		ras_report(vm, &rec, n);
 	}
 }
 
@@ -318,11 +200,13 @@ void ras_vcpu_check_poison(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 	int ret;
 
-	if (!vm->ras.on || !consumed)
+	uintptr_t addr;
+	short lsb;
+
+	if (!vm->ras.on || !ras_capture_consumed(&addr, &lsb))
 		return;
-	consumed = 0;
 	/* Records first: the abort must find them in the block. */
-	report_poison(vm, consumed_addr, consumed_lsb,
+	report_poison(vm, addr, lsb,
 		      (struct ras_notice){ .how = RAS_NOTIFY_SEA, .vcpu = vcpu->id, .sent = true });
 	ret = arm64_inject_dabt(vcpu);
 	if (ret) {
@@ -332,7 +216,7 @@ void ras_vcpu_check_poison(struct vcpu *vcpu)
 		return;
 	}
 	pthread_mutex_lock(&vm->ras.lock);
-	vm->ras.notified[RAS_NOTIFY_SEA]++;
+	vm->ras.counts.notified[RAS_NOTIFY_SEA]++;
 	pthread_mutex_unlock(&vm->ras.lock);
 }
 
@@ -344,12 +228,12 @@ int ras_sea_exit(struct vcpu *vcpu)
 	struct cper_record rec;
 
 	/* Only --ras enables KVM_CAP_ARM_SEA_TO_USER. */
-	__atomic_add_fetch(&vm->ras.sea_exits, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&vm->ras.counts.sea_exits, 1, __ATOMIC_RELAXED);
 	pr_info("vCPU %u: external abort (ESR 0x%llx%s)", vcpu->id,
 		(unsigned long long)sea->esr,
 		sea->flags & RAS_SEA_EXIT_GPA_VALID ? ", guest address known" : "");
 	ras_sea_exit_record(&rec, sea, vcpu->mpidr, vcpu->midr);
-	report(vm, &rec, (struct ras_notice){ .how = RAS_NOTIFY_SEA, .vcpu = vcpu->id, .sent = true });
+	ras_report(vm, &rec, (struct ras_notice){ .how = RAS_NOTIFY_SEA, .vcpu = vcpu->id, .sent = true });
 	return arm64_inject_dabt(vcpu);
 }
 
@@ -385,7 +269,7 @@ static void on_host_error(struct ioloop *loop, void *opaque)
 	(void)loop;
 	if (read(vm->ras.host_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
 		return;
-	while (host_ring_pop(&host_ring, &e)) {
+	while (ras_capture_pop(&e)) {
 		enum ras_notify how = ras_notify_for(RAS_FROM_HOST_AO, CPER_SEV_RECOVERABLE,
 						     RAS_NOTIFY_DEFAULT, vm->sdei_on);
 
@@ -396,7 +280,7 @@ static void on_host_error(struct ioloop *loop, void *opaque)
 			.how = how, .iss = ras_serror_iss(CPER_SEV_RECOVERABLE, false),
 		});
 	}
-	lost = host_ring_take_lost(&host_ring);
+	lost = ras_capture_lost();
 	if (lost)
 		pr_warn("ras: %u host memory errors came too fast to record", lost);
 }
@@ -463,11 +347,7 @@ int ras_setup(struct vm *vm)
 		pr_err("--ras: %s", strerror(errno));
 		return -errno;
 	}
-	host_ring_init(&host_ring);
-	host_event_fd = ras->host_fd;
-	guest_lo = (uintptr_t)vm->ram.host;
-	guest_hi = guest_lo + vm->ram.size;
-	signals_set_sigbus_hook(on_sigbus);
+	ras_capture_start((uintptr_t)vm->ram.host, vm->ram.size, ras->host_fd);
 	/*
 	 * Early kill: the kernel tells lkvm of poison it finds in guest RAM
 	 * (BUS_MCEERR_AO) before the guest consumes it. Set before the vCPU
@@ -533,186 +413,9 @@ void ras_destroy(struct vm *vm)
 	if (!ras->on)
 		return;
 	ras->on = false;
-	signals_set_sigbus_hook(NULL);
-	host_event_fd = -1;
+	ras_capture_stop();
 	close(ras->host_fd);
 	close(ras->poll_fd);
 	ghes_region_destroy(&ras->region);
 	pthread_mutex_destroy(&ras->lock);
-}
-
-/* --- control requests ---------------------------------------------------- */
-
-static bool region_placed(struct vm_ras *ras)
-{
-	bool placed;
-
-	pthread_mutex_lock(&ras->lock);
-	placed = ras->region.mem;
-	pthread_mutex_unlock(&ras->lock);
-	return placed;
-}
-
-static int check_inject(struct vm *vm, const struct ctl_ras_inject *req,
-			char *text, size_t len)
-{
-	if (req->kind > CTL_RAS_PROCESSOR || req->severity > CPER_SEV_CORRECTED ||
-	    req->notify > RAS_NOTIFY_SDEI || !req->count || req->count > CTL_RAS_MAX_COUNT) {
-		snprintf(text, len, "malformed request");
-		return -EINVAL;
-	}
-	if (req->vcpu >= (int32_t)vm->nr_cpus || req->vcpu < -1) {
-		snprintf(text, len, "--vcpu %d: the VM has vCPUs 0 to %u", req->vcpu,
-			 vm->nr_cpus - 1);
-		return -EINVAL;
-	}
-	if (req->kind == CTL_RAS_MEMORY && !(req->flags & CTL_RAS_GPA_GIVEN)) {
-		snprintf(text, len, "--inject memory needs --gpa ADDR");
-		return -EINVAL;
-	}
-	if (req->notify == RAS_NOTIFY_SDEI && !vm->sdei_on) {
-		snprintf(text, len, "--notify sdei: VM '%s' runs without --sdei", vm->name);
-		return -ENOTSUP;
-	}
-	if (!region_placed(&vm->ras)) {
-		snprintf(text, len, "VM '%s': its UEFI firmware has not placed the error region yet (it does before starting the OS)",
-			 vm->name);
-		return -EAGAIN;
-	}
-	return 0;
-}
-
-static const char *result_text(enum ghes_result r)
-{
-	switch (r) {
-	case GHES_DELIVERED:
-		return "written to";
-	case GHES_QUEUED:
-		return "queued for";
-	case GHES_DROPPED:
-		return "dropped (queue full) by";
-	default:
-		return "refused by";
-	}
-}
-
-int ras_inject(struct vm *vm, const struct ctl_ras_inject *req, char *text, size_t len)
-{
-	enum cper_severity sev = req->severity;
-	enum ras_notify how = ras_notify_for(RAS_FROM_INJECT, sev, req->notify, vm->sdei_on);
-	unsigned int vcpu = req->vcpu < 0 ? 0 : req->vcpu;
-	unsigned int results[GHES_INVALID + 1] = { 0 }, not_notified = 0;
-	struct cper_record rec;
-	struct report r = { 0 };
-	char name[32];
-	int ret;
-
-	/* make bench pairs this with the guest handler's first counter read. */
-	pr_debug("ras: injection received at guest counter %llu",
-		 (unsigned long long)arm64_guest_counter(vm));
-	ret = check_inject(vm, req, text, len);
-	if (ret)
-		return ret;
-	for (uint32_t i = 0; i < req->count; i++) {
-		if (req->kind == CTL_RAS_MEMORY)
-			ras_memory_record(&rec, req->gpa, 1, sev, false);
-		else
-			ras_processor_record(&rec, vm->vcpus[vcpu].mpidr, vm->vcpus[vcpu].midr,
-					     sev, req->flags & CTL_RAS_GPA_GIVEN, req->gpa);
-		r = report(vm, &rec, (struct ras_notice){
-			.how = how, .vcpu = vcpu, .iss = ras_serror_iss(sev, true),
-		});
-		results[r.result]++;
-		not_notified += r.notify_err != 0;
-	}
-	source_name(r.src, name, sizeof(name));
-	if (req->count == 1)
-		snprintf(text, len, "%s error %s source %u (%s); %s %s\n",
-			 cper_severity_name(sev), result_text(r.result), r.src, name,
-			 r.notified ? "notified by" : r.notify_err == -ENOTCONN ?
-			 "not notified: the guest has not registered the event for" :
-			 r.notify_err ? "notification failed:" : "will notify by",
-			 ras_notify_name(how));
-	else
-		snprintf(text, len, "%u %s errors for source %u (%s): %u written, %u queued, %u dropped; notify %s, %u not notified\n",
-			 req->count, cper_severity_name(sev), r.src, name,
-			 results[GHES_DELIVERED], results[GHES_QUEUED],
-			 results[GHES_DROPPED], ras_notify_name(how), not_notified);
-	return 0;
-}
-
-int ras_hwpoison(struct vm *vm, const struct ctl_ras_poison *req, char *text, size_t len)
-{
-	uint64_t page = req->gpa & ~(uint64_t)(getpagesize() - 1);
-	uint8_t *host;
-	int ret = 0;
-
-	if (!guest_ram_contains(&vm->ram, page, getpagesize()) ||
-	    (page >= vm->layout.reserved_start &&
-	     page < vm->layout.reserved_start + vm->layout.reserved_size)) {
-		snprintf(text, len, "--gpa 0x%" PRIx64 ": not guest RAM the guest owns", req->gpa);
-		return -EINVAL;
-	}
-	host = guest_ram_host(&vm->ram, page);
-	/* Give the page a frame of its own without changing what it holds. */
-	if (madvise(host, getpagesize(), MADV_POPULATE_WRITE))
-		pr_debug("ras: MADV_POPULATE_WRITE: %s", strerror(errno));
-	poisoning = 1;
-	if (madvise(host, getpagesize(), MADV_HWPOISON))
-		ret = -errno;
-	poisoning = 0;
-	if (ret == -EPERM)
-		snprintf(text, len, "--hwpoison: lkvm needs CAP_SYS_ADMIN to poison memory");
-	else if (ret == -EINVAL)
-		snprintf(text, len, "--hwpoison: the host kernel cannot (CONFIG_MEMORY_FAILURE?)");
-	else if (ret)
-		snprintf(text, len, "--hwpoison: %s", strerror(-ret));
-	else
-		snprintf(text, len, "guest page 0x%" PRIx64 " is poisoned in the host\n", page);
-	return ret;
-}
-
-void ras_format_status(struct vm *vm, char *text, size_t len)
-{
-	struct vm_ras *ras = &vm->ras;
-	struct ghes_region *r = &ras->region;
-	FILE *out = fmemopen(text, len, "w");
-	char name[32];
-
-	if (!out) {
-		snprintf(text, len, "out of memory");
-		return;
-	}
-	pthread_mutex_lock(&ras->lock);
-	if (r->mem)
-		fprintf(out, "region 0x%" PRIx64 ", %u sources, %u-byte blocks%s\n",
-			r->gpa, r->nr_sources, GHES_BLOCK_SIZE,
-			ras->sea_to_user ? "; KVM_EXIT_ARM_SEA on" : "");
-	else
-		fprintf(out, "region not placed yet: the UEFI firmware allocates it\n");
-	fprintf(out, "%-3s %-14s %-5s %-3s %9s %9s %6s %7s %9s\n", "src", "notify",
-		"block", "ack", "received", "delivered", "queued", "dropped", "acked");
-	for (unsigned int i = 0; i < r->nr_sources; i++) {
-		struct ghes_source *s = &r->sources[i];
-		bool acked = ghes_acked(r, i);
-
-		fprintf(out, "%-3u %-14s %-5s %-3u %9" PRIu64 " %9" PRIu64 " %6u %7" PRIu64 " %9" PRIu64 "\n",
-			i, source_name(i, name, sizeof(name)),
-			*(volatile uint32_t *)ghes_block(r, i) ? "full" : "empty",
-			acked, s->count.received, s->count.delivered, s->queued,
-			s->count.dropped, s->count.acked);
-	}
-	fprintf(out, "notified: sea %" PRIu64 ", serror %" PRIu64 ", sdei %" PRIu64
-		"; not notified %" PRIu64 "\n",
-		ras->notified[RAS_NOTIFY_SEA], ras->notified[RAS_NOTIFY_SERROR],
-		ras->notified[RAS_NOTIFY_SDEI], ras->not_notified);
-	fprintf(out, "host memory errors: %" PRIu64 "; KVM external abort exits: %" PRIu64 "\n",
-		__atomic_load_n(&ras->host_errors, __ATOMIC_RELAXED),
-		__atomic_load_n(&ras->sea_exits, __ATOMIC_RELAXED));
-	for (unsigned int i = 0; i < r->nr_sources; i++) {
-		snprintf(name, sizeof(name), "source %u", i);
-		cper_print_shared(out, name, ghes_block(r, i), GHES_BLOCK_SIZE);
-	}
-	pthread_mutex_unlock(&ras->lock);
-	fclose(out);
 }

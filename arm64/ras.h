@@ -17,7 +17,9 @@
 #include "core/control_proto.h"
 #include "core/log.h"
 #include "ras/ghes.h"
+#include "ras/host_ring.h"
 #include "ras/policy.h"
+#include "ras/status.h"
 
 struct vm;
 struct vcpu;
@@ -35,10 +37,7 @@ struct vm_ras {
 	int poll_fd;			/* timerfd: records wait for acks */
 	uint64_t poll_ns;		/* its period; 0 when disarmed */
 	struct log_ratelimit region_warn;	/* the guest's WRITE_POINTER, placed anew */
-	uint64_t host_errors;		/* SIGBUS on guest memory */
-	uint64_t sea_exits;		/* KVM_EXIT_ARM_SEA */
-	uint64_t notified[RAS_NOTIFY_SDEI + 1];
-	uint64_t not_notified;		/* SDEI event not registered, ... */
+	struct ras_counts counts;	/* host_errors, sea_exits: atomic */
 	uint64_t counter_offset;	/* host counter - guest counter */
 };
 
@@ -53,9 +52,25 @@ void ras_destroy(struct vm *vm);
 /* The I/O thread watches these. */
 int ras_start_io(struct vm *vm);
 
-/* vCPU thread: around KVM_RUN, and VCPU_REQ_SERROR / _SEA in @req. */
+/*
+ * The signal-safe capture of host memory errors (arm64/ras_capture.c):
+ * the SIGBUS hook for guest RAM at @ram, and what it noted. A vCPU thread
+ * brackets KVM_RUN with ras_guest_entry() and ras_guest_exit(), and asks
+ * ras_capture_consumed() afterwards: did the guest consume poison, where?
+ * The I/O thread pops the rest after @event_fd was written.
+ */
+void ras_capture_start(uintptr_t ram, uint64_t ram_size, int event_fd);
+void ras_capture_stop(void);
 void ras_guest_entry(void);
 void ras_guest_exit(void);
+bool ras_capture_consumed(uintptr_t *addr, short *lsb);
+bool ras_capture_pop(struct host_error *e);
+/* Errors the ring had no room for since the last call. */
+unsigned int ras_capture_lost(void);
+/* lkvm ras --hwpoison: this thread's own poisoning is expected. */
+void ras_capture_poisoning(bool on);
+
+/* vCPU thread: VCPU_REQ_SERROR / _SEA in @req. */
 void ras_vcpu_work(struct vcpu *vcpu, uint32_t req);
 /* After KVM_RUN returned EINTR: did the guest consume poison? */
 void ras_vcpu_check_poison(struct vcpu *vcpu);
@@ -64,7 +79,19 @@ int ras_sea_exit(struct vcpu *vcpu);
 /* An SDEI call was handled: the guest may have acknowledged a record. */
 void ras_poll(struct vm *vm);
 
-/* Control socket requests; return 0 or -errno, with text for the user. */
+/*
+ * Record @rec on the source @n names and notify the guest as @n says,
+ * now or when the record reaches its block.
+ */
+struct ras_report {
+	enum ghes_result result;
+	unsigned int src;
+	bool notified;
+	int notify_err;
+};
+struct ras_report ras_report(struct vm *vm, struct cper_record *rec, struct ras_notice n);
+
+/* Control socket requests (arm64/ras_control.c); 0 or -errno, with text. */
 int ras_inject(struct vm *vm, const struct ctl_ras_inject *req, char *text, size_t len);
 int ras_hwpoison(struct vm *vm, const struct ctl_ras_poison *req, char *text, size_t len);
 void ras_format_status(struct vm *vm, char *text, size_t len);

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+
 #include "ras/policy.h"
 
 /*
@@ -67,4 +69,16 @@ const char *ras_notify_name(enum ras_notify notify)
 		[RAS_NOTIFY_SERROR] = "serror", [RAS_NOTIFY_SDEI] = "sdei",
 	};
 	return names[notify];
+}
+
+const char *ras_source_name(unsigned int src, char *buf, size_t len)
+{
+	if (src == RAS_SRC_SDEI_NORMAL || src == RAS_SRC_SDEI_CRITICAL)
+		snprintf(buf, len, "sdei event %u", src == RAS_SRC_SDEI_NORMAL ?
+			 RAS_SDEI_EVENT_NORMAL : RAS_SDEI_EVENT_CRITICAL);
+	else if (src == RAS_SRC_SERROR)
+		snprintf(buf, len, "serror");
+	else
+		snprintf(buf, len, "sea vcpu %u", src - RAS_SRC_SEA_FIRST);
+	return buf;
 }

@@ -8,6 +8,7 @@
  * syndromes lkvm injects. Pure, so the table is unit-tested.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ras/cper.h"
@@ -82,5 +83,7 @@ uint32_t ras_serror_iss(enum cper_severity sev, bool consumed);
 uint32_t ras_sea_esr(bool from_el0);
 
 const char *ras_notify_name(enum ras_notify notify);
+/* "sdei event 16", "serror", "sea vcpu 2": error source @src, into @buf. */
+const char *ras_source_name(unsigned int src, char *buf, size_t len);
 
 #endif
