@@ -98,6 +98,7 @@ KVM_SRCS := \
 	core/ioloop.c \
 	core/sandbox.c \
 	arm64/boot.c \
+	arm64/console.c \
 	arm64/control.c \
 	arm64/devices.c \
 	arm64/firmware.c \

@@ -176,7 +176,7 @@ static void console_drained(void *opaque)
 {
 	struct vm *vm = opaque;
 
-	eventfd_write(vm->console_space_fd, 1);
+	console_input_space(vm);
 }
 
 /* The guest has no receive buffers: leave packets in the tap till it has. */

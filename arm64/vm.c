@@ -29,6 +29,7 @@
 #include "arm64/vm.h"
 #include "core/cmdline.h"
 #include "core/control.h"
+#include "core/fileio.h"
 #include "core/log.h"
 #include "core/signals.h"
 #include "machine/memmap.h"
@@ -341,21 +342,6 @@ static int create_vcpus(struct vm *vm)
 }
 
 /*
- * Console output, from a UART on a vCPU thread or virtio-console on the
- * I/O thread: through the output buffer, which never blocks, so that a
- * stdout nobody reads never stops the guest.
- */
-void vm_console_transmit(void *opaque, const uint8_t *buf, size_t len)
-{
-	struct vm *vm = opaque;
-
-	outbuf_write(&vm->console_out, buf, len);
-	pthread_mutex_lock(&vm->panic_line_lock);
-	panic_line_feed(&vm->panic_line, buf, len);
-	pthread_mutex_unlock(&vm->panic_line_lock);
-}
-
-/*
  * The guest ended itself. If this is the first end requested, one line
  * says so: @what, then @joint and the last console line that reported a
  * panic, if one did.
@@ -363,12 +349,8 @@ void vm_console_transmit(void *opaque, const uint8_t *buf, size_t len)
 static void stop_by_guest(struct vm *vm, int status, const char *what, const char *joint)
 {
 	char line[PANIC_LINE_MAX + 1];
-	const char *last;
 
-	pthread_mutex_lock(&vm->panic_line_lock);
-	last = panic_line_last(&vm->panic_line);
-	snprintf(line, sizeof(line), "%s", last ?: "");
-	pthread_mutex_unlock(&vm->panic_line_lock);
+	console_last_panic(vm, line, sizeof(line));
 	if (vm_request_stop(vm, status))
 		pr_err("%s%s%s", what, *line ? joint : "", line);
 }
@@ -408,11 +390,7 @@ static void uart_set_irq(void *opaque, int level)
 /* The guest emptied the receive buffer: paused console input may resume. */
 static void uart_rx_drained(void *opaque)
 {
-	struct vm *vm = opaque;
-	uint64_t one = 1;
-
-	if (write(vm->console_space_fd, &one, sizeof(one)) < 0)
-		pr_debug("uart: cannot wake the I/O thread: %s", strerror(errno));
+	console_input_space(opaque);
 }
 
 static void uart_mmio(void *opaque, uint64_t offset, uint8_t *data,
@@ -440,10 +418,8 @@ static const struct serial_ops uart_ops = {
 /* The console UART: the 16550, or in firmware mode the PL011 UEFI knows. */
 static int setup_devices(struct vm *vm)
 {
-	int ret = outbuf_init(&vm->console_out, STDOUT_FILENO);
+	int ret;
 
-	if (ret)
-		return ret;
 	uart16550_init(&vm->uart, &uart_ops, vm);
 	pl011_init(&vm->pl011, &uart_ops, vm);
 	if (vm->firmware)
@@ -521,6 +497,7 @@ static const struct init_step {
 	{ "cmdline", build_cmdline },
 	{ "images", load_images },
 	{ "ras", ras_setup },
+	{ "console", console_create },
 	{ "devices", setup_devices },
 	{ "dt and acpi", arm64_describe_machine },
 	{ "boot regs", set_boot_regs },
@@ -537,11 +514,9 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	vm->kvm_fd = vm->vm_fd = vm->gic_fd = vm->its_fd = -1;
 	pthread_mutex_init(&vm->irq_lock, NULL);
 	vm->kernel_fd = vm->initrd_fd = -1;
-	vm->stop_fd = vm->console_space_fd = vm->signal_fd = vm->ctl.fd = -1;
+	vm->stop_fd = vm->console.space_fd = vm->signal_fd = vm->ctl.fd = -1;
 	vm->loop.epoll_fd = -1;
 	pthread_mutex_init(&vm->state_lock, NULL);
-	pthread_mutex_init(&vm->panic_line_lock, NULL);
-	panic_line_init(&vm->panic_line);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&vm->state_cond, &attr);
@@ -586,17 +561,9 @@ bool vm_request_stop(struct vm *vm, int status)
 	return first;
 }
 
-static void drain_eventfd(int fd)
-{
-	uint64_t v;
-
-	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		pr_debug("eventfd read: %s", strerror(errno));
-}
-
 static void on_stop(struct ioloop *loop, void *opaque)
 {
-	drain_eventfd(((struct vm *)opaque)->stop_fd);
+	eventfd_drain(((struct vm *)opaque)->stop_fd);
 	loop->done = true;
 }
 
@@ -612,127 +579,21 @@ static void on_signal(struct ioloop *loop, void *opaque)
 	vm_request_stop(vm, 128 + si.ssi_signo);
 }
 
-/*
- * Room for console input in the one consumer that will receive it. Any
- * UART or port may wake paused input; only this says how much to read.
- */
-static size_t console_space(struct vm *vm)
-{
-	if (vm->cfg->console == CONSOLE_VIRTIO)
-		return devices_console_space(vm);
-	if (vm->firmware)
-		return pl011_rx_space(&vm->pl011);
-	return uart16550_rx_space(&vm->uart);
-}
-
-static void console_receive(struct vm *vm, const uint8_t *buf, size_t len)
-{
-	if (vm->cfg->console == CONSOLE_VIRTIO)
-		devices_console_input(vm, buf, len);
-	else if (vm->firmware)
-		pl011_receive(&vm->pl011, buf, len);
-	else
-		uart16550_receive(&vm->uart, buf, len);
-}
-
-static void pause_input(struct vm *vm)
-{
-	/* Leave it in the terminal until the guest reads; lose nothing. */
-	vm->input_paused = true;
-	ioloop_pause(&vm->loop, vm->term.in_fd, true);
-}
-
-static void on_console_input(struct ioloop *loop, void *opaque)
-{
-	struct vm *vm = opaque;
-	uint8_t in[256], out[256];
-	size_t space = console_space(vm), want, n;
-	bool quit;
-	ssize_t got;
-
-	want = term_read_size(&vm->term, space < sizeof(out) ? space : sizeof(out));
-	if (want == 0) {
-		pause_input(vm);
-		return;
-	}
-	got = read(vm->term.in_fd, in, want);
-	if (got <= 0) {
-		if (got == 0 || errno != EAGAIN)
-			ioloop_pause(loop, vm->term.in_fd, true);
-		return;
-	}
-	/* Only a terminal's keys are commands; a pipe's bytes are all data. */
-	if (vm->term.raw) {
-		n = term_filter_input(&vm->term, in, got, out, &quit);
-	} else {
-		memcpy(out, in, got);
-		n = got;
-		quit = false;
-	}
-	/* It fits: at most @space bytes came out of the filter. */
-	console_receive(vm, out, n);
-	if (quit) {
-		pr_info("escape sequence received; stopping the guest");
-		vm_request_stop(vm, 0);
-	}
-}
-
-/* Output arrived, or stdout can take more of it. */
-static void on_console_output(struct ioloop *loop, void *opaque)
-{
-	struct vm *vm = opaque;
-	struct outbuf *out = &vm->console_out;
-	uint32_t want;
-
-	drain_eventfd(out->wake_fd);
-	want = outbuf_flush(out) == -EAGAIN ? EPOLLOUT : 0;
-	if (want == vm->console_out_waiting)
-		return;
-	/* Watch stdout only while output waits for it. */
-	if (!vm->console_out_watched &&
-	    !ioloop_watch_events(loop, out->fd, want, on_console_output, vm))
-		vm->console_out_watched = true;
-	else
-		ioloop_set_events(loop, out->fd, want);
-	vm->console_out_waiting = want;
-}
-
-static void on_console_space(struct ioloop *loop, void *opaque)
-{
-	struct vm *vm = opaque;
-
-	drain_eventfd(vm->console_space_fd);
-	if (vm->input_paused) {
-		vm->input_paused = false;
-		ioloop_pause(loop, vm->term.in_fd, false);
-	}
-}
-
 static int setup_io_thread(struct vm *vm, sigset_t *stop_signals)
 {
 	int ret;
 
 	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	vm->console_space_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	vm->signal_fd = signalfd(-1, stop_signals, SFD_CLOEXEC);
-	if (vm->stop_fd < 0 || vm->console_space_fd < 0 || vm->signal_fd < 0)
+	if (vm->stop_fd < 0 || vm->signal_fd < 0)
 		return -errno;
 	ret = ioloop_init(&vm->loop);
 	ret = ret ?: ioloop_watch(&vm->loop, vm->stop_fd, on_stop, vm);
 	ret = ret ?: ioloop_watch(&vm->loop, vm->signal_fd, on_signal, vm);
-	ret = ret ?: ioloop_watch(&vm->loop, vm->console_space_fd, on_console_space, vm);
-	ret = ret ?: ioloop_watch(&vm->loop, vm->console_out.wake_fd, on_console_output, vm);
 	ret = ret ?: ras_start_io(vm);
 	ret = ret ?: devices_start_io(vm);
 	ret = ret ?: vm_control_start(vm);
-	if (ret)
-		return ret;
-	/* A terminal, a pipe or a socket types into the console; a file or
-	 * /dev/null cannot be watched (EPERM) and a closed stdin (EBADF)
-	 * has nothing to say. */
-	term_init(&vm->term, STDIN_FILENO);
-	ret = ioloop_watch(&vm->loop, STDIN_FILENO, on_console_input, vm);
-	return ret == -EPERM || ret == -EBADF ? 0 : ret;
+	return ret ?: console_start_io(vm);
 }
 
 static void *io_thread(void *opaque)
@@ -763,7 +624,6 @@ int vm_run(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
 	sigset_t stop_signals;
-	uint64_t dropped;
 	int ret;
 
 	/* Before any thread exists, so that all of them inherit the mask. */
@@ -792,13 +652,7 @@ int vm_run(struct vm *vm)
 		pthread_join(vm->io_thread, NULL);
 	vcpus_stop(vm);
 	control_stop(&vm->ctl);
-	/* What the guest said last is worth a moment, not a hang. */
-	outbuf_drain(&vm->console_out, 1000);
-	dropped = outbuf_take_dropped(&vm->console_out);
-	if (dropped)
-		pr_warn("console: %llu bytes of guest output dropped: stdout did not keep up",
-			(unsigned long long)dropped);
-	term_restore(&vm->term);
+	console_finish(vm);
 	if (vm->sdei_on)
 		pr_debug("sdei: %llu calls, %llu vCPU register ioctls",
 			 (unsigned long long)vm->sdei_calls,
@@ -831,12 +685,10 @@ void vm_destroy(struct vm *vm)
 	close_fd(&vm->vm_fd);
 	close_fd(&vm->kvm_fd);
 	close_fd(&vm->stop_fd);
-	close_fd(&vm->console_space_fd);
 	close_fd(&vm->signal_fd);
 	control_stop(&vm->ctl);
-	term_restore(&vm->term);
+	console_destroy(vm);
 	uart16550_destroy(&vm->uart);
-	outbuf_destroy(&vm->console_out);
 	pl011_destroy(&vm->pl011);
 	firmware_destroy(vm);
 	sandbox_destroy(&vm->sandbox);

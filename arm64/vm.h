@@ -92,6 +92,18 @@ struct startup_timer {
 	uint64_t ns[STARTUP_MAX_STEPS];
 };
 
+/* The guest's console on lkvm's stdin and stdout (arm64/console.c). */
+struct vm_console {
+	struct term term;
+	struct outbuf out;		/* the guest's output, on its way to stdout */
+	int space_fd;			/* eventfd: the console can take input again */
+	bool input_paused;
+	bool out_watched;		/* stdout registered with the loop */
+	uint32_t out_waiting;		/* EPOLLOUT while output waits for it */
+	pthread_mutex_t panic_line_lock;
+	struct panic_line panic_line;	/* of the output, for the exit line */
+};
+
 struct vm {
 	const struct vm_config *cfg;
 	char name[72];
@@ -135,17 +147,10 @@ struct vm {
 	pthread_t io_thread;
 	bool io_started;
 	struct ioloop loop;
-	struct term term;
 	int stop_fd;		/* eventfd: a stop was requested */
-	int console_space_fd;	/* eventfd: the console can take input again */
-	struct outbuf console_out;	/* the guest's output, on its way to stdout */
-	pthread_mutex_t panic_line_lock;
-	struct panic_line panic_line;	/* of the console output, for the exit line */
 	int signal_fd;		/* signalfd: SIGINT, SIGTERM, SIGHUP */
+	struct vm_console console;
 	struct control_server ctl;	/* the control socket */
-	bool input_paused;
-	bool console_out_watched;	/* stdout registered with the loop */
-	uint32_t console_out_waiting;	/* EPOLLOUT while output waits for it */
 
 	/* What the vCPU threads are told, under state_lock: stop, or pause. */
 	pthread_mutex_t state_lock;
@@ -181,8 +186,20 @@ bool vm_request_stop(struct vm *vm, int status);
  */
 void vm_guest_reset(struct vm *vm);
 void vm_guest_panicked(struct vm *vm);
+/*
+ * The console: created as a start-up step, served by the I/O thread from
+ * console_start_io() on, drained by console_finish() when the VM ends.
+ */
+int console_create(struct vm *vm);
+int console_start_io(struct vm *vm);
+void console_finish(struct vm *vm);
+void console_destroy(struct vm *vm);
 /* The guest's console output, from any thread (struct serial_ops' transmit). */
 void vm_console_transmit(void *opaque, const uint8_t *buf, size_t len);
+/* Any thread: the guest's console took input; paused input may resume. */
+void console_input_space(struct vm *vm);
+/* The last console line that reported a panic, or "", into @buf. */
+void console_last_panic(struct vm *vm, char *buf, size_t len);
 
 /* Record that the start-up step @name ended now. */
 void startup_mark(struct vm *vm, const char *name);

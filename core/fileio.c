@@ -45,6 +45,15 @@ int read_full(int fd, void *buf, uint64_t len)
 	return read_all(fd, buf, len, -1);
 }
 
+int eventfd_drain(int fd)
+{
+	uint64_t count;
+
+	if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		return -errno;
+	return 0;
+}
+
 int write_full(int fd, const void *buf, uint64_t len)
 {
 	const uint8_t *p = buf;
