@@ -203,21 +203,40 @@ static void consume_kick(void)
 		;
 }
 
+void run_state_init(struct vm_run_state *run)
+{
+	pthread_condattr_t attr;
+
+	memset(run, 0, sizeof(*run));
+	pthread_mutex_init(&run->lock, NULL);
+	/* vcpus_pause() waits with a deadline on the monotonic clock. */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&run->cond, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
+void run_state_destroy(struct vm_run_state *run)
+{
+	pthread_mutex_destroy(&run->lock);
+	pthread_cond_destroy(&run->cond);
+}
+
 /* Between two KVM_RUNs: wait out a pause; false once the VM is stopping. */
 static bool vcpu_may_run(struct vm *vm)
 {
 	bool run;
 
-	pthread_mutex_lock(&vm->state_lock);
-	if (vm->paused && !vm->stopping) {
-		vm->vcpus_parked++;
-		pthread_cond_broadcast(&vm->state_cond);
-		while (vm->paused && !vm->stopping)
-			pthread_cond_wait(&vm->state_cond, &vm->state_lock);
-		vm->vcpus_parked--;
+	pthread_mutex_lock(&vm->run.lock);
+	if (vm->run.paused && !vm->run.stopping) {
+		vm->run.vcpus_parked++;
+		pthread_cond_broadcast(&vm->run.cond);
+		while (vm->run.paused && !vm->run.stopping)
+			pthread_cond_wait(&vm->run.cond, &vm->run.lock);
+		vm->run.vcpus_parked--;
 	}
-	run = !vm->stopping;
-	pthread_mutex_unlock(&vm->state_lock);
+	run = !vm->run.stopping;
+	pthread_mutex_unlock(&vm->run.lock);
 	return run;
 }
 
@@ -296,10 +315,10 @@ static void *vcpu_thread(void *arg)
 	snprintf(name, sizeof(name), "lkvm-vcpu-%u", vcpu->id);
 	pthread_setname_np(pthread_self(), name);
 	vcpu_loop(vcpu);
-	pthread_mutex_lock(&vm->state_lock);
-	vm->vcpus_alive--;
-	pthread_cond_broadcast(&vm->state_cond);
-	pthread_mutex_unlock(&vm->state_lock);
+	pthread_mutex_lock(&vm->run.lock);
+	vm->run.vcpus_alive--;
+	pthread_cond_broadcast(&vm->run.cond);
+	pthread_mutex_unlock(&vm->run.lock);
 	return NULL;
 }
 
@@ -324,14 +343,14 @@ int vcpus_start(struct vm *vm)
 		struct vcpu *vcpu = &vm->vcpus[i];
 		int ret;
 
-		pthread_mutex_lock(&vm->state_lock);
-		vm->vcpus_alive++;
-		pthread_mutex_unlock(&vm->state_lock);
+		pthread_mutex_lock(&vm->run.lock);
+		vm->run.vcpus_alive++;
+		pthread_mutex_unlock(&vm->run.lock);
 		ret = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
 		if (ret) {
-			pthread_mutex_lock(&vm->state_lock);
-			vm->vcpus_alive--;
-			pthread_mutex_unlock(&vm->state_lock);
+			pthread_mutex_lock(&vm->run.lock);
+			vm->run.vcpus_alive--;
+			pthread_mutex_unlock(&vm->run.lock);
 			pr_err("vCPU %u: cannot start its thread: %s", i,
 			       strerror(ret));
 			return -ret;
@@ -348,38 +367,38 @@ int vcpus_pause(struct vm *vm)
 
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += PAUSE_TIMEOUT_S;
-	pthread_mutex_lock(&vm->state_lock);
-	vm->paused = true;
-	pthread_mutex_unlock(&vm->state_lock);
+	pthread_mutex_lock(&vm->run.lock);
+	vm->run.paused = true;
+	pthread_mutex_unlock(&vm->run.lock);
 	/* Told after the flag is set, each thread parks on its way back in. */
 	for (unsigned int i = 0; i < vm->nr_cpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
-	pthread_mutex_lock(&vm->state_lock);
-	while (!ret && !vm->stopping && vm->vcpus_parked < vm->vcpus_alive)
-		ret = pthread_cond_timedwait(&vm->state_cond, &vm->state_lock, &deadline);
+	pthread_mutex_lock(&vm->run.lock);
+	while (!ret && !vm->run.stopping && vm->run.vcpus_parked < vm->run.vcpus_alive)
+		ret = pthread_cond_timedwait(&vm->run.cond, &vm->run.lock, &deadline);
 	if (ret) {
-		vm->paused = false;
-		pthread_cond_broadcast(&vm->state_cond);
+		vm->run.paused = false;
+		pthread_cond_broadcast(&vm->run.cond);
 	}
-	pthread_mutex_unlock(&vm->state_lock);
+	pthread_mutex_unlock(&vm->run.lock);
 	return ret ? -ETIMEDOUT : 0;
 }
 
 void vcpus_resume(struct vm *vm)
 {
-	pthread_mutex_lock(&vm->state_lock);
-	vm->paused = false;
-	pthread_cond_broadcast(&vm->state_cond);
-	pthread_mutex_unlock(&vm->state_lock);
+	pthread_mutex_lock(&vm->run.lock);
+	vm->run.paused = false;
+	pthread_cond_broadcast(&vm->run.cond);
+	pthread_mutex_unlock(&vm->run.lock);
 }
 
 bool vcpus_paused(struct vm *vm)
 {
 	bool paused;
 
-	pthread_mutex_lock(&vm->state_lock);
-	paused = vm->paused;
-	pthread_mutex_unlock(&vm->state_lock);
+	pthread_mutex_lock(&vm->run.lock);
+	paused = vm->run.paused;
+	pthread_mutex_unlock(&vm->run.lock);
 	return paused;
 }
 

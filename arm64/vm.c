@@ -505,7 +505,6 @@ static const struct init_step {
 
 int vm_init(struct vm *vm, const struct vm_config *cfg)
 {
-	pthread_condattr_t attr;
 	int ret = 0;
 
 	memset(vm, 0, sizeof(*vm));
@@ -516,11 +515,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	vm->kernel_fd = vm->initrd_fd = -1;
 	vm->stop_fd = vm->console.space_fd = vm->signal_fd = vm->ctl.fd = -1;
 	vm->loop.epoll_fd = -1;
-	pthread_mutex_init(&vm->state_lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&vm->state_cond, &attr);
-	pthread_condattr_destroy(&attr);
+	run_state_init(&vm->run);
 	vm->startup.start_ns = vm->startup.last_ns = now_ns();
 	if (cfg->name)
 		snprintf(vm->name, sizeof(vm->name), "%s", cfg->name);
@@ -547,17 +542,17 @@ bool vm_request_stop(struct vm *vm, int status)
 	uint64_t one = 1;
 	bool first;
 
-	pthread_mutex_lock(&vm->state_lock);
-	first = !vm->stopping;
+	pthread_mutex_lock(&vm->run.lock);
+	first = !vm->run.stopping;
 	if (first) {
-		vm->stopping = true;
-		vm->exit_status = status;
-		pthread_cond_broadcast(&vm->state_cond);
+		vm->run.stopping = true;
+		vm->run.exit_status = status;
+		pthread_cond_broadcast(&vm->run.cond);
 		if (write(vm->stop_fd, &one, sizeof(one)) < 0)
 			pr_debug("cannot wake the I/O thread: %s",
 				 strerror(errno));
 	}
-	pthread_mutex_unlock(&vm->state_lock);
+	pthread_mutex_unlock(&vm->run.lock);
 	return first;
 }
 
@@ -657,7 +652,7 @@ int vm_run(struct vm *vm)
 		pr_debug("sdei: %llu calls, %llu vCPU register ioctls",
 			 (unsigned long long)vm->sdei_calls,
 			 (unsigned long long)vm->sdei_reg_ioctls);
-	return vm->exit_status;
+	return vm->run.exit_status;
 }
 
 void vm_destroy(struct vm *vm)
@@ -692,7 +687,6 @@ void vm_destroy(struct vm *vm)
 	pl011_destroy(&vm->pl011);
 	firmware_destroy(vm);
 	sandbox_destroy(&vm->sandbox);
-	pthread_mutex_destroy(&vm->state_lock);
+	run_state_destroy(&vm->run);
 	pthread_mutex_destroy(&vm->irq_lock);
-	pthread_cond_destroy(&vm->state_cond);
 }

@@ -92,6 +92,17 @@ struct startup_timer {
 	uint64_t ns[STARTUP_MAX_STEPS];
 };
 
+/* What the vCPU threads are told: stop, or pause (arm64/vcpu_loop.c). */
+struct vm_run_state {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;		/* any of the fields below changed */
+	bool stopping;
+	int exit_status;
+	bool paused;
+	unsigned int vcpus_alive;	/* vCPU threads still in their loop */
+	unsigned int vcpus_parked;	/* of those, waiting out a pause */
+};
+
 /* The guest's console on lkvm's stdin and stdout (arm64/console.c). */
 struct vm_console {
 	struct term term;
@@ -152,14 +163,7 @@ struct vm {
 	struct vm_console console;
 	struct control_server ctl;	/* the control socket */
 
-	/* What the vCPU threads are told, under state_lock: stop, or pause. */
-	pthread_mutex_t state_lock;
-	pthread_cond_t state_cond;	/* any of the fields below changed */
-	bool stopping;
-	int exit_status;
-	bool paused;
-	unsigned int vcpus_alive;	/* vCPU threads still in their loop */
-	unsigned int vcpus_parked;	/* of those, waiting out a pause */
+	struct vm_run_state run;
 
 	struct startup_timer startup;
 	struct sandbox sandbox;
@@ -208,6 +212,8 @@ void startup_mark(struct vm *vm, const char *name);
 int vm_control_start(struct vm *vm);
 
 /* arm64/vcpu_loop.c */
+void run_state_init(struct vm_run_state *run);
+void run_state_destroy(struct vm_run_state *run);
 int vcpus_start(struct vm *vm);
 void vcpus_stop(struct vm *vm);
 /*
