@@ -121,7 +121,7 @@ static void pci_set_irq(void *opaque, unsigned int line, bool level)
 static int attach_pci(struct vm *vm, struct virtio_slot *slot)
 {
 	struct vm_devices *devs = vm->devices;
-	bool msix = vm->its_fd >= 0;
+	bool msix = vm->irq.its_fd >= 0;
 	unsigned int nr_vectors = slot->dev->ops->nr_queues + 1;
 	int ret;
 

@@ -52,8 +52,8 @@ static int create_gic(struct vm *vm, enum gic_version version)
 		close(dev.fd);
 		return ret;
 	}
-	vm->gic_fd = dev.fd;
-	vm->gic = version;
+	vm->irq.gic_fd = dev.fd;
+	vm->irq.gic = version;
 	return 0;
 }
 
@@ -75,7 +75,7 @@ static int create_its(struct vm *vm)
 		close(dev.fd);
 		return ret;
 	}
-	vm->its_fd = dev.fd;
+	vm->irq.its_fd = dev.fd;
 	return 0;
 }
 
@@ -126,19 +126,19 @@ int arm64_gic_finalize(struct vm *vm)
 	uint32_t nr_irqs = GIC_NR_IRQS, maint = PPI_GIC_MAINT;
 	int ret;
 
-	ret = set_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs);
+	ret = set_attr(vm->irq.gic_fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs);
 	/* A guest hypervisor's own vGIC signals through this PPI. */
 	if (!ret && vm->cfg->nested)
-		ret = set_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ, 0, &maint);
-	ret = ret ?: set_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_CTRL,
+		ret = set_attr(vm->irq.gic_fd, KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ, 0, &maint);
+	ret = ret ?: set_attr(vm->irq.gic_fd, KVM_DEV_ARM_VGIC_GRP_CTRL,
 			      KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
 	if (ret) {
-		pr_err("vGICv%d: initialisation failed: %s", vm->gic,
+		pr_err("vGICv%d: initialisation failed: %s", vm->irq.gic,
 		       strerror(-ret));
 		return ret;
 	}
-	if (vm->its_fd >= 0) {
-		ret = set_attr(vm->its_fd, KVM_DEV_ARM_VGIC_GRP_CTRL,
+	if (vm->irq.its_fd >= 0) {
+		ret = set_attr(vm->irq.its_fd, KVM_DEV_ARM_VGIC_GRP_CTRL,
 			       KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
 		if (ret)
 			pr_err("vGIC ITS: initialisation failed: %s", strerror(-ret));

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "arm64/kvm_arm64.h"
 #include "core/log.h"
@@ -28,18 +29,35 @@ int arm64_irqfd(struct vm *vm, int fd, unsigned int gsi)
 	return 0;
 }
 
+void arm64_irq_init(struct vm_irq *irq)
+{
+	memset(irq, 0, sizeof(*irq));
+	irq->gic_fd = irq->its_fd = -1;
+	pthread_mutex_init(&irq->lock, NULL);
+}
+
+void arm64_irq_destroy(struct vm_irq *irq)
+{
+	if (irq->its_fd >= 0)
+		close(irq->its_fd);
+	if (irq->gic_fd >= 0)
+		close(irq->gic_fd);
+	irq->its_fd = irq->gic_fd = -1;
+	pthread_mutex_destroy(&irq->lock);
+}
+
 int arm64_msi_alloc(struct vm *vm, unsigned int count, unsigned int *first)
 {
-	if (count > MSI_ROUTES_MAX - vm->nr_msi_routes)
+	if (count > MSI_ROUTES_MAX - vm->irq.nr_msi_routes)
 		return -ENOSPC;
-	*first = vm->nr_msi_routes;
-	vm->nr_msi_routes += count;
+	*first = vm->irq.nr_msi_routes;
+	vm->irq.nr_msi_routes += count;
 	return 0;
 }
 
 static int set_routing(struct vm *vm)
 {
-	unsigned int nr = NR_SPI_ROUTES + vm->nr_msi_routes;
+	unsigned int nr = NR_SPI_ROUTES + vm->irq.nr_msi_routes;
 	struct kvm_irq_routing *table;
 	int ret = 0;
 
@@ -54,9 +72,9 @@ static int set_routing(struct vm *vm)
 		e->type = KVM_IRQ_ROUTING_IRQCHIP;
 		e->u.irqchip.pin = i;
 	}
-	for (unsigned int i = 0; i < vm->nr_msi_routes; i++) {
+	for (unsigned int i = 0; i < vm->irq.nr_msi_routes; i++) {
 		struct kvm_irq_routing_entry *e = &table->entries[NR_SPI_ROUTES + i];
-		const struct msi_route *r = &vm->msi_routes[i];
+		const struct msi_route *r = &vm->irq.msi_routes[i];
 
 		e->gsi = GSI_MSI_BASE + i;
 		e->type = KVM_IRQ_ROUTING_MSI;
@@ -75,15 +93,15 @@ static int set_routing(struct vm *vm)
 int arm64_msi_route(struct vm *vm, unsigned int n, uint64_t addr, uint32_t data,
 		    uint32_t devid)
 {
-	struct msi_route *r = &vm->msi_routes[n];
+	struct msi_route *r = &vm->irq.msi_routes[n];
 	int ret = 0;
 
-	pthread_mutex_lock(&vm->irq_lock);
+	pthread_mutex_lock(&vm->irq.lock);
 	if (r->addr != addr || r->data != data || r->devid != devid || !r->set) {
 		*r = (struct msi_route) { addr, data, devid, true };
 		ret = set_routing(vm);
 	}
-	pthread_mutex_unlock(&vm->irq_lock);
+	pthread_mutex_unlock(&vm->irq.lock);
 	if (ret)
 		pr_warn("KVM_SET_GSI_ROUTING for MSI %#llx/%#x failed: %s",
 			(unsigned long long)addr, data, strerror(-ret));

@@ -19,6 +19,9 @@ int arm64_vm_type(int kvm_fd, uint64_t ipa_end, unsigned long *type);
 /* Most vCPUs this host's KVM allows in one VM. */
 unsigned int arm64_kvm_max_cpus(struct vm *vm);
 
+/* Before anything else, and last: the vGIC's fds, the routes' lock. */
+void arm64_irq_init(struct vm_irq *irq);
+void arm64_irq_destroy(struct vm_irq *irq);
 /* vGIC: created before the vCPUs, initialised after them. */
 int arm64_gic_create(struct vm *vm);
 int arm64_gic_finalize(struct vm *vm);

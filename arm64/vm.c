@@ -510,8 +510,8 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
 	vm->firmware = cfg->firmware_path;
-	vm->kvm_fd = vm->vm_fd = vm->gic_fd = vm->its_fd = -1;
-	pthread_mutex_init(&vm->irq_lock, NULL);
+	vm->kvm_fd = vm->vm_fd = -1;
+	arm64_irq_init(&vm->irq);
 	vm->kernel_fd = vm->initrd_fd = -1;
 	vm->stop_fd = vm->console.space_fd = vm->signal_fd = vm->ctl.fd = -1;
 	vm->loop.epoll_fd = -1;
@@ -675,8 +675,7 @@ void vm_destroy(struct vm *vm)
 		munmap(vm->ram.mapping, vm->ram.mapping_size);
 	if (vm->pvtime)
 		munmap(vm->pvtime, PVTIME_SIZE);
-	close_fd(&vm->its_fd);
-	close_fd(&vm->gic_fd);
+	arm64_irq_destroy(&vm->irq);
 	close_fd(&vm->vm_fd);
 	close_fd(&vm->kvm_fd);
 	close_fd(&vm->stop_fd);
@@ -688,5 +687,4 @@ void vm_destroy(struct vm *vm)
 	firmware_destroy(vm);
 	sandbox_destroy(&vm->sandbox);
 	run_state_destroy(&vm->run);
-	pthread_mutex_destroy(&vm->irq_lock);
 }

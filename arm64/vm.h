@@ -79,6 +79,16 @@ struct msi_route {
 
 #define MSI_ROUTES_MAX 64
 
+/* The in-kernel vGIC and KVM's interrupt routing (arm64/gic.c, irq.c). */
+struct vm_irq {
+	int gic_fd;
+	int its_fd;			/* -1: no ITS, so no MSIs */
+	enum gic_version gic;
+	pthread_mutex_t lock;		/* the MSI routes */
+	struct msi_route msi_routes[MSI_ROUTES_MAX];
+	unsigned int nr_msi_routes;
+};
+
 struct vm_devices;
 
 /* Start-up steps timed for `--loglevel debug` and the benchmark. */
@@ -125,12 +135,7 @@ struct vm {
 	int initrd_fd;
 	int kvm_fd;
 	int vm_fd;
-	int gic_fd;
-	int its_fd;		/* -1: no ITS, so no MSIs */
-	enum gic_version gic;
-	pthread_mutex_t irq_lock;	/* the MSI routes */
-	struct msi_route msi_routes[MSI_ROUTES_MAX];
-	unsigned int nr_msi_routes;
+	struct vm_irq irq;
 	struct vm_devices *devices;	/* virtio devices and the PCI bridge */
 	struct guest_ram ram;
 	struct memslot_table memslots;
