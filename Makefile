@@ -106,6 +106,7 @@ KVM_SRCS := \
 	arm64/host.c \
 	arm64/hypercall.c \
 	arm64/irq.c \
+	arm64/memory.c \
 	arm64/psci.c \
 	arm64/ras.c \
 	arm64/ras_capture.c \

@@ -27,7 +27,7 @@ int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd)
 	struct stat st;
 	int ret;
 
-	ret = kernel_load(kernel_fd, vm->ram.host, boot_usable_ram(vm->ram_size, vm->ras.reserve),
+	ret = kernel_load(kernel_fd, vm->mem.ram.host, boot_usable_ram(vm->ram_size, vm->ras.reserve),
 			  &kernel, err, sizeof(err));
 	if (ret) {
 		pr_err("kernel %s: %s", cfg->kernel_path, err);
@@ -40,7 +40,7 @@ int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd)
 		}
 		initrd_size = st.st_size;
 	}
-	ret = boot_layout_compute(vm->ram.gpa, vm->ram_size, kernel.offset,
+	ret = boot_layout_compute(vm->mem.ram.gpa, vm->ram_size, kernel.offset,
 				  kernel.mem_size, initrd_size, vm->ras.reserve, &vm->layout,
 				  err, sizeof(err));
 	if (ret) {
@@ -48,7 +48,7 @@ int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd)
 		return ret;
 	}
 	if (initrd_size) {
-		ret = pread_full(initrd_fd, guest_ram_host(&vm->ram, vm->layout.initrd_start),
+		ret = pread_full(initrd_fd, guest_ram_host(&vm->mem.ram, vm->layout.initrd_start),
 				 initrd_size, 0);
 		if (ret) {
 			pr_err("initrd %s: cannot read: %s", cfg->initrd_path,
@@ -79,7 +79,7 @@ int arm64_describe_machine(struct vm *vm)
 {
 	uint8_t rng_seed[RNG_SEED_SIZE];
 	struct platform plat = {
-		.ram_base = vm->ram.gpa,
+		.ram_base = vm->mem.ram.gpa,
 		.ram_size = vm->ram_size,
 		.nr_cpus = vm->nr_cpus,
 		.gic = vm->irq.gic,
@@ -145,7 +145,7 @@ int arm64_describe_machine(struct vm *vm)
 		ret = -EINVAL;
 		goto out;
 	}
-	memcpy(guest_ram_host(&vm->ram, vm->layout.dtb_start), fdt, fdt_totalsize(fdt));
+	memcpy(guest_ram_host(&vm->mem.ram, vm->layout.dtb_start), fdt, fdt_totalsize(fdt));
 	ret = vm->cfg->dump_dtb_path ? dump_dtb(vm->cfg->dump_dtb_path, fdt) : 0;
 out:
 	free(fdt);

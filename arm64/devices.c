@@ -197,7 +197,7 @@ int devices_create(struct vm *vm)
 	if (!devs)
 		return -ENOMEM;
 	vm->devices = devs;
-	devs->mem = (struct vq_guest_mem) { vm->ram.gpa, vm->ram.size, vm->ram.host };
+	devs->mem = (struct vq_guest_mem) { vm->mem.ram.gpa, vm->mem.ram.size, vm->mem.ram.host };
 
 	if (cfg->console == CONSOLE_VIRTIO) {
 		ret = virtio_console_init(&devs->console, &devs->mem, vm_console_transmit,

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "arm64/firmware.h"
+#include "arm64/kvm_arm64.h"
 #include "arm64/image.h"
 #include "arm64/vm.h"
 #include "core/fileio.h"
@@ -31,15 +32,7 @@
 
 static int set_slot(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, uint64_t size)
 {
-	struct kvm_userspace_memory_region region = {
-		.slot = slot,
-		.flags = size ? KVM_MEM_READONLY : 0,
-		.guest_phys_addr = gpa,
-		.memory_size = size,
-		.userspace_addr = (uintptr_t)host,
-	};
-
-	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) ? -errno : 0;
+	return memory_set_slot(vm, slot, gpa, size, host, size ? KVM_MEM_READONLY : 0);
 }
 
 /* flash0 is ROM: the firmware does store to it once (in place, after
@@ -112,7 +105,7 @@ static void *map_bank(struct vm *vm, int fd, uint64_t size, bool shared)
 {
 	void *p;
 
-	if (!vm->mte)
+	if (!vm->mem.mte)
 		return mmap(NULL, size, PROT_READ | (shared ? PROT_WRITE : 0),
 			    shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -200,7 +193,7 @@ static int map_vars(struct vm *vm)
 		}
 		fw->vars_size = size;
 		p = map_bank(vm, fd, size, true);
-		if (vm->mte && p != MAP_FAILED)
+		if (vm->mem.mte && p != MAP_FAILED)
 			fw->vars_fd = fd;
 		else
 			close(fd);
@@ -226,7 +219,7 @@ static uint8_t *fw_cfg_ram(void *opaque, uint64_t gpa, uint64_t len)
 {
 	struct vm *vm = opaque;
 
-	return guest_ram_contains(&vm->ram, gpa, len) ? guest_ram_host(&vm->ram, gpa) : NULL;
+	return guest_ram_contains(&vm->mem.ram, gpa, len) ? guest_ram_host(&vm->mem.ram, gpa) : NULL;
 }
 
 /* The firmware placed the error region and says where (WRITE_POINTER). */

@@ -65,7 +65,7 @@ static int enable_mte(struct vm *vm)
 		       strerror(errno));
 		return -errno;
 	}
-	vm->mte = true;
+	vm->mem.mte = true;
 	pr_debug("MTE: on");
 	return 0;
 }
@@ -81,33 +81,6 @@ static int set_counter_offset(struct vm *vm)
 		return -errno;
 	}
 	return 0;
-}
-
-/* The region KVM writes each vCPU's stolen time into (arm64/vcpu.c). */
-static int map_pvtime(struct vm *vm)
-{
-	struct kvm_userspace_memory_region region = {
-		.slot = SLOT_PVTIME,
-		.guest_phys_addr = PVTIME_BASE,
-		.memory_size = PVTIME_SIZE,
-	};
-	void *p;
-
-	if (vm->cfg->no_pvtime || !arm64_cap(vm->kvm_fd, KVM_CAP_STEAL_TIME))
-		return 0;
-	p = mmap(NULL, PVTIME_SIZE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED) {
-		pr_err("stolen time: cannot map its region: %s", strerror(errno));
-		return -errno;
-	}
-	vm->pvtime = p;
-	region.userspace_addr = (uintptr_t)p;
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
-		pr_err("stolen time: KVM_SET_USER_MEMORY_REGION failed: %s", strerror(errno));
-		return -errno;
-	}
-	return memslot_add(&vm->memslots, PVTIME_BASE, PVTIME_SIZE, (uintptr_t)p);
 }
 
 int arm64_host_check(struct vm *vm)
@@ -147,5 +120,5 @@ int arm64_host_check(struct vm *vm)
 		return -ENOTSUP;
 	}
 	return check_affinity(cfg) ?: enable_mte(vm) ?: set_counter_offset(vm) ?:
-	       map_pvtime(vm);
+	       memory_map_pvtime(vm);
 }

@@ -22,6 +22,17 @@ unsigned int arm64_kvm_max_cpus(struct vm *vm);
 /* Before anything else, and last: the vGIC's fds, the routes' lock. */
 void arm64_irq_init(struct vm_irq *irq);
 void arm64_irq_destroy(struct vm_irq *irq);
+/*
+ * Guest memory (arm64/memory.c): one memslot for KVM (0 or -errno; a
+ * @size of 0 deletes it), RAM as a start-up step, the stolen-time region
+ * from the host check, all unmapped at the end.
+ */
+int memory_set_slot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, void *host,
+		    uint32_t flags);
+int memory_map_ram(struct vm *vm);
+int memory_map_pvtime(struct vm *vm);
+void memory_destroy(struct vm *vm);
+
 /* vGIC: created before the vCPUs, initialised after them. */
 int arm64_gic_create(struct vm *vm);
 int arm64_gic_finalize(struct vm *vm);

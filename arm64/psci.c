@@ -56,7 +56,7 @@ static int64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry,
 	else if (target->powered)
 		ret = PSCI_ALREADY_ON;
 	/* The target starts with its MMU off: a physical address in RAM. */
-	else if (!guest_ram_contains(&vm->ram, entry, 4))
+	else if (!guest_ram_contains(&vm->mem.ram, entry, 4))
 		ret = PSCI_INVALID_ADDRESS;
 	else {
 		target->on_pending = true;

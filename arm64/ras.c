@@ -181,7 +181,7 @@ static void report_poison(struct vm *vm, uintptr_t hva, short lsb, struct ras_no
 	uintptr_t base = hva & ~(uintptr_t)(extent - 1);
 	struct cper_record rec;
 
-	if (!memslot_hva_to_gpa(&vm->memslots, base, &gpa)) {
+	if (!memslot_hva_to_gpa(&vm->mem.slots, base, &gpa)) {
 		pr_warn("ras: host memory error at %p outside guest memory", (void *)hva);
 		return;
 	}
@@ -336,7 +336,7 @@ int ras_setup(struct vm *vm)
 	if (ret)
 		return ret;
 	if (!vm->firmware) {
-		ret = ghes_region_init(&ras->region, guest_ram_host(&vm->ram, gpa), gpa, nr);
+		ret = ghes_region_init(&ras->region, guest_ram_host(&vm->mem.ram, gpa), gpa, nr);
 		if (ret)
 			return ret;
 	}
@@ -347,7 +347,7 @@ int ras_setup(struct vm *vm)
 		pr_err("--ras: %s", strerror(errno));
 		return -errno;
 	}
-	ras_capture_start((uintptr_t)vm->ram.host, vm->ram.size, ras->host_fd);
+	ras_capture_start((uintptr_t)vm->mem.ram.host, vm->mem.ram.size, ras->host_fd);
 	/*
 	 * Early kill: the kernel tells lkvm of poison it finds in guest RAM
 	 * (BUS_MCEERR_AO) before the guest consumes it. Set before the vCPU
@@ -382,11 +382,11 @@ void ras_region_placed(struct vm *vm, uint64_t gpa)
 	vm->layout.reserved_start = vm->layout.reserved_size = 0;
 	if (!gpa) {
 		pr_debug("ras: the firmware withdrew the error region");
-	} else if (gpa % 4096 || !guest_ram_contains(&vm->ram, gpa, size)) {
+	} else if (gpa % 4096 || !guest_ram_contains(&vm->mem.ram, gpa, size)) {
 		pr_warn_ratelimited(&ras->region_warn,
 				    "ras: the firmware put the error region at 0x%llx, not in guest RAM; errors cannot be reported",
 				    (unsigned long long)gpa);
-	} else if (ghes_region_init(&ras->region, guest_ram_host(&vm->ram, gpa), gpa, nr)) {
+	} else if (ghes_region_init(&ras->region, guest_ram_host(&vm->mem.ram, gpa), gpa, nr)) {
 		pr_warn_ratelimited(&ras->region_warn,
 				    "ras: no memory for the error sources; errors cannot be reported");
 		memset(&ras->region, 0, sizeof(ras->region));

@@ -126,13 +126,13 @@ int ras_hwpoison(struct vm *vm, const struct ctl_ras_poison *req, char *text, si
 	uint8_t *host;
 	int ret = 0;
 
-	if (!guest_ram_contains(&vm->ram, page, getpagesize()) ||
+	if (!guest_ram_contains(&vm->mem.ram, page, getpagesize()) ||
 	    (page >= vm->layout.reserved_start &&
 	     page < vm->layout.reserved_start + vm->layout.reserved_size)) {
 		snprintf(text, len, "--gpa 0x%" PRIx64 ": not guest RAM the guest owns", req->gpa);
 		return -EINVAL;
 	}
-	host = guest_ram_host(&vm->ram, page);
+	host = guest_ram_host(&vm->mem.ram, page);
 	/* Give the page a frame of its own without changing what it holds. */
 	if (madvise(host, getpagesize(), MADV_POPULATE_WRITE))
 		pr_debug("ras: MADV_POPULATE_WRITE: %s", strerror(errno));

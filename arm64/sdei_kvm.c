@@ -135,9 +135,9 @@ static bool read_guest_desc(void *opaque, uint64_t pa, uint64_t *desc)
 {
 	struct vm *vm = opaque;
 
-	if (pa % 8 || !guest_ram_contains(&vm->ram, pa, 8))
+	if (pa % 8 || !guest_ram_contains(&vm->mem.ram, pa, 8))
 		return false;
-	memcpy(desc, guest_ram_host(&vm->ram, pa), 8);
+	memcpy(desc, guest_ram_host(&vm->mem.ram, pa), 8);
 	return true;
 }
 
@@ -154,13 +154,13 @@ static bool valid_address(void *opaque, unsigned int index, uint64_t addr)
 	if (get(vcpu, REG_SCTLR_EL1, &sctlr))
 		return false;
 	if (!(sctlr & SCTLR_M))
-		return guest_ram_contains(&vcpu->vm->ram, addr, 4);
+		return guest_ram_contains(&vcpu->vm->mem.ram, addr, 4);
 	if (get(vcpu, REG_TCR_EL1, &regs.tcr) ||
 	    get(vcpu, REG_TTBR0_EL1, &regs.ttbr0) ||
 	    get(vcpu, REG_TTBR1_EL1, &regs.ttbr1))
 		return false;
 	return !s1_translate(&regs, addr, read_guest_desc, vcpu->vm, &pa) &&
-	       guest_ram_contains(&vcpu->vm->ram, pa, 4);
+	       guest_ram_contains(&vcpu->vm->mem.ram, pa, 4);
 }
 
 static bool online(void *opaque, unsigned int index)

@@ -136,7 +136,7 @@ static int set_pvtime(struct vm *vm, struct vcpu *vcpu)
 		.addr = (uintptr_t)&ipa,
 	};
 
-	if (!vm->pvtime)
+	if (!vm->mem.pvtime)
 		return 0;
 	if (ioctl(vcpu->fd, KVM_SET_DEVICE_ATTR, &attr)) {
 		pr_err("vCPU %u: stolen time (KVM_ARM_VCPU_PVTIME_IPA) failed: %s; --no-pvtime goes without",

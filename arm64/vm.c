@@ -35,7 +35,6 @@
 #include "machine/memmap.h"
 
 #define DEFAULT_KVM_DEV "/dev/kvm"
-#define RAM_ALIGN (2u << 20)	/* lets the host back RAM with huge pages */
 
 static uint64_t now_ns(void)
 {
@@ -202,102 +201,6 @@ static int size_vm(struct vm *vm)
 		}
 	}
 	return 0;
-}
-
-/*
- * --hugetlbfs DIR: guest RAM is an unlinked file there, mapped private as
- * kvmtool maps it, so every page is a huge page from the host's pool.
- */
-static int map_hugetlbfs(struct vm *vm, struct guest_ram *ram)
-{
-	const char *dir = vm->cfg->hugetlbfs_path;
-	char path[PATH_MAX];
-	struct statfs fs;
-	int fd;
-
-	if (statfs(dir, &fs) || fs.f_type != HUGETLBFS_MAGIC) {
-		pr_err("--hugetlbfs %s: not a hugetlbfs mount", dir);
-		return -EINVAL;
-	}
-	if (ram->size % fs.f_bsize) {
-		pr_err("--hugetlbfs %s: guest RAM (%llu MiB) is not a whole number of its %llu KiB pages",
-		       dir, (unsigned long long)(ram->size / MiB),
-		       (unsigned long long)fs.f_bsize >> 10);
-		return -EINVAL;
-	}
-	snprintf(path, sizeof(path), "%s/lkvm-ram-XXXXXX", dir);
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd < 0) {
-		pr_err("--hugetlbfs %s: cannot create a file there: %s", dir, strerror(errno));
-		return -errno;
-	}
-	unlink(path);
-	ram->mapping_size = ram->size;
-	ram->mapping = mmap(NULL, ram->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (ram->mapping == MAP_FAILED) {
-		ram->mapping = NULL;
-		pr_err("--hugetlbfs %s: cannot map %llu MiB of huge pages: %s", dir,
-		       (unsigned long long)(ram->size / MiB), strerror(errno));
-		return -ENOMEM;
-	}
-	ram->host = ram->mapping;
-	return 0;
-}
-
-static int map_anonymous(struct guest_ram *ram)
-{
-	uintptr_t start;
-
-	ram->mapping_size = ram->size + RAM_ALIGN;
-	ram->mapping = mmap(NULL, ram->mapping_size, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (ram->mapping == MAP_FAILED) {
-		ram->mapping = NULL;
-		pr_err("--mem %llu MiB: cannot map guest RAM: %s",
-		       (unsigned long long)(ram->size / MiB), strerror(errno));
-		return -ENOMEM;
-	}
-	start = ((uintptr_t)ram->mapping + RAM_ALIGN - 1) & ~(uintptr_t)(RAM_ALIGN - 1);
-	ram->host = (uint8_t *)start;
-	/*
-	 * Huge pages let KVM map guest RAM in 2 MiB blocks at stage 2, which
-	 * shortens the guest's page walks; hosts whose THP mode is "madvise"
-	 * give them only where asked.
-	 */
-	if (madvise(ram->host, ram->size, MADV_HUGEPAGE))
-		pr_debug("guest RAM: no transparent huge pages: %s", strerror(errno));
-	return 0;
-}
-
-static int setup_ram(struct vm *vm)
-{
-	struct guest_ram *ram = &vm->ram;
-	struct kvm_userspace_memory_region region;
-	int ret;
-
-	ram->gpa = RAM_BASE;
-	ram->size = vm->ram_size;
-	ret = vm->cfg->hugetlbfs_path ? map_hugetlbfs(vm, ram) : map_anonymous(ram);
-	if (ret)
-		return ret;
-	region = (struct kvm_userspace_memory_region) {
-		.slot = SLOT_RAM,
-		.guest_phys_addr = ram->gpa,
-		.memory_size = ram->size,
-		.userspace_addr = (uintptr_t)ram->host,
-	};
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
-		int err = errno;
-
-		if (vm->mte && vm->cfg->hugetlbfs_path && err == EINVAL)
-			pr_err("--hugetlbfs %s: this host's KVM refuses huge pages to a VM with MTE (%s); add --disable-mte",
-			       vm->cfg->hugetlbfs_path, strerror(err));
-		else
-			pr_err("KVM_SET_USER_MEMORY_REGION for guest RAM failed: %s", strerror(err));
-		return -err;
-	}
-	return memslot_add(&vm->memslots, ram->gpa, ram->size, (uintptr_t)ram->host);
 }
 
 static int create_vcpus(struct vm *vm)
@@ -492,7 +395,7 @@ static const struct init_step {
 	{ "sdei", arm64_sdei_init },
 	{ "psci", arm64_psci_init },
 	{ "hypercalls", arm64_hypercalls_init },
-	{ "ram", setup_ram },
+	{ "ram", memory_map_ram },
 	{ "boot files", open_boot_files },
 	{ "cmdline", build_cmdline },
 	{ "images", load_images },
@@ -671,10 +574,7 @@ void vm_destroy(struct vm *vm)
 	ras_destroy(vm);
 	ioloop_destroy(&vm->loop);
 	devices_destroy(vm);
-	if (vm->ram.mapping)
-		munmap(vm->ram.mapping, vm->ram.mapping_size);
-	if (vm->pvtime)
-		munmap(vm->pvtime, PVTIME_SIZE);
+	memory_destroy(vm);
 	arm64_irq_destroy(&vm->irq);
 	close_fd(&vm->vm_fd);
 	close_fd(&vm->kvm_fd);

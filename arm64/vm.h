@@ -69,6 +69,14 @@ static inline uint8_t *guest_ram_host(const struct guest_ram *ram, uint64_t gpa)
 	return ram->host + (gpa - ram->gpa);
 }
 
+/* Guest memory and KVM's memslots (arm64/memory.c). */
+struct vm_memory {
+	struct guest_ram ram;
+	struct memslot_table slots;	/* lkvm's copy, host address to guest */
+	bool mte;			/* KVM_CAP_ARM_MTE enabled: tags in guest RAM */
+	void *pvtime;			/* the stolen-time region; NULL: none */
+};
+
 /* An MSI as KVM routes it (arm64/irq.c). */
 struct msi_route {
 	uint64_t addr;
@@ -137,8 +145,7 @@ struct vm {
 	int vm_fd;
 	struct vm_irq irq;
 	struct vm_devices *devices;	/* virtio devices and the PCI bridge */
-	struct guest_ram ram;
-	struct memslot_table memslots;
+	struct vm_memory mem;
 	struct vcpu *vcpus;
 	uint64_t *mpidrs;	/* MPIDR_EL1 of each vCPU */
 	struct mmio_bus mmio;
@@ -148,8 +155,6 @@ struct vm {
 	struct pvpanic pvpanic;
 	struct log_ratelimit pvpanic_warn;	/* the guest reports crash kernels */
 	struct firmware fw;
-	bool mte;		/* KVM_CAP_ARM_MTE enabled: tags in guest RAM */
-	void *pvtime;		/* the stolen-time region; NULL: none */
 	struct boot_layout layout;
 	char *cmdline;
 	struct sdei sdei;
