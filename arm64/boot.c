@@ -85,7 +85,7 @@ int arm64_describe_machine(struct vm *vm)
 		.gic = vm->irq.gic,
 		.pmu = vm->cfg->pmu,
 		.nested = vm->cfg->nested,
-		.sdei = vm->sdei_on,
+		.sdei = vm->sdei.on,
 		.pvpanic = !vm->cfg->no_pvpanic,
 		.timer_frequency = vm->cfg->cntfrq,
 		.ras_start = vm->layout.reserved_start,

@@ -17,7 +17,7 @@ static int sdei_signal(struct vm *vm, const struct ctl_sdei_signal *req,
 		       char *text, size_t len)
 {
 	const struct sdei_event_desc *desc = sdei_find_event(req->event, NULL);
-	int ret = sdei_inject(&vm->sdei, req->event, req->vcpu);
+	int ret = sdei_inject(&vm->sdei.dispatcher, req->event, req->vcpu);
 
 	switch (ret) {
 	case 0:
@@ -45,13 +45,13 @@ static int sdei_signal(struct vm *vm, const struct ctl_sdei_signal *req,
 
 static int handle_sdei(struct vm *vm, uint32_t type, const void *payload, char *text)
 {
-	if (!vm->sdei_on) {
+	if (!vm->sdei.on) {
 		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --sdei", vm->name);
 		return -ENOTSUP;
 	}
 	if (type == CTL_SDEI_SIGNAL)
 		return sdei_signal(vm, payload, text, CTL_MAX_REPLY);
-	sdei_format_status(&vm->sdei, text, CTL_MAX_REPLY);
+	sdei_format_status(&vm->sdei.dispatcher, text, CTL_MAX_REPLY);
 	return 0;
 }
 

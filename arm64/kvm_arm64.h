@@ -68,6 +68,7 @@ int arm64_hypercall(struct vcpu *vcpu);
 
 /* --sdei: set up the dispatcher; one SDEI call (arm64/sdei_kvm.c). */
 int arm64_sdei_init(struct vm *vm);
+void arm64_sdei_destroy(struct vm *vm);
 int arm64_sdei_hypercall(struct vcpu *vcpu, uint32_t fid);
 
 /* --sdei: PSCI CPU_ON/CPU_OFF handled in lkvm (arm64/psci.c). */

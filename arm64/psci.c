@@ -24,9 +24,9 @@
 
 int arm64_psci_init(struct vm *vm)
 {
-	if (!vm->sdei_on)
+	if (!vm->sdei.on)
 		return 0;
-	pthread_mutex_init(&vm->psci_lock, NULL);
+	pthread_mutex_init(&vm->sdei.psci_lock, NULL);
 	vm->vcpus[0].powered = true;
 	return 0;
 }
@@ -50,7 +50,7 @@ static int64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry,
 			target = &vm->vcpus[i];
 	if (!target)
 		return PSCI_INVALID_PARAMS;
-	pthread_mutex_lock(&vm->psci_lock);
+	pthread_mutex_lock(&vm->sdei.psci_lock);
 	if (target->on_pending)
 		ret = PSCI_ON_PENDING;
 	else if (target->powered)
@@ -63,7 +63,7 @@ static int64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry,
 		target->on_entry = entry;
 		target->on_context = context;
 	}
-	pthread_mutex_unlock(&vm->psci_lock);
+	pthread_mutex_unlock(&vm->sdei.psci_lock);
 	pr_debug("vCPU %u: PSCI CPU_ON of MPIDR 0x%llx at 0x%llx: %lld", caller->id,
 		 (unsigned long long)mpidr, (unsigned long long)entry,
 		 (long long)ret);
@@ -78,10 +78,10 @@ static void cpu_off(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 
 	pr_debug("vCPU %u: PSCI CPU_OFF", vcpu->id);
-	sdei_vcpu_off(&vm->sdei, vcpu->id);
-	pthread_mutex_lock(&vm->psci_lock);
+	sdei_vcpu_off(&vm->sdei.dispatcher, vcpu->id);
+	pthread_mutex_lock(&vm->sdei.psci_lock);
 	vcpu->powered = false;
-	pthread_mutex_unlock(&vm->psci_lock);
+	pthread_mutex_unlock(&vm->sdei.psci_lock);
 	if (set_mp_state(vcpu, KVM_MP_STATE_STOPPED))
 		pr_warn("vCPU %u: PSCI CPU_OFF: KVM_SET_MP_STATE failed", vcpu->id);
 }
@@ -114,10 +114,10 @@ void arm64_psci_power_on(struct vcpu *vcpu)
 	uint64_t entry, context;
 	int ret;
 
-	pthread_mutex_lock(&vm->psci_lock);
+	pthread_mutex_lock(&vm->sdei.psci_lock);
 	entry = vcpu->on_entry;
 	context = vcpu->on_context;
-	pthread_mutex_unlock(&vm->psci_lock);
+	pthread_mutex_unlock(&vm->sdei.psci_lock);
 
 	/* A second VCPU_INIT resets the vCPU, as KVM's own CPU_ON does. */
 	init.features[0] &= ~(1u << KVM_ARM_VCPU_POWER_OFF);
@@ -129,10 +129,10 @@ void arm64_psci_power_on(struct vcpu *vcpu)
 		       strerror(-ret));
 		vm_request_stop(vm, 1);
 	}
-	sdei_vcpu_reset(&vm->sdei, vcpu->id);
-	pthread_mutex_lock(&vm->psci_lock);
+	sdei_vcpu_reset(&vm->sdei.dispatcher, vcpu->id);
+	pthread_mutex_lock(&vm->sdei.psci_lock);
 	vcpu->powered = !ret;
 	vcpu->on_pending = false;
-	pthread_mutex_unlock(&vm->psci_lock);
+	pthread_mutex_unlock(&vm->sdei.psci_lock);
 	pr_debug("vCPU %u: powered on at 0x%llx", vcpu->id, (unsigned long long)entry);
 }

@@ -86,7 +86,7 @@ static int notify_guest(struct vm *vm, unsigned int src, const struct ras_notice
 
 	switch (n->how) {
 	case RAS_NOTIFY_SDEI:
-		ret = sdei_inject(&vm->sdei, src == RAS_SRC_SDEI_CRITICAL ?
+		ret = sdei_inject(&vm->sdei.dispatcher, src == RAS_SRC_SDEI_CRITICAL ?
 				  RAS_SDEI_EVENT_CRITICAL : RAS_SDEI_EVENT_NORMAL, -1);
 		break;
 	case RAS_NOTIFY_SERROR:
@@ -271,7 +271,7 @@ static void on_host_error(struct ioloop *loop, void *opaque)
 		return;
 	while (ras_capture_pop(&e)) {
 		enum ras_notify how = ras_notify_for(RAS_FROM_HOST_AO, CPER_SEV_RECOVERABLE,
-						     RAS_NOTIFY_DEFAULT, vm->sdei_on);
+						     RAS_NOTIFY_DEFAULT, vm->sdei.on);
 
 		if (e.consumed_by_lkvm)
 			pr_warn("ras: lkvm read poisoned guest memory at %p; the page now reads as zeros",

@@ -49,7 +49,7 @@ static int check_inject(struct vm *vm, const struct ctl_ras_inject *req,
 		snprintf(text, len, "--inject memory needs --gpa ADDR");
 		return -EINVAL;
 	}
-	if (req->notify == RAS_NOTIFY_SDEI && !vm->sdei_on) {
+	if (req->notify == RAS_NOTIFY_SDEI && !vm->sdei.on) {
 		snprintf(text, len, "--notify sdei: VM '%s' runs without --sdei", vm->name);
 		return -ENOTSUP;
 	}
@@ -78,7 +78,7 @@ static const char *result_text(enum ghes_result r)
 int ras_inject(struct vm *vm, const struct ctl_ras_inject *req, char *text, size_t len)
 {
 	enum cper_severity sev = req->severity;
-	enum ras_notify how = ras_notify_for(RAS_FROM_INJECT, sev, req->notify, vm->sdei_on);
+	enum ras_notify how = ras_notify_for(RAS_FROM_INJECT, sev, req->notify, vm->sdei.on);
 	unsigned int vcpu = req->vcpu < 0 ? 0 : req->vcpu;
 	unsigned int results[GHES_INVALID + 1] = { 0 }, not_notified = 0;
 	struct cper_record rec;

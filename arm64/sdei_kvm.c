@@ -27,7 +27,7 @@ static struct vcpu *vcpu_of(void *opaque, unsigned int index)
 /* Register ioctls are most of what an SDEI delivery costs: count them. */
 static void count_access(struct vcpu *vcpu)
 {
-	__atomic_add_fetch(&vcpu->vm->sdei_reg_ioctls, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&vcpu->vm->sdei.reg_ioctls, 1, __ATOMIC_RELAXED);
 }
 
 static int get(struct vcpu *vcpu, uint64_t id, uint64_t *val)
@@ -215,10 +215,18 @@ int arm64_sdei_init(struct vm *vm)
 
 	if (!vm->cfg->sdei)
 		return 0;
-	ret = sdei_init(&vm->sdei, vm->nr_cpus, vm->mpidrs, &sdei_kvm_ops, vm);
+	ret = sdei_init(&vm->sdei.dispatcher, vm->nr_cpus, vm->mpidrs, &sdei_kvm_ops, vm);
 	if (!ret)
-		vm->sdei_on = true;
+		vm->sdei.on = true;
 	return ret;
+}
+
+void arm64_sdei_destroy(struct vm *vm)
+{
+	if (!vm->sdei.on)
+		return;
+	sdei_destroy(&vm->sdei.dispatcher);
+	vm->sdei.on = false;
 }
 
 int arm64_sdei_hypercall(struct vcpu *vcpu, uint32_t fid)
@@ -227,10 +235,10 @@ int arm64_sdei_hypercall(struct vcpu *vcpu, uint32_t fid)
 	uint64_t args[5] = { 0 };
 	int ret;
 
-	__atomic_add_fetch(&vm->sdei_calls, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&vm->sdei.calls, 1, __ATOMIC_RELAXED);
 	ret = get_args(vm, vcpu->id, args, sdei_nr_args(fid));
 	if (ret)
 		return ret;
-	sdei_handle_call(&vm->sdei, vcpu->id, fid, args);
+	sdei_handle_call(&vm->sdei.dispatcher, vcpu->id, fid, args);
 	return 0;
 }

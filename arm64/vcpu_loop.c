@@ -265,9 +265,9 @@ static void handle_requests(struct vcpu *vcpu)
 		return;
 	if (req & VCPU_REQ(VCPU_REQ_POWER_ON))
 		arm64_psci_power_on(vcpu);
-	if (req & VCPU_REQ(VCPU_REQ_SDEI) && sdei_maybe_pending(&vm->sdei, vcpu->id)) {
+	if (req & VCPU_REQ(VCPU_REQ_SDEI) && sdei_maybe_pending(&vm->sdei.dispatcher, vcpu->id)) {
 		vcpu_complete_exit(vcpu);
-		sdei_deliver(&vm->sdei, vcpu->id);
+		sdei_deliver(&vm->sdei.dispatcher, vcpu->id);
 	}
 	if (req & (VCPU_REQ(VCPU_REQ_SERROR) | VCPU_REQ(VCPU_REQ_SEA)))
 		ras_vcpu_work(vcpu, req);

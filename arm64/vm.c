@@ -551,10 +551,10 @@ int vm_run(struct vm *vm)
 	vcpus_stop(vm);
 	control_stop(&vm->ctl);
 	console_finish(vm);
-	if (vm->sdei_on)
+	if (vm->sdei.on)
 		pr_debug("sdei: %llu calls, %llu vCPU register ioctls",
-			 (unsigned long long)vm->sdei_calls,
-			 (unsigned long long)vm->sdei_reg_ioctls);
+			 (unsigned long long)vm->sdei.calls,
+			 (unsigned long long)vm->sdei.reg_ioctls);
 	return vm->run.exit_status;
 }
 
@@ -569,8 +569,7 @@ void vm_destroy(struct vm *vm)
 	free(vm->vcpus);
 	free(vm->mpidrs);
 	free(vm->cmdline);
-	if (vm->sdei_on)
-		sdei_destroy(&vm->sdei);
+	arm64_sdei_destroy(vm);
 	ras_destroy(vm);
 	ioloop_destroy(&vm->loop);
 	devices_destroy(vm);

@@ -37,7 +37,7 @@ struct vcpu {
 	uint64_t mpidr;
 	struct kvm_vcpu_init init;	/* as created, for resets */
 	uint32_t requests;		/* VCPU_REQ_* bits, vcpu_request() */
-	/* PSCI in lkvm (--sdei), under vm->psci_lock */
+	/* PSCI in lkvm (--sdei), under vm->sdei.psci_lock */
 	bool powered;
 	bool on_pending;		/* a CPU_ON waits for this vCPU's thread */
 	uint64_t on_entry;
@@ -110,6 +110,15 @@ struct startup_timer {
 	uint64_t ns[STARTUP_MAX_STEPS];
 };
 
+/* --sdei: the dispatcher and PSCI in lkvm (arm64/sdei_kvm.c, psci.c). */
+struct vm_sdei {
+	bool on;
+	struct sdei dispatcher;
+	uint64_t calls;			/* SDEI calls handled */
+	uint64_t reg_ioctls;		/* vCPU register ioctls they cost */
+	pthread_mutex_t psci_lock;	/* the vCPUs' PSCI power state */
+};
+
 /* What the vCPU threads are told: stop, or pause (arm64/vcpu_loop.c). */
 struct vm_run_state {
 	pthread_mutex_t lock;
@@ -157,11 +166,7 @@ struct vm {
 	struct firmware fw;
 	struct boot_layout layout;
 	char *cmdline;
-	struct sdei sdei;
-	bool sdei_on;
-	uint64_t sdei_calls;		/* SDEI calls handled */
-	uint64_t sdei_reg_ioctls;	/* vCPU register ioctls they cost */
-	pthread_mutex_t psci_lock;
+	struct vm_sdei sdei;
 	struct vm_ras ras;
 
 	/* the I/O thread: console input and stop requests */
