@@ -97,6 +97,7 @@ KVM_SRCS := \
 	core/control.c \
 	core/ioloop.c \
 	core/sandbox.c \
+	arm64/board.c \
 	arm64/boot.c \
 	arm64/console.c \
 	arm64/control.c \

@@ -86,8 +86,8 @@ static size_t console_space(struct vm *vm)
 	if (vm->cfg->console == CONSOLE_VIRTIO)
 		return devices_console_space(vm);
 	if (vm->firmware)
-		return pl011_rx_space(&vm->pl011);
-	return uart16550_rx_space(&vm->uart);
+		return pl011_rx_space(&vm->board.pl011);
+	return uart16550_rx_space(&vm->board.uart);
 }
 
 static void console_receive(struct vm *vm, const uint8_t *buf, size_t len)
@@ -95,9 +95,9 @@ static void console_receive(struct vm *vm, const uint8_t *buf, size_t len)
 	if (vm->cfg->console == CONSOLE_VIRTIO)
 		devices_console_input(vm, buf, len);
 	else if (vm->firmware)
-		pl011_receive(&vm->pl011, buf, len);
+		pl011_receive(&vm->board.pl011, buf, len);
 	else
-		uart16550_receive(&vm->uart, buf, len);
+		uart16550_receive(&vm->board.uart, buf, len);
 }
 
 static void pause_input(struct vm *vm)

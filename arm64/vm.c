@@ -268,74 +268,9 @@ void vm_guest_panicked(struct vm *vm)
 	stop_by_guest(vm, EXIT_GUEST_PANICKED, "guest panicked", ": ");
 }
 
-/*
- * pvpanic, on the vCPU thread that wrote it: a panic ends the VM at once,
- * before the guest resets or hangs; a panic the guest's own crash kernel
- * handles is only noted.
- */
-static void pvpanic_event(void *opaque, unsigned int events)
-{
-	struct vm *vm = opaque;
-
-	if (events & PVPANIC_PANICKED)
-		vm_guest_panicked(vm);
-	else if (events & PVPANIC_CRASH_LOADED)
-		pr_warn_ratelimited(&vm->pvpanic_warn, "the guest's crash kernel takes over a panic");
-}
-
-static void uart_set_irq(void *opaque, int level)
-{
-	struct vm *vm = opaque;
-
-	arm64_irq_line(vm, vm->firmware ? IRQ_PL011 : IRQ_UART16550, level);
-}
-
-/* The guest emptied the receive buffer: paused console input may resume. */
-static void uart_rx_drained(void *opaque)
-{
-	console_input_space(opaque);
-}
-
-static void uart_mmio(void *opaque, uint64_t offset, uint8_t *data,
-		      uint32_t len, bool is_write)
-{
-	struct vm *vm = opaque;
-
-	uart16550_access(&vm->uart, offset, data, len, is_write);
-}
-
-static void pl011_mmio(void *opaque, uint64_t offset, uint8_t *data,
-		       uint32_t len, bool is_write)
-{
-	struct vm *vm = opaque;
-
-	pl011_access(&vm->pl011, offset, data, len, is_write);
-}
-
-static const struct serial_ops uart_ops = {
-	.transmit = vm_console_transmit,
-	.set_irq = uart_set_irq,
-	.rx_drained = uart_rx_drained,
-};
-
-/* The console UART: the 16550, or in firmware mode the PL011 UEFI knows. */
 static int setup_devices(struct vm *vm)
 {
-	int ret;
-
-	uart16550_init(&vm->uart, &uart_ops, vm);
-	pl011_init(&vm->pl011, &uart_ops, vm);
-	if (vm->firmware)
-		ret = mmio_bus_add(&vm->mmio, PL011_BASE, PL011_SIZE, pl011_mmio, vm, "pl011");
-	else
-		ret = mmio_bus_add(&vm->mmio, UART16550_BASE, UART16550_SIZE,
-				   uart_mmio, vm, "uart16550");
-	if (!ret && !vm->cfg->no_pvpanic) {
-		pvpanic_init(&vm->pvpanic, pvpanic_event, vm);
-		ret = mmio_bus_add(&vm->mmio, PVPANIC_BASE, PVPANIC_MMIO_SIZE,
-				   pvpanic_access, &vm->pvpanic, "pvpanic");
-	}
-	return ret ?: devices_create(vm);
+	return board_create(vm) ?: devices_create(vm);
 }
 
 static int build_cmdline(struct vm *vm)
@@ -581,8 +516,7 @@ void vm_destroy(struct vm *vm)
 	close_fd(&vm->signal_fd);
 	control_stop(&vm->ctl);
 	console_destroy(vm);
-	uart16550_destroy(&vm->uart);
-	pl011_destroy(&vm->pl011);
+	board_destroy(vm);
 	firmware_destroy(vm);
 	sandbox_destroy(&vm->sandbox);
 	run_state_destroy(&vm->run);

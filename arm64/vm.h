@@ -110,6 +110,14 @@ struct startup_timer {
 	uint64_t ns[STARTUP_MAX_STEPS];
 };
 
+/* The board's own devices (arm64/board.c). */
+struct vm_board {
+	struct uart16550 uart;
+	struct pl011 pl011;		/* instead, in firmware mode */
+	struct pvpanic pvpanic;
+	struct log_ratelimit pvpanic_warn;	/* the guest reports crash kernels */
+};
+
 /* --sdei: the dispatcher and PSCI in lkvm (arm64/sdei_kvm.c, psci.c). */
 struct vm_sdei {
 	bool on;
@@ -158,11 +166,8 @@ struct vm {
 	struct vcpu *vcpus;
 	uint64_t *mpidrs;	/* MPIDR_EL1 of each vCPU */
 	struct mmio_bus mmio;
-	struct uart16550 uart;
 	bool firmware;		/* --firmware: UEFI boots, with the PL011 as console */
-	struct pl011 pl011;
-	struct pvpanic pvpanic;
-	struct log_ratelimit pvpanic_warn;	/* the guest reports crash kernels */
+	struct vm_board board;
 	struct firmware fw;
 	struct boot_layout layout;
 	char *cmdline;
@@ -205,6 +210,10 @@ bool vm_request_stop(struct vm *vm, int status);
  */
 void vm_guest_reset(struct vm *vm);
 void vm_guest_panicked(struct vm *vm);
+/* The board's devices, before the virtio devices; gone with the VM. */
+int board_create(struct vm *vm);
+void board_destroy(struct vm *vm);
+
 /*
  * The console: created as a start-up step, served by the I/O thread from
  * console_start_io() on, drained by console_finish() when the VM ends.
