@@ -106,6 +106,7 @@ KVM_SRCS := \
 	arm64/gic.c \
 	arm64/host.c \
 	arm64/hypercall.c \
+	arm64/io.c \
 	arm64/irq.c \
 	arm64/memory.c \
 	arm64/psci.c \

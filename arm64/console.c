@@ -104,7 +104,7 @@ static void pause_input(struct vm *vm)
 {
 	/* Leave it in the terminal until the guest reads; lose nothing. */
 	vm->console.input_paused = true;
-	ioloop_pause(&vm->loop, vm->console.term.in_fd, true);
+	ioloop_pause(&vm->io.loop, vm->console.term.in_fd, true);
 }
 
 static void on_console_input(struct ioloop *loop, void *opaque)
@@ -178,15 +178,15 @@ int console_start_io(struct vm *vm)
 	struct vm_console *c = &vm->console;
 	int ret;
 
-	ret = ioloop_watch(&vm->loop, c->space_fd, on_console_space, vm);
-	ret = ret ?: ioloop_watch(&vm->loop, c->out.wake_fd, on_console_output, vm);
+	ret = ioloop_watch(&vm->io.loop, c->space_fd, on_console_space, vm);
+	ret = ret ?: ioloop_watch(&vm->io.loop, c->out.wake_fd, on_console_output, vm);
 	if (ret)
 		return ret;
 	/* A terminal, a pipe or a socket types into the console; a file or
 	 * /dev/null cannot be watched (EPERM) and a closed stdin (EBADF)
 	 * has nothing to say. */
 	term_init(&c->term, STDIN_FILENO);
-	ret = ioloop_watch(&vm->loop, STDIN_FILENO, on_console_input, vm);
+	ret = ioloop_watch(&vm->io.loop, STDIN_FILENO, on_console_input, vm);
 	return ret == -EPERM || ret == -EBADF ? 0 : ret;
 }
 

@@ -116,5 +116,5 @@ static int vm_control_request(void *opaque, uint32_t type, const void *payload,
 
 int vm_control_start(struct vm *vm)
 {
-	return control_start(&vm->ctl, &vm->loop, vm->name, vm_control_request, vm);
+	return control_start(&vm->ctl, &vm->io.loop, vm->name, vm_control_request, vm);
 }

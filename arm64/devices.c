@@ -184,7 +184,7 @@ static void net_rx_wait(void *opaque, int tap_fd, bool waiting)
 {
 	struct vm *vm = opaque;
 
-	ioloop_pause(&vm->loop, tap_fd, waiting);
+	ioloop_pause(&vm->io.loop, tap_fd, waiting);
 }
 
 int devices_create(struct vm *vm)
@@ -254,13 +254,13 @@ int devices_start_io(struct vm *vm)
 	int ret = 0;
 
 	for (unsigned int i = 0; devs && i < devs->nr_nets && !ret; i++)
-		ret = ioloop_watch(&vm->loop, devs->nets[i].tap_fd, on_tap_readable,
+		ret = ioloop_watch(&vm->io.loop, devs->nets[i].tap_fd, on_tap_readable,
 				   &devs->nets[i]);
 	for (unsigned int i = 0; devs && i < devs->nr_slots && !ret; i++) {
 		struct virtio_slot *slot = &devs->slots[i];
 
 		for (unsigned int q = 0; q < slot->dev->ops->nr_queues && !ret; q++)
-			ret = ioloop_watch(&vm->loop, slot->dev->queues[q].notify_fd,
+			ret = ioloop_watch(&vm->io.loop, slot->dev->queues[q].notify_fd,
 					   on_queue_notify, &slot->watches[q]);
 	}
 	return ret;

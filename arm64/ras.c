@@ -402,8 +402,8 @@ int ras_start_io(struct vm *vm)
 {
 	if (!vm->ras.on)
 		return 0;
-	return ioloop_watch(&vm->loop, vm->ras.host_fd, on_host_error, vm) ?:
-	       ioloop_watch(&vm->loop, vm->ras.poll_fd, on_poll_timer, vm);
+	return ioloop_watch(&vm->io.loop, vm->ras.host_fd, on_host_error, vm) ?:
+	       ioloop_watch(&vm->io.loop, vm->ras.poll_fd, on_poll_timer, vm);
 }
 
 void ras_destroy(struct vm *vm)

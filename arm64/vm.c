@@ -6,19 +6,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <linux/magic.h>
 #include <linux/kvm.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/signalfd.h>
-#include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
@@ -351,8 +344,8 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	vm->kvm_fd = vm->vm_fd = -1;
 	arm64_irq_init(&vm->irq);
 	vm->kernel_fd = vm->initrd_fd = -1;
-	vm->stop_fd = vm->console.space_fd = vm->signal_fd = vm->ctl.fd = -1;
-	vm->loop.epoll_fd = -1;
+	vm->io.stop_fd = vm->io.signal_fd = vm->console.space_fd = vm->ctl.fd = -1;
+	vm->io.loop.epoll_fd = -1;
 	run_state_init(&vm->run);
 	vm->startup.start_ns = vm->startup.last_ns = now_ns();
 	if (cfg->name)
@@ -386,67 +379,12 @@ bool vm_request_stop(struct vm *vm, int status)
 		vm->run.stopping = true;
 		vm->run.exit_status = status;
 		pthread_cond_broadcast(&vm->run.cond);
-		if (write(vm->stop_fd, &one, sizeof(one)) < 0)
+		if (write(vm->io.stop_fd, &one, sizeof(one)) < 0)
 			pr_debug("cannot wake the I/O thread: %s",
 				 strerror(errno));
 	}
 	pthread_mutex_unlock(&vm->run.lock);
 	return first;
-}
-
-static void on_stop(struct ioloop *loop, void *opaque)
-{
-	eventfd_drain(((struct vm *)opaque)->stop_fd);
-	loop->done = true;
-}
-
-static void on_signal(struct ioloop *loop, void *opaque)
-{
-	struct vm *vm = opaque;
-	struct signalfd_siginfo si;
-
-	(void)loop;
-	if (read(vm->signal_fd, &si, sizeof(si)) != sizeof(si))
-		return;
-	pr_info("%s received; stopping the guest", strsignal(si.ssi_signo));
-	vm_request_stop(vm, 128 + si.ssi_signo);
-}
-
-static int setup_io_thread(struct vm *vm, sigset_t *stop_signals)
-{
-	int ret;
-
-	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	vm->signal_fd = signalfd(-1, stop_signals, SFD_CLOEXEC);
-	if (vm->stop_fd < 0 || vm->signal_fd < 0)
-		return -errno;
-	ret = ioloop_init(&vm->loop);
-	ret = ret ?: ioloop_watch(&vm->loop, vm->stop_fd, on_stop, vm);
-	ret = ret ?: ioloop_watch(&vm->loop, vm->signal_fd, on_signal, vm);
-	ret = ret ?: ras_start_io(vm);
-	ret = ret ?: devices_start_io(vm);
-	ret = ret ?: vm_control_start(vm);
-	return ret ?: console_start_io(vm);
-}
-
-static void *io_thread(void *opaque)
-{
-	struct vm *vm = opaque;
-
-	pthread_setname_np(pthread_self(), "lkvm-io");
-	if (sandbox_enter(&vm->sandbox, SANDBOX_IO, 0) || ioloop_run(&vm->loop))
-		vm_request_stop(vm, 1);
-	return NULL;
-}
-
-static int io_thread_start(struct vm *vm)
-{
-	int ret = pthread_create(&vm->io_thread, NULL, io_thread, vm);
-
-	if (ret)
-		pr_err("cannot start the I/O thread: %s", strerror(ret));
-	vm->io_started = !ret;
-	return -ret;
 }
 
 /*
@@ -463,7 +401,7 @@ int vm_run(struct vm *vm)
 	signals_install();
 	signals_stop_set(&stop_signals);
 
-	ret = setup_io_thread(vm, &stop_signals);
+	ret = io_create(vm, &stop_signals);
 	if (ret) {
 		if (ret != -EADDRINUSE && ret != -ENAMETOOLONG)
 			pr_err("cannot set up the I/O thread: %s", strerror(-ret));
@@ -475,14 +413,13 @@ int vm_run(struct vm *vm)
 		return 1;
 	startup_mark(vm, "sandbox");
 	startup_report(vm);
-	ret = io_thread_start(vm);
+	ret = io_start(vm);
 	ret = ret ?: vcpus_start(vm);
 	/* The main thread's own list once every other thread is out. */
 	ret = ret ?: sandbox_enter(&vm->sandbox, SANDBOX_MAIN, 0);
 	if (ret)
 		vm_request_stop(vm, 1);
-	if (vm->io_started)
-		pthread_join(vm->io_thread, NULL);
+	io_join(vm);
 	vcpus_stop(vm);
 	control_stop(&vm->ctl);
 	console_finish(vm);
@@ -506,14 +443,12 @@ void vm_destroy(struct vm *vm)
 	free(vm->cmdline);
 	arm64_sdei_destroy(vm);
 	ras_destroy(vm);
-	ioloop_destroy(&vm->loop);
+	io_destroy(vm);
 	devices_destroy(vm);
 	memory_destroy(vm);
 	arm64_irq_destroy(&vm->irq);
 	close_fd(&vm->vm_fd);
 	close_fd(&vm->kvm_fd);
-	close_fd(&vm->stop_fd);
-	close_fd(&vm->signal_fd);
 	control_stop(&vm->ctl);
 	console_destroy(vm);
 	board_destroy(vm);

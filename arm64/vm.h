@@ -138,6 +138,15 @@ struct vm_run_state {
 	unsigned int vcpus_parked;	/* of those, waiting out a pause */
 };
 
+/* The I/O thread and its loop (arm64/io.c). */
+struct vm_io {
+	pthread_t thread;
+	bool started;
+	struct ioloop loop;
+	int stop_fd;			/* eventfd: a stop was requested */
+	int signal_fd;			/* signalfd: SIGINT, SIGTERM, SIGHUP */
+};
+
 /* The guest's console on lkvm's stdin and stdout (arm64/console.c). */
 struct vm_console {
 	struct term term;
@@ -174,12 +183,7 @@ struct vm {
 	struct vm_sdei sdei;
 	struct vm_ras ras;
 
-	/* the I/O thread: console input and stop requests */
-	pthread_t io_thread;
-	bool io_started;
-	struct ioloop loop;
-	int stop_fd;		/* eventfd: a stop was requested */
-	int signal_fd;		/* signalfd: SIGINT, SIGTERM, SIGHUP */
+	struct vm_io io;
 	struct vm_console console;
 	struct control_server ctl;	/* the control socket */
 
@@ -210,6 +214,16 @@ bool vm_request_stop(struct vm *vm, int status);
  */
 void vm_guest_reset(struct vm *vm);
 void vm_guest_panicked(struct vm *vm);
+/*
+ * The I/O thread: its loop and every part's watches set up on the main
+ * thread before any other thread exists (@stop_signals end the VM), the
+ * thread started, joined once it ends, everything closed.
+ */
+int io_create(struct vm *vm, const sigset_t *stop_signals);
+int io_start(struct vm *vm);
+void io_join(struct vm *vm);
+void io_destroy(struct vm *vm);
+
 /* The board's devices, before the virtio devices; gone with the VM. */
 int board_create(struct vm *vm);
 void board_destroy(struct vm *vm);
