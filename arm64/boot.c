@@ -41,14 +41,14 @@ int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd)
 		initrd_size = st.st_size;
 	}
 	ret = boot_layout_compute(vm->mem.ram.gpa, vm->ram_size, kernel.offset,
-				  kernel.mem_size, initrd_size, vm->ras.reserve, &vm->layout,
+				  kernel.mem_size, initrd_size, vm->ras.reserve, &vm->boot.layout,
 				  err, sizeof(err));
 	if (ret) {
 		pr_err("%s", err);
 		return ret;
 	}
 	if (initrd_size) {
-		ret = pread_full(initrd_fd, guest_ram_host(&vm->mem.ram, vm->layout.initrd_start),
+		ret = pread_full(initrd_fd, guest_ram_host(&vm->mem.ram, vm->boot.layout.initrd_start),
 				 initrd_size, 0);
 		if (ret) {
 			pr_err("initrd %s: cannot read: %s", cfg->initrd_path,
@@ -57,11 +57,11 @@ int arm64_load_images(struct vm *vm, int kernel_fd, int initrd_fd)
 		}
 	}
 	pr_debug("kernel at 0x%llx-0x%llx, initrd at 0x%llx (%llu bytes), DTB at 0x%llx",
-		 (unsigned long long)vm->layout.kernel_start,
-		 (unsigned long long)vm->layout.kernel_end,
-		 (unsigned long long)vm->layout.initrd_start,
+		 (unsigned long long)vm->boot.layout.kernel_start,
+		 (unsigned long long)vm->boot.layout.kernel_end,
+		 (unsigned long long)vm->boot.layout.initrd_start,
 		 (unsigned long long)initrd_size,
-		 (unsigned long long)vm->layout.dtb_start);
+		 (unsigned long long)vm->boot.layout.dtb_start);
 	return 0;
 }
 
@@ -88,11 +88,11 @@ int arm64_describe_machine(struct vm *vm)
 		.sdei = vm->sdei.on,
 		.pvpanic = !vm->cfg->no_pvpanic,
 		.timer_frequency = vm->cfg->cntfrq,
-		.ras_start = vm->layout.reserved_start,
-		.ras_size = vm->layout.reserved_size,
-		.bootargs = vm->cmdline,
-		.initrd_start = vm->layout.initrd_start,
-		.initrd_size = vm->layout.initrd_size,
+		.ras_start = vm->boot.layout.reserved_start,
+		.ras_size = vm->boot.layout.reserved_size,
+		.bootargs = vm->boot.cmdline,
+		.initrd_start = vm->boot.layout.initrd_start,
+		.initrd_size = vm->boot.layout.initrd_size,
 		.its = vm->irq.its_fd >= 0,
 		.firmware = vm->firmware,
 		.flash_code_size = vm->fw.code_size,
@@ -145,7 +145,7 @@ int arm64_describe_machine(struct vm *vm)
 		ret = -EINVAL;
 		goto out;
 	}
-	memcpy(guest_ram_host(&vm->mem.ram, vm->layout.dtb_start), fdt, fdt_totalsize(fdt));
+	memcpy(guest_ram_host(&vm->mem.ram, vm->boot.layout.dtb_start), fdt, fdt_totalsize(fdt));
 	ret = vm->cfg->dump_dtb_path ? dump_dtb(vm->cfg->dump_dtb_path, fdt) : 0;
 out:
 	free(fdt);

@@ -247,7 +247,7 @@ static int load_boot_files(struct vm *vm)
 	if (!cfg->kernel_path)
 		return 0;
 	/* The firmware copies it into guest RAM; fw_cfg counts in 32 bits. */
-	ret = kernel_read_all(vm->kernel_fd, vm->ram_size < UINT32_MAX ? vm->ram_size : UINT32_MAX,
+	ret = kernel_read_all(vm->boot.kernel_fd, vm->ram_size < UINT32_MAX ? vm->ram_size : UINT32_MAX,
 			      &fw->kernel, &fw->kernel_size, err, sizeof(err));
 	if (ret) {
 		pr_err("kernel %s: %s", cfg->kernel_path, err);
@@ -261,16 +261,16 @@ static int load_boot_files(struct vm *vm)
 	fw_cfg_set(&fw->fw_cfg, FW_CFG_KERNEL_DATA, fw->kernel, fw->kernel_size);
 	fw_cfg_set_u32(&fw->fw_cfg, FW_CFG_KERNEL_SIZE, fw->kernel_size_le, fw->kernel_size);
 	fw_cfg_set_u32(&fw->fw_cfg, FW_CFG_SETUP_SIZE, fw->setup_size_le, 0);
-	if (vm->cmdline) {
+	if (vm->boot.cmdline) {
 		/* With its NUL, which the firmware insists on. */
-		uint32_t len = strlen(vm->cmdline) + 1;
+		uint32_t len = strlen(vm->boot.cmdline) + 1;
 
-		fw_cfg_set(&fw->fw_cfg, FW_CFG_CMDLINE_DATA, (uint8_t *)vm->cmdline, len);
+		fw_cfg_set(&fw->fw_cfg, FW_CFG_CMDLINE_DATA, (uint8_t *)vm->boot.cmdline, len);
 		fw_cfg_set_u32(&fw->fw_cfg, FW_CFG_CMDLINE_SIZE, fw->cmdline_size_le, len);
 	}
-	if (vm->initrd_fd < 0)
+	if (vm->boot.initrd_fd < 0)
 		return 0;
-	if (fstat(vm->initrd_fd, &st)) {
+	if (fstat(vm->boot.initrd_fd, &st)) {
 		pr_err("initrd %s: %s", cfg->initrd_path, strerror(errno));
 		return -errno;
 	}
@@ -282,7 +282,7 @@ static int load_boot_files(struct vm *vm)
 	fw->initrd = malloc(fw->initrd_size ? fw->initrd_size : 1);
 	if (!fw->initrd)
 		return -ENOMEM;
-	ret = pread_full(vm->initrd_fd, fw->initrd, fw->initrd_size, 0);
+	ret = pread_full(vm->boot.initrd_fd, fw->initrd, fw->initrd_size, 0);
 	if (ret) {
 		pr_err("initrd %s: cannot read: %s", cfg->initrd_path, strerror(-ret));
 		return ret;
@@ -309,7 +309,7 @@ int firmware_load(struct vm *vm)
 				  &fw->fw_cfg, "fw_cfg");
 	ret = ret ?: load_boot_files(vm);
 	/* The device tree goes where the firmware looks for it. */
-	vm->layout.dtb_start = RAM_BASE;
+	vm->boot.layout.dtb_start = RAM_BASE;
 	return ret;
 }
 

@@ -315,7 +315,7 @@ int ras_setup_kvm(struct vm *vm)
 int ras_setup(struct vm *vm)
 {
 	struct vm_ras *ras = &vm->ras;
-	uint64_t gpa = vm->layout.reserved_start;
+	uint64_t gpa = vm->boot.layout.reserved_start;
 	unsigned int nr = RAS_NR_SOURCES(vm->nr_cpus);
 	int ret;
 
@@ -379,7 +379,7 @@ void ras_region_placed(struct vm *vm, uint64_t gpa)
 	if (ras->region.mem)
 		ghes_region_destroy(&ras->region);
 	memset(&ras->region, 0, sizeof(ras->region));
-	vm->layout.reserved_start = vm->layout.reserved_size = 0;
+	vm->boot.layout.reserved_start = vm->boot.layout.reserved_size = 0;
 	if (!gpa) {
 		pr_debug("ras: the firmware withdrew the error region");
 	} else if (gpa % 4096 || !guest_ram_contains(&vm->mem.ram, gpa, size)) {
@@ -391,8 +391,8 @@ void ras_region_placed(struct vm *vm, uint64_t gpa)
 				    "ras: no memory for the error sources; errors cannot be reported");
 		memset(&ras->region, 0, sizeof(ras->region));
 	} else {
-		vm->layout.reserved_start = gpa;
-		vm->layout.reserved_size = size;
+		vm->boot.layout.reserved_start = gpa;
+		vm->boot.layout.reserved_size = size;
 		pr_debug("ras: the firmware placed the error region at 0x%llx", (unsigned long long)gpa);
 	}
 	pthread_mutex_unlock(&ras->lock);

@@ -127,8 +127,8 @@ int ras_hwpoison(struct vm *vm, const struct ctl_ras_poison *req, char *text, si
 	int ret = 0;
 
 	if (!guest_ram_contains(&vm->mem.ram, page, getpagesize()) ||
-	    (page >= vm->layout.reserved_start &&
-	     page < vm->layout.reserved_start + vm->layout.reserved_size)) {
+	    (page >= vm->boot.layout.reserved_start &&
+	     page < vm->boot.layout.reserved_start + vm->boot.layout.reserved_size)) {
 		snprintf(text, len, "--gpa 0x%" PRIx64 ": not guest RAM the guest owns", req->gpa);
 		return -EINVAL;
 	}

@@ -80,9 +80,9 @@ static int open_boot_files(struct vm *vm)
 
 	if (!cfg->kernel_path)
 		return 0;	/* --firmware alone: it boots what it finds */
-	vm->kernel_fd = open(cfg->kernel_path, O_RDONLY | O_CLOEXEC);
-	if (vm->kernel_fd >= 0)
-		n = pread(vm->kernel_fd, head, sizeof(head), 0);
+	vm->boot.kernel_fd = open(cfg->kernel_path, O_RDONLY | O_CLOEXEC);
+	if (vm->boot.kernel_fd >= 0)
+		n = pread(vm->boot.kernel_fd, head, sizeof(head), 0);
 	if (n < 0) {
 		fprintf(stderr, "Fatal: Unable to open kernel %s\n",
 			cfg->kernel_path);
@@ -100,8 +100,8 @@ static int open_boot_files(struct vm *vm)
 	}
 	if (!cfg->initrd_path)
 		return 0;
-	vm->initrd_fd = open(cfg->initrd_path, O_RDONLY | O_CLOEXEC);
-	if (vm->initrd_fd < 0) {
+	vm->boot.initrd_fd = open(cfg->initrd_path, O_RDONLY | O_CLOEXEC);
+	if (vm->boot.initrd_fd < 0) {
 		pr_err("initrd %s: cannot open: %s", cfg->initrd_path,
 		       strerror(errno));
 		return -ENOENT;
@@ -271,14 +271,14 @@ static int build_cmdline(struct vm *vm)
 	const char *console = vm->cfg->console == CONSOLE_VIRTIO ? "hvc0" :
 			      vm->firmware ? "ttyAMA0" : "ttyS0";
 
-	return cmdline_build(vm->cfg, console, &vm->cmdline);
+	return cmdline_build(vm->cfg, console, &vm->boot.cmdline);
 }
 
 static int load_images(struct vm *vm)
 {
 	if (vm->firmware)
 		return firmware_load(vm);
-	return arm64_load_images(vm, vm->kernel_fd, vm->initrd_fd);
+	return arm64_load_images(vm, vm->boot.kernel_fd, vm->boot.initrd_fd);
 }
 
 static int init_pmus(struct vm *vm)
@@ -295,8 +295,8 @@ static int set_boot_regs(struct vm *vm)
 {
 	if (vm->firmware)
 		return arm64_set_boot_regs(&vm->vcpus[0], FLASH_CODE_BASE, 0);
-	return arm64_set_boot_regs(&vm->vcpus[0], vm->layout.kernel_start,
-				   vm->layout.dtb_start);
+	return arm64_set_boot_regs(&vm->vcpus[0], vm->boot.layout.kernel_start,
+				   vm->boot.layout.dtb_start);
 }
 
 /*
@@ -343,7 +343,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	vm->firmware = cfg->firmware_path;
 	vm->kvm_fd = vm->vm_fd = -1;
 	arm64_irq_init(&vm->irq);
-	vm->kernel_fd = vm->initrd_fd = -1;
+	vm->boot.kernel_fd = vm->boot.initrd_fd = -1;
 	vm->io.stop_fd = vm->io.signal_fd = vm->console.space_fd = vm->ctl.fd = -1;
 	vm->io.loop.epoll_fd = -1;
 	run_state_init(&vm->run);
@@ -357,8 +357,8 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 		ret = init_steps[i].fn(vm);
 		startup_mark(vm, init_steps[i].name);
 	}
-	close_fd(&vm->kernel_fd);
-	close_fd(&vm->initrd_fd);
+	close_fd(&vm->boot.kernel_fd);
+	close_fd(&vm->boot.initrd_fd);
 	if (!ret)
 		pr_info("run %s %s -m %llu -c %u --name %s",
 			cfg->kernel_path ? "-k" : "--firmware",
@@ -440,7 +440,7 @@ void vm_destroy(struct vm *vm)
 	}
 	free(vm->vcpus);
 	free(vm->mpidrs);
-	free(vm->cmdline);
+	free(vm->boot.cmdline);
 	arm64_sdei_destroy(vm);
 	ras_destroy(vm);
 	io_destroy(vm);

@@ -110,6 +110,14 @@ struct startup_timer {
 	uint64_t ns[STARTUP_MAX_STEPS];
 };
 
+/* What the guest boots (arm64/boot.c, firmware.c). */
+struct vm_boot {
+	int kernel_fd;			/* open while the VM is built */
+	int initrd_fd;
+	struct boot_layout layout;	/* where everything went in RAM */
+	char *cmdline;
+};
+
 /* The board's own devices (arm64/board.c). */
 struct vm_board {
 	struct uart16550 uart;
@@ -165,8 +173,6 @@ struct vm {
 	unsigned int nr_cpus;
 	uint64_t ram_size;
 
-	int kernel_fd;		/* open while the VM is built */
-	int initrd_fd;
 	int kvm_fd;
 	int vm_fd;
 	struct vm_irq irq;
@@ -178,8 +184,7 @@ struct vm {
 	bool firmware;		/* --firmware: UEFI boots, with the PL011 as console */
 	struct vm_board board;
 	struct firmware fw;
-	struct boot_layout layout;
-	char *cmdline;
+	struct vm_boot boot;
 	struct vm_sdei sdei;
 	struct vm_ras ras;
 
