@@ -167,22 +167,27 @@ struct vm_console {
 	struct panic_line panic_line;	/* of the output, for the exit line */
 };
 
+/*
+ * The one context object. Each part below is owned by one file, which
+ * creates and destroys it (the arm64/README.md says which).
+ */
 struct vm {
 	const struct vm_config *cfg;
 	char name[72];
 	unsigned int nr_cpus;
 	uint64_t ram_size;
+	bool firmware;		/* --firmware: UEFI boots, with the PL011 as console */
 
 	int kvm_fd;
 	int vm_fd;
-	struct vm_irq irq;
-	struct vm_devices *devices;	/* virtio devices and the PCI bridge */
-	struct vm_memory mem;
 	struct vcpu *vcpus;
 	uint64_t *mpidrs;	/* MPIDR_EL1 of each vCPU */
+
+	struct vm_memory mem;
+	struct vm_irq irq;
 	struct mmio_bus mmio;
-	bool firmware;		/* --firmware: UEFI boots, with the PL011 as console */
 	struct vm_board board;
+	struct vm_devices *devices;	/* virtio devices and the PCI bridge */
 	struct firmware fw;
 	struct vm_boot boot;
 	struct vm_sdei sdei;
@@ -191,7 +196,6 @@ struct vm {
 	struct vm_io io;
 	struct vm_console console;
 	struct control_server ctl;	/* the control socket */
-
 	struct vm_run_state run;
 
 	struct startup_timer startup;
