@@ -77,17 +77,14 @@ static bool handle_mmio(struct vcpu *vcpu)
 		len = sizeof(run->mmio.data);
 	if (!mmio_bus_dispatch(&vcpu->vm->mmio, addr, run->mmio.data, len,
 			       run->mmio.is_write)) {
+		/* --debug-mmio raises the line to a warning. */
+		void (*say)(const char *fmt, ...) = vcpu->vm->cfg->debug_mmio ? pr_warn : pr_debug;
+
 		/* Nothing there: reads as zero, writes are ignored. */
 		if (!run->mmio.is_write)
 			memset(run->mmio.data, 0, len);
-		if (vcpu->vm->cfg->debug_mmio)
-			pr_warn("vCPU %u: unhandled MMIO %s of %u bytes at 0x%llx", vcpu->id,
-				run->mmio.is_write ? "write" : "read", len,
-				(unsigned long long)addr);
-		else
-			pr_debug("vCPU %u: unhandled MMIO %s of %u bytes at 0x%llx", vcpu->id,
-				 run->mmio.is_write ? "write" : "read", len,
-				 (unsigned long long)addr);
+		say("vCPU %u: unhandled MMIO %s of %u bytes at 0x%llx", vcpu->id,
+		    run->mmio.is_write ? "write" : "read", len, (unsigned long long)addr);
 	}
 	return true;
 }
