@@ -84,6 +84,9 @@ PURE_SRCS := \
 	ras/policy.c \
 	ras/records.c \
 	ras/status.c \
+	snapshot/dir.c \
+	snapshot/manifest.c \
+	snapshot/state.c \
 	acpi/aml.c \
 	acpi/buf.c \
 	acpi/loader.c \
