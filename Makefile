@@ -73,6 +73,7 @@ PURE_SRCS := \
 	sdei/calls.c \
 	sdei/catalogue.c \
 	sdei/dispatch.c \
+	sdei/save.c \
 	sdei/sdei.c \
 	sdei/state.c \
 	sdei/status.c \

@@ -43,6 +43,8 @@ int sdei_init(struct sdei *sdei, unsigned int nr_vcpus, const uint64_t *mpidrs,
 			goto nomem;
 		/* Every PE comes out of reset masked (spec 6.5.1). */
 		sdei->vcpus[v].masked = true;
+		for (unsigned int ev = 0; ev < sdei_catalogue_size; ev++)
+			sdei->vcpus[v].priv[ev].running_on = -1;
 	}
 	for (unsigned int ev = 0; ev < sdei_catalogue_size; ev++)
 		sdei->shared[ev].running_on = -1;

@@ -180,6 +180,17 @@ static inline bool sdei_maybe_pending(struct sdei *sdei, unsigned int vcpu)
  */
 int sdei_inject(struct sdei *sdei, uint32_t number, int vcpu);
 
+/*
+ * For a snapshot (sdei/save.c): the dispatcher's state as
+ * sdei_state_size() bytes, and loaded back into a dispatcher set up for
+ * the same vCPUs, checked whole first. Load returns 0, or -EINVAL with
+ * the reason in @why and the dispatcher unchanged.
+ */
+size_t sdei_state_size(const struct sdei *sdei);
+void sdei_state_save(struct sdei *sdei, uint8_t *buf);
+int sdei_state_load(struct sdei *sdei, const uint8_t *buf, size_t len, char *why,
+		    size_t why_len);
+
 /* Every vCPU's and every event's state as text, for `lkvm sdei --status`. */
 void sdei_format_status(struct sdei *sdei, char *buf, size_t len);
 

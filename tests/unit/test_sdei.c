@@ -486,12 +486,9 @@ static void test_complete_and_resume(void **state)
 	assert_int_equal(CALL1(f, 0, SDEI_EVENT_STATUS, EV_PRIV), 3);
 }
 
-static void test_priorities(void **state)
+/* A normal, a critical and a shared event (routed to it) ready on vCPU 0. */
+static void three_events_on_vcpu0(struct fixture *f)
 {
-	struct fixture *f = *state;
-	struct fake_cpu *c = &f->cpu[0];
-	uint64_t pc;
-
 	ready(f, 0, EV_PRIV);
 	assert_int_equal(reg_ev(f, 0, EV_PRIV_CRIT, HANDLER2, 0), 0);
 	assert_int_equal(CALL1(f, 0, SDEI_EVENT_ENABLE, EV_PRIV_CRIT), 0);
@@ -499,6 +496,15 @@ static void test_priorities(void **state)
 	assert_int_equal(call(f, 0, SDEI_EVENT_ROUTING_SET, EV_SHARED, SDEI_RM_PE,
 			      f->mpidr[0], 0, 0), 0);
 	assert_int_equal(CALL1(f, 0, SDEI_EVENT_ENABLE, EV_SHARED), 0);
+}
+
+static void test_priorities(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_cpu *c = &f->cpu[0];
+	uint64_t pc;
+
+	three_events_on_vcpu0(f);
 
 	/* Normal running: another normal waits, a critical preempts. */
 	pc = c->pc;
@@ -526,6 +532,153 @@ static void test_priorities(void **state)
 	complete(f, 0);
 	assert_int_equal(c->pc, pc);
 	assert_int_equal(CALL1(f, 0, SDEI_EVENT_COMPLETE, 0), SDEI_DENIED);
+}
+
+/*
+ * The scene of test_priorities, saved while a critical handler preempts a
+ * normal one with a shared event waiting, loaded into a second dispatcher
+ * with the same vCPU registers: both then run the rest the same way, to
+ * the exact interrupted context.
+ */
+static uint64_t nested_scene(struct fixture *f)
+{
+	uint64_t interrupted;
+
+	three_events_on_vcpu0(f);
+	ready(f, 2, EV_SIGNAL);
+	interrupted = f->cpu[0].pc;
+	sdei_inject(&f->sdei, EV_PRIV, 0);
+	sdei_deliver(&f->sdei, 0);
+	sdei_inject(&f->sdei, EV_SHARED, -1);
+	sdei_inject(&f->sdei, EV_PRIV_CRIT, 0);
+	sdei_deliver(&f->sdei, 0);
+	assert_int_equal(f->sdei.vcpus[0].depth, 2);
+	return interrupted;
+}
+
+static void test_state_save_load(void **state)
+{
+	struct fixture *f = *state;
+	void *other;
+	struct fixture *g;
+	size_t size = sdei_state_size(&f->sdei);
+	uint8_t *saved = malloc(size), *again = malloc(size);
+	char why[128], text_f[4096], text_g[4096];
+	uint64_t interrupted = nested_scene(f);
+	sdei_state_save(&f->sdei, saved);
+	setup(&other);
+	g = other;
+	memcpy(g->cpu, f->cpu, sizeof(f->cpu));
+	if (sdei_state_load(&g->sdei, saved, size, why, sizeof(why)))
+		fail_msg("load: %s", why);
+	sdei_state_save(&g->sdei, again);
+	assert_memory_equal(again, saved, size);
+	sdei_format_status(&f->sdei, text_f, sizeof(text_f));
+	sdei_format_status(&g->sdei, text_g, sizeof(text_g));
+	assert_string_equal(text_g, text_f);
+	/* Three completions each: critical, normal (the shared one enters), shared. */
+	for (int i = 0; i < 3; i++) {
+		complete(f, 0);
+		complete(g, 0);
+		assert_memory_equal(&g->cpu[0], &f->cpu[0], sizeof(f->cpu[0]));
+	}
+	assert_int_equal(g->cpu[0].pc, interrupted);
+	assert_int_equal(f->sdei.vcpus[0].depth, 0);
+	assert_int_equal(g->sdei.vcpus[0].depth, 0);
+	assert_int_equal(CALL1(g, 0, SDEI_EVENT_COMPLETE, 0), SDEI_DENIED);
+	teardown(&other);
+	free(saved);
+	free(again);
+}
+
+/* Offsets into the saved state (sdei/save.c's layout). */
+#define ST_REG		40
+#define ST_FRAME	(8 + (SDEI_SAVED_GPRS + 2) * 8)
+#define ST_VCPU		(8 + SDEI_MAX_DEPTH * ST_FRAME)
+
+static size_t shared_reg_at(unsigned int number)
+{
+	unsigned int ev;
+
+	assert_non_null(sdei_find_event(number, &ev));
+	return 8 + ev * ST_REG;
+}
+
+static size_t vcpu_at(unsigned int v)
+{
+	return 8 + sdei_catalogue_size * ST_REG + v * (ST_VCPU + sdei_catalogue_size * ST_REG);
+}
+
+/* A state file broken one way at a time: refused, the dispatcher as it was. */
+static void test_state_load_refusals(void **state)
+{
+	struct fixture *f = *state;
+	size_t size = sdei_state_size(&f->sdei), frame0 = vcpu_at(0) + 8;
+	uint8_t *saved = malloc(size), *bad = malloc(size), *before = malloc(size),
+		*after = malloc(size);
+	char why[128];
+	void *other;
+	struct fixture *g;
+
+	nested_scene(f);
+	sdei_state_save(&f->sdei, saved);
+	setup(&other);
+	g = other;
+	sdei_state_save(&g->sdei, before);
+	for (int i = 0; i < 8; i++) {
+		const char *want;
+		size_t len = size;
+
+		memcpy(bad, saved, size);
+		switch (i) {
+		case 0:
+			len--;
+			want = "the SDEI state is for another VM (vCPUs or events differ)";
+			break;
+		case 1:
+			bad[shared_reg_at(EV_SHARED)] = SDEI_ST_ENABLED;
+			want = "event 16: a registration out of range";
+			break;
+		case 2:
+			bad[shared_reg_at(EV_SHARED) + 3] = 1;
+			want = "event 16: a registration out of range";
+			break;
+		case 3:
+			bad[vcpu_at(0) + 1] = 3;
+			want = "vCPU 0: a handler stack out of range";
+			break;
+		case 4:
+			/* The interrupted context at EL2. */
+			bad[frame0 + 8 + 8 * SDEI_SAVED_GPRS + 8] = 0x09;
+			want = "vCPU 0: a handler stack out of range";
+			break;
+		case 5:
+			memcpy(bad + frame0, saved + frame0 + ST_FRAME, ST_FRAME);
+			memcpy(bad + frame0 + ST_FRAME, saved + frame0, ST_FRAME);
+			want = "vCPU 0: a handler over one it may not preempt";
+			break;
+		case 6:
+			/* The critical handler's frame gone, its event still running. */
+			bad[vcpu_at(0) + 1] = 1;
+			memset(bad + frame0 + ST_FRAME, 0, ST_FRAME);
+			want = "vCPU 0: a running event not on its stack";
+			break;
+		default:
+			memset(bad + shared_reg_at(EV_SHARED) + 8, 0, 8);
+			want = "event 16: a handler or route no guest could register";
+			break;
+		}
+		assert_int_equal(sdei_state_load(&g->sdei, bad, len, why, sizeof(why)), -EINVAL);
+		if (strcmp(why, want))
+			fail_msg("case %d: '%s', want '%s'", i, why, want);
+		sdei_state_save(&g->sdei, after);
+		assert_memory_equal(after, before, size);
+	}
+	teardown(&other);
+	free(saved);
+	free(bad);
+	free(before);
+	free(after);
 }
 
 static void test_critical_first_when_both_pending(void **state)
@@ -852,6 +1005,8 @@ int main(void)
 		T(test_complete_and_resume),
 		T(test_priorities),
 		T(test_critical_first_when_both_pending),
+		T(test_state_save_load),
+		T(test_state_load_refusals),
 		T(test_mask_unmask),
 		T(test_disabled_event_waits_for_enable),
 		T(test_unregister_while_running),
