@@ -92,29 +92,29 @@ bool ghes_acked(struct ghes_region *r, unsigned int src)
 	return acked;
 }
 
-static bool write_block(struct ghes_region *r, unsigned int src,
-			const struct cper_record *rec)
+/*
+ * An encoded block into source @src's block, with the errors this source
+ * lost since its last one flagged in block_status, as cper_encode() would
+ * have flagged them had the record said so itself.
+ */
+static void write_block(struct ghes_region *r, unsigned int src, const uint8_t *buf,
+			size_t len)
 {
 	struct ghes_source *s = &r->sources[src];
-	struct cper_record flagged = *rec;
-	uint8_t buf[GHES_BLOCK_SIZE];
-	uint32_t status;
-	size_t len;
+	uint32_t status = get_le32(buf);
 
-	flagged.lost_uncorrectable |= s->lost_uncorrectable;
-	flagged.lost_corrected |= s->lost_corrected;
-	len = cper_encode(&flagged, buf, sizeof(buf));
-	if (!len)
-		return false;
+	if (s->lost_uncorrectable)
+		status |= CPER_BLOCK_MULTIPLE_UE;
+	if (s->lost_corrected)
+		status |= CPER_BLOCK_MULTIPLE_CE;
 	__atomic_store_n(ack_reg(r, src), 0, __ATOMIC_RELAXED);
 	/* Everything but block_status, then block_status: release order. */
 	memcpy(ghes_block(r, src) + 4, buf + 4, len - 4);
-	memcpy(&status, buf, 4);
+	put_le32((uint8_t *)&status, status);
 	__atomic_store_n((uint32_t *)ghes_block(r, src), status, __ATOMIC_RELEASE);
 	s->lost_uncorrectable = s->lost_corrected = false;
 	s->awaiting_ack = true;
 	s->count.delivered++;
-	return true;
 }
 
 static void note_lost(struct ghes_source *s, const struct cper_record *rec)
@@ -131,21 +131,28 @@ enum ghes_result ghes_submit(struct ghes_region *r, unsigned int src,
 			     const struct cper_record *rec, const struct ras_notice *notice)
 {
 	struct ghes_source *s = &r->sources[src];
+	uint8_t buf[GHES_BLOCK_SIZE];
 	struct ghes_queued *q;
+	size_t len;
 
-	if (!cper_record_valid(rec) || cper_encoded_size(rec) > GHES_BLOCK_SIZE)
+	/* Encoded now: nothing the record points to need outlive the call. */
+	len = cper_record_valid(rec) ? cper_encode(rec, buf, sizeof(buf)) : 0;
+	if (!len)
 		return GHES_INVALID;
 	s->count.received++;
 	/* Older records go first: a new one may not overtake the queue. */
-	if (!s->queued && ghes_acked(r, src) && write_block(r, src, rec))
+	if (!s->queued && ghes_acked(r, src)) {
+		write_block(r, src, buf, len);
 		return GHES_DELIVERED;
-	if (s->queued == GHES_QUEUE_MAX || !(q = malloc(sizeof(*q)))) {
+	}
+	if (s->queued == GHES_QUEUE_MAX || !(q = malloc(sizeof(*q) + len))) {
 		s->count.dropped++;
 		note_lost(s, rec);
 		return GHES_DROPPED;
 	}
-	q->rec = *rec;
 	q->notice = *notice;
+	q->len = len;
+	memcpy(q->block, buf, len);
 	s->queue[(s->head + s->queued++) % GHES_QUEUE_MAX] = q;
 	return GHES_QUEUED;
 }
@@ -154,7 +161,6 @@ bool ghes_poll(struct ghes_region *r, unsigned int src, struct ras_notice *notic
 {
 	struct ghes_source *s = &r->sources[src];
 	struct ghes_queued *q;
-	bool written;
 
 	/* Looked at even with nothing queued, so the acked count keeps up. */
 	if (!ghes_acked(r, src) || !s->queued)
@@ -162,10 +168,10 @@ bool ghes_poll(struct ghes_region *r, unsigned int src, struct ras_notice *notic
 	q = s->queue[s->head];
 	s->head = (s->head + 1) % GHES_QUEUE_MAX;
 	s->queued--;
-	written = write_block(r, src, &q->rec);
+	write_block(r, src, q->block, q->len);
 	*notice = q->notice;
 	free(q);
-	return written;
+	return true;
 }
 
 bool ghes_any_queued(const struct ghes_region *r)

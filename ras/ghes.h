@@ -33,9 +33,11 @@
 #define GHES_MAX_SOURCES	(GHES_BLOCK_SIZE / 16)
 #define GHES_REGION_ALIGN	0x10000	/* whole pages for 64 KiB guests */
 
+/* A record waiting for its block: encoded, with how to notify. */
 struct ghes_queued {
-	struct cper_record rec;
 	struct ras_notice notice;	/* handed back on delivery */
+	uint32_t len;
+	uint8_t block[];		/* a Generic Error Status Block */
 };
 
 struct ghes_counters {
