@@ -81,6 +81,7 @@ PURE_SRCS := \
 	ras/cper_encode.c \
 	ras/cper_print.c \
 	ras/ghes.c \
+	ras/ghes_state.c \
 	ras/host_ring.c \
 	ras/policy.c \
 	ras/records.c \

@@ -94,6 +94,17 @@ enum ghes_result ghes_submit(struct ghes_region *r, unsigned int src,
  */
 bool ghes_poll(struct ghes_region *r, unsigned int src, struct ras_notice *notice);
 
+/*
+ * For a snapshot (ras/ghes_state.c): each source's counts, flags and
+ * queue as ghes_state_size() bytes; loaded back into a region of as many
+ * sources for @nr_vcpus vCPUs only once checked whole. Load returns 0,
+ * or -EINVAL with the reason in @why and the region unchanged.
+ */
+size_t ghes_state_size(const struct ghes_region *r);
+void ghes_state_save(const struct ghes_region *r, uint8_t *buf);
+int ghes_state_load(struct ghes_region *r, unsigned int nr_vcpus, const uint8_t *buf,
+		    size_t len, char *why, size_t why_len);
+
 /* Does any source hold queued records? */
 bool ghes_any_queued(const struct ghes_region *r);
 

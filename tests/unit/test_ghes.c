@@ -220,6 +220,155 @@ static void test_invalid_records(void **state)
 	assert_int_equal(f->r.sources[3].count.received, 0);
 }
 
+/*
+ * A snapshot of the sources while records wait (source 0: one in its
+ * block, three queued; source 1: a full queue and a dropped fatal error),
+ * loaded into a second region over a copy of the guest's memory, as a
+ * restore has it: both then write the same blocks with the same notices.
+ */
+/* Notices a 2-vCPU VM can have, numbered in their syndrome. */
+#define VCPU_NOTE(n)	(&(struct ras_notice){ .how = RAS_NOTIFY_SERROR, .vcpu = (n) % 2, .iss = (n) })
+
+static void busy_sources(struct fixture *f)
+{
+	struct cper_record ce = record(0x40000000, CPER_SEV_CORRECTED);
+	struct cper_record ue = record(0x40001000, CPER_SEV_FATAL);
+
+	for (unsigned int i = 0; i < 4; i++) {
+		struct cper_record rec = record(0x40000000 + 4096 * i, CPER_SEV_CORRECTED);
+
+		ghes_submit(&f->r, 0, &rec, VCPU_NOTE(i));
+	}
+	for (unsigned int n = 0; n <= GHES_QUEUE_MAX; n++)
+		ghes_submit(&f->r, 1, &ce, VCPU_NOTE(n));
+	assert_int_equal(ghes_submit(&f->r, 1, &ue, VCPU_NOTE(0)), GHES_DROPPED);
+}
+
+static void test_state_save_load(void **state)
+{
+	struct fixture *f = *state, *g;
+	void *other;
+	size_t size;
+	uint8_t *saved, *again;
+	unsigned int written = 0;
+	char why[128];
+
+	busy_sources(f);
+	size = ghes_state_size(&f->r);
+	saved = malloc(size);
+	again = malloc(size);
+	ghes_state_save(&f->r, saved);
+	setup(&other);
+	g = other;
+	memcpy(g->mem, f->mem, ghes_region_size(NR));
+	if (ghes_state_load(&g->r, NR - RAS_SRC_SEA_FIRST, saved, size, why, sizeof(why)))
+		fail_msg("load: %s", why);
+	assert_int_equal(ghes_state_size(&g->r), size);
+	ghes_state_save(&g->r, again);
+	assert_memory_equal(again, saved, size);
+	for (unsigned int src = 0; src < 2; src++) {
+		struct ras_notice a, b;
+
+		for (;;) {
+			bool wa, wb;
+
+			guest_consume(f, src);
+			guest_consume(g, src);
+			wa = ghes_poll(&f->r, src, &a);
+			wb = ghes_poll(&g->r, src, &b);
+			assert_int_equal(wa, wb);
+			if (!wa)
+				break;
+			written++;
+			assert_true(a.how == b.how && a.sent == b.sent && a.vcpu == b.vcpu &&
+				    a.iss == b.iss);
+			assert_memory_equal(ghes_block(&g->r, src), ghes_block(&f->r, src),
+					    GHES_BLOCK_SIZE);
+		}
+		assert_memory_equal(&g->r.sources[src].count, &f->r.sources[src].count,
+				    sizeof(f->r.sources[src].count));
+	}
+	assert_int_equal(written, 3 + GHES_QUEUE_MAX);
+	teardown(&other);
+	free(saved);
+	free(again);
+}
+
+/* Broken one way at a time: refused, the region's queues as they were. */
+static void test_state_load_refusals(void **state)
+{
+	struct fixture *f = *state, *g;
+	size_t size, entry0 = 8 + 40;	/* source 0's first queued record */
+	uint8_t *saved, *bad, *before, *after;
+	size_t before_size;
+	void *other;
+	char why[128];
+
+	busy_sources(f);
+	size = ghes_state_size(&f->r);
+	saved = malloc(size);
+	bad = malloc(size + 8);
+	ghes_state_save(&f->r, saved);
+	setup(&other);
+	g = other;
+	busy_sources(g);
+	before_size = ghes_state_size(&g->r);
+	before = malloc(before_size);
+	after = malloc(before_size);
+	ghes_state_save(&g->r, before);
+	for (int i = 0; i < 7; i++) {
+		const char *want;
+		size_t len = size;
+		unsigned int vcpus = NR - RAS_SRC_SEA_FIRST;
+
+		memcpy(bad, saved, size);
+		switch (i) {
+		case 0:
+			vcpus = 1;
+			put_le32(bad, NR + 1);
+			want = "the RAS state is for another VM (error sources differ)";
+			break;
+		case 1:
+			put_le64(bad + 8 + 8, 5);	/* source 0 received 5, not 4 */
+			want = "error source 0: counts that do not add up";
+			break;
+		case 2:
+			put_le64(bad + 8 + 32, 2);	/* acked more than delivered */
+			want = "error source 0: counts that do not add up";
+			break;
+		case 3:
+			put_le32(bad + entry0 + 4, vcpus);
+			want = "error source 0: a queued record's notice is out of range";
+			break;
+		case 4:
+			/* The block's data length past its end. */
+			put_le32(bad + entry0 + 16 + 12, 0x10000);
+			want = "error source 0: a queued record Linux would refuse";
+			break;
+		case 5:
+			bad[size] = 0;
+			len = size + 8;
+			want = "error source 4: followed by bytes that belong to none";
+			break;
+		default:
+			len = size - 8;
+			want = "error source 4: cut short";
+			break;
+		}
+		assert_int_equal(ghes_state_load(&g->r, vcpus, bad, len, why, sizeof(why)), -EINVAL);
+		if (strcmp(why, want))
+			fail_msg("case %d: '%s', want '%s'", i, why, want);
+		assert_int_equal(ghes_state_size(&g->r), before_size);
+		ghes_state_save(&g->r, after);
+		assert_memory_equal(after, before, before_size);
+	}
+	teardown(&other);
+	free(saved);
+	free(bad);
+	free(before);
+	free(after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +377,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queue_keeps_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overflow_counts_and_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_save_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_load_refusals, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
