@@ -4,6 +4,7 @@
  * order, THRE interrupt raised when enabled with THR empty and cleared by
  * reading IIR or writing THR, MCR loopback reflected in MSR.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "hw/uart16550.h"
@@ -57,6 +58,49 @@ void uart16550_init(struct uart16550 *uart, const struct serial_ops *ops,
 	uart->ops = ops;
 	uart->opaque = opaque;
 	uart->mcr = MCR_OUT2;
+}
+
+size_t uart16550_state_save(struct uart16550 *uart, uint8_t *buf)
+{
+	size_t n;
+
+	pthread_mutex_lock(&uart->lock);
+	buf[0] = uart->ier;
+	buf[1] = uart->lcr;
+	buf[2] = uart->mcr;
+	buf[3] = uart->scr;
+	buf[4] = uart->dll;
+	buf[5] = uart->dlm;
+	buf[6] = uart->fcr;
+	buf[7] = uart->thre_pending;
+	buf[8] = uart->irq_level;
+	memset(buf + 9, 0, 7);
+	/* The input, oldest first. */
+	for (n = 0; n < uart->rx_count; n++)
+		buf[16 + n] = uart->rx[(uart->rx_head + n) % UART16550_RX_BUF];
+	pthread_mutex_unlock(&uart->lock);
+	return 16 + n;
+}
+
+int uart16550_state_load(struct uart16550 *uart, const uint8_t *buf, size_t len)
+{
+	if (len < 16 || len > UART16550_STATE_MAX || buf[7] > 1 || buf[8] > 1)
+		return -EINVAL;
+	pthread_mutex_lock(&uart->lock);
+	uart->ier = buf[0] & IER_MASK;
+	uart->lcr = buf[1];
+	uart->mcr = buf[2];
+	uart->scr = buf[3];
+	uart->dll = buf[4];
+	uart->dlm = buf[5];
+	uart->fcr = buf[6];
+	uart->thre_pending = buf[7];
+	uart->irq_level = buf[8];
+	uart->rx_head = 0;
+	uart->rx_count = len - 16;
+	memcpy(uart->rx, buf + 16, uart->rx_count);
+	pthread_mutex_unlock(&uart->lock);
+	return 0;
 }
 
 void uart16550_destroy(struct uart16550 *uart)

@@ -32,6 +32,15 @@ void uart16550_init(struct uart16550 *uart, const struct serial_ops *ops,
 		    void *opaque);
 void uart16550_destroy(struct uart16550 *uart);
 
+/*
+ * For a snapshot: the registers and the input not yet read, at most
+ * UART16550_STATE_MAX bytes; loaded back only if well formed (0, or
+ * -EINVAL and the UART unchanged).
+ */
+#define UART16550_STATE_MAX	(16 + UART16550_RX_BUF)
+size_t uart16550_state_save(struct uart16550 *uart, uint8_t *buf);
+int uart16550_state_load(struct uart16550 *uart, const uint8_t *buf, size_t len);
+
 /* One guest access of @len bytes at register @offset. */
 void uart16550_access(struct uart16550 *uart, uint64_t offset, uint8_t *data,
 		      uint32_t len, bool is_write);

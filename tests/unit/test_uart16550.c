@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,55 @@ static void test_receive_interrupt_and_drain(void **state)
 	assert_int_equal(s->irq, 0);
 	assert_int_equal(s->drained, 1);
 	assert_int_equal(rd(u, LSR) & 0x01, 0);
+}
+
+/* Saved mid-use and loaded into a fresh UART: it behaves the same. */
+static void test_state_round_trip(void **state)
+{
+	struct uart16550 *u = UART(state), copy;
+	struct sink *s = SINK(state);
+	uint8_t buf[UART16550_STATE_MAX], again[UART16550_STATE_MAX];
+	size_t n;
+
+	wr(u, LCR, 0x83);
+	wr(u, THR, 0x0c);	/* DLL, with DLAB set */
+	wr(u, LCR, 0x03);
+	wr(u, SCR, 0x5a);
+	wr(u, IER, 0x01);
+	assert_int_equal(uart16550_receive(u, (const uint8_t *)"xyz", 3), 3);
+	assert_int_equal(rd(u, THR), 'x');
+	n = uart16550_state_save(u, buf);
+	assert_int_equal(n, 16 + 2);
+
+	uart16550_init(&copy, &ops, s);
+	assert_int_equal(uart16550_state_load(&copy, buf, n), 0);
+	assert_int_equal(uart16550_state_save(&copy, again), n);
+	assert_memory_equal(again, buf, n);
+	assert_int_equal(rd(&copy, SCR), 0x5a);
+	assert_int_equal(rd(&copy, LCR), 0x03);
+	assert_int_equal(rd(&copy, IIR) & 0x0f, 0x04);
+	assert_int_equal(rd(&copy, THR), 'y');
+	assert_int_equal(rd(&copy, THR), 'z');
+	assert_int_equal(rd(&copy, LSR) & 0x01, 0);
+	uart16550_destroy(&copy);
+}
+
+static void test_state_refusals(void **state)
+{
+	struct uart16550 *u = UART(state);
+	uint8_t buf[UART16550_STATE_MAX + 1];
+
+	memset(buf, 0, sizeof(buf));
+	wr(u, SCR, 0x77);
+	assert_int_equal(uart16550_state_load(u, buf, 15), -EINVAL);
+	assert_int_equal(uart16550_state_load(u, buf, sizeof(buf)), -EINVAL);
+	buf[7] = 2;
+	assert_int_equal(uart16550_state_load(u, buf, 16), -EINVAL);
+	buf[7] = 0;
+	buf[8] = 9;
+	assert_int_equal(uart16550_state_load(u, buf, 16), -EINVAL);
+	/* Refused, the UART is as it was. */
+	assert_int_equal(rd(u, SCR), 0x77);
 }
 
 static void test_receive_buffer_bound(void **state)
@@ -202,6 +252,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_transmit_and_idle_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receive_interrupt_and_drain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receive_buffer_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_clear_wakes_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thre_interrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_divisor_scratch_fifo, setup, teardown),
