@@ -88,6 +88,7 @@ PURE_SRCS := \
 	ras/status.c \
 	snapshot/dir.c \
 	snapshot/manifest.c \
+	snapshot/records.c \
 	snapshot/state.c \
 	acpi/aml.c \
 	acpi/buf.c \

@@ -26,7 +26,7 @@ static int fail(int err, char *why, size_t why_len, const char *what, const char
 }
 
 /* zlib's crc32() takes its length as a uInt: feed it in pieces. */
-static uint32_t crc_of(uint32_t crc, const uint8_t *p, size_t len)
+uint32_t snap_crc32(uint32_t crc, const uint8_t *p, size_t len)
 {
 	while (len) {
 		size_t n = len < CHUNK ? len : CHUNK;
@@ -75,6 +75,39 @@ int snap_dir_create(const char *path, int *dirfd, char *why, size_t why_len)
 	return 0;
 }
 
+static void temp_name(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, ".%s.tmp", name);
+}
+
+int snap_dir_create_file(int dirfd, const char *name, char *why, size_t why_len)
+{
+	char tmp[SNAP_NAME_MAX + 8];
+	int fd;
+
+	if (!snap_name_valid(name))
+		return fail(0, why, why_len, "%s: not a name for a snapshot file", name);
+	temp_name(tmp, sizeof(tmp), name);
+	fd = openat(dirfd, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail(errno, why, why_len, "%s: cannot create it", name);
+	return fd;
+}
+
+int snap_dir_keep_file(int dirfd, const char *name, bool keep, char *why, size_t why_len)
+{
+	char tmp[SNAP_NAME_MAX + 8];
+
+	temp_name(tmp, sizeof(tmp), name);
+	if (!keep) {
+		unlinkat(dirfd, tmp, 0);
+		return 0;
+	}
+	if (renameat(dirfd, tmp, dirfd, name))
+		return fail(errno, why, why_len, "%s: cannot name it", name);
+	return 0;
+}
+
 /* @name's bytes into the directory under a temporary name, then renamed. */
 static int write_named(int dirfd, const char *name, const void *buf, size_t len, char *why,
 		       size_t why_len)
@@ -82,7 +115,7 @@ static int write_named(int dirfd, const char *name, const void *buf, size_t len,
 	char tmp[SNAP_NAME_MAX + 8];
 	int fd, ret;
 
-	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
+	temp_name(tmp, sizeof(tmp), name);
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return fail(errno, why, why_len, "%s: cannot create it", name);
@@ -114,7 +147,7 @@ int snap_dir_write(int dirfd, const char *name, const void *buf, size_t len,
 	f = &m->files[m->nr_files++];
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	f->size = len;
-	f->crc32 = crc_of(crc32(0, NULL, 0), buf, len);
+	f->crc32 = snap_crc32(crc32(0, NULL, 0), buf, len);
 	return 0;
 }
 
@@ -182,7 +215,7 @@ static int check_crc(int fd, const struct snap_file *f, char *why, size_t why_le
 		size_t n = f->size - off < CHUNK ? f->size - off : CHUNK;
 
 		ret = pread_full(fd, buf, n, off);
-		crc = crc_of(crc, buf, n);
+		crc = snap_crc32(crc, buf, n);
 	}
 	free(buf);
 	if (ret)

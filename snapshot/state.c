@@ -74,6 +74,63 @@ void snap_out_section(struct snap_out *o, uint32_t tag, uint32_t index, const vo
 	memset(p + SNAP_SECTION_HEADER + len, 0, padded(len) - len);
 }
 
+size_t snap_out_begin(struct snap_out *o, uint32_t tag, uint32_t index)
+{
+	size_t begin = o->len;
+	uint8_t *p = room(o, SNAP_SECTION_HEADER);
+
+	if (p) {
+		put_le32(p, tag);
+		put_le32(p + 4, index);
+		put_le64(p + 8, 0);
+	}
+	return begin;
+}
+
+void snap_out_append(struct snap_out *o, const void *data, size_t len)
+{
+	uint8_t *p = room(o, len);
+
+	if (p && len)
+		memcpy(p, data, len);
+}
+
+void snap_out_reg(struct snap_out *o, uint64_t key, uint32_t group, const void *value,
+		  uint32_t size)
+{
+	uint8_t *p;
+
+	if (!o->err && (!size || size > SNAP_REG_MAX))
+		o->err = -EINVAL;
+	p = room(o, SNAP_REG_HEADER + padded(size));
+	if (!p)
+		return;
+	put_le64(p, key);
+	put_le32(p + 8, group);
+	put_le32(p + 12, size);
+	memcpy(p + SNAP_REG_HEADER, value, size);
+	memset(p + SNAP_REG_HEADER + size, 0, padded(size) - size);
+}
+
+void snap_out_end(struct snap_out *o, size_t begin)
+{
+	size_t len;
+	uint8_t *pad;
+
+	if (o->err)
+		return;
+	len = o->len - begin - SNAP_SECTION_HEADER;
+	if (len > SNAP_SECTION_MAX) {
+		o->err = -E2BIG;
+		return;
+	}
+	pad = room(o, padded(len) - len);
+	if (!pad)
+		return;
+	memset(pad, 0, padded(len) - len);
+	put_le64(o->buf + begin + 8, len);
+}
+
 void snap_out_free(struct snap_out *o)
 {
 	free(o->buf);
@@ -123,5 +180,31 @@ int snap_in_next(struct snap_in *in, struct snap_section *s, char *why, size_t w
 	s->len = len;
 	s->data = p + SNAP_SECTION_HEADER;
 	in->off += SNAP_SECTION_HEADER + padded(len);
+	return 1;
+}
+
+int snap_reg_next(const struct snap_section *s, size_t *off, struct snap_reg *r,
+		  char *why, size_t why_len)
+{
+	size_t left = s->len - *off;
+	const uint8_t *p = s->data + *off;
+
+	if (!left)
+		return 0;
+	if (left < SNAP_REG_HEADER) {
+		snprintf(why, why_len, "section %u: a register cut short", s->tag);
+		return -EINVAL;
+	}
+	r->key = get_le64(p);
+	r->group = get_le32(p + 8);
+	r->size = get_le32(p + 12);
+	if (!r->size || r->size > SNAP_REG_MAX ||
+	    padded(r->size) > left - SNAP_REG_HEADER) {
+		snprintf(why, why_len, "section %u: register 0x%llx of %u bytes does not fit",
+			 s->tag, (unsigned long long)r->key, r->size);
+		return -EINVAL;
+	}
+	r->value = p + SNAP_REG_HEADER;
+	*off += SNAP_REG_HEADER + padded(r->size);
 	return 1;
 }

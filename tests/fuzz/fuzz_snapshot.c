@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the snapshot readers (snapshot/manifest.c and
- * snapshot/state.c), which read files anyone could have written. The
- * first input byte picks the reader; the rest, copied into an allocation
- * of exactly its size, is the file. Checked:
+ * libFuzzer target for the snapshot readers (snapshot/manifest.c,
+ * snapshot/state.c, the 16550's state), which read files anyone could
+ * have written. The first input byte picks the reader; the rest, copied
+ * into an allocation of exactly its size, is the input. Checked:
  *   - the manifest parses or is refused with a one-line reason; parsed,
  *     it has at most SNAP_MAX_FILES files with valid, distinct names,
  *     and written back it is byte for byte the input (the grammar has one
@@ -11,14 +11,25 @@
  *   - the state file's sections lie inside the buffer, one after another,
  *     each within SNAP_SECTION_MAX; a walk that ends cleanly covered the
  *     whole file, and writing the sections again gives a file of the
- *     same length with the same headers and payloads.
+ *     same length with the same headers and payloads;
+ *   - a register list's entries lie inside their section, one after
+ *     another, each of 1 to SNAP_REG_MAX bytes, and written again they
+ *     make a section of the same length;
+ *   - the UART takes a state or refuses it unchanged; taken, it saves
+ *     what it loaded (the interrupt enables masked to the four it has);
+ *   - the recorded command line's words lie inside the section, end with
+ *     its NULs and are as many as they are; a machine record decoded is
+ *     within its bounds and encodes back to the input.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/uart16550.h"
 #include "snapshot/manifest.h"
+#include "snapshot/records.h"
 #include "snapshot/state.h"
 
 #define check(cond) do { if (!(cond)) __builtin_trap(); } while (0)
@@ -83,6 +94,104 @@ static void fuzz_state(const uint8_t *data, size_t len)
 	snap_out_free(&out);
 }
 
+static void fuzz_registers(const uint8_t *data, size_t len)
+{
+	const struct snap_section s = { .tag = 3, .len = len, .data = data };
+	struct snap_out out;
+	struct snap_reg r;
+	size_t off = 0, begin;
+	char why[160];
+	int ret;
+
+	if (len > SNAP_SECTION_MAX)
+		return;
+	snap_out_init(&out);
+	begin = snap_out_begin(&out, 3, 0);
+	while ((ret = snap_reg_next(&s, &off, &r, why, sizeof(why))) == 1) {
+		check(r.size >= 1 && r.size <= SNAP_REG_MAX);
+		check(r.value >= data + SNAP_REG_HEADER && r.value + r.size <= data + off);
+		check(off <= len);
+		snap_out_reg(&out, r.key, r.group, r.value, r.size);
+	}
+	snap_out_end(&out, begin);
+	if (ret == 0) {
+		/* Padding is written as zeros: the input's may be anything. */
+		check(off == len && !out.err);
+		check(out.len == SNAP_STATE_HEADER + SNAP_SECTION_HEADER + len);
+	} else {
+		check(ret == -EINVAL);
+		one_line(why);
+	}
+	snap_out_free(&out);
+}
+
+static void no_transmit(void *opaque, const uint8_t *buf, size_t len)
+{
+	(void)opaque;
+	(void)buf;
+	(void)len;
+}
+
+static void no_irq(void *opaque, int level)
+{
+	(void)opaque;
+	(void)level;
+}
+
+static void fuzz_uart(const uint8_t *data, size_t len)
+{
+	static const struct serial_ops ops = { .transmit = no_transmit, .set_irq = no_irq };
+	uint8_t before[UART16550_STATE_MAX], after[UART16550_STATE_MAX];
+	struct uart16550 uart;
+	size_t n = 0, m;
+
+	uart16550_init(&uart, &ops, NULL);
+	n = uart16550_state_save(&uart, before);
+	if (uart16550_state_load(&uart, data, len)) {
+		m = uart16550_state_save(&uart, after);
+		check(m == n && !memcmp(before, after, n));
+	} else {
+		m = uart16550_state_save(&uart, after);
+		check(m == len && after[0] == (data[0] & 0x0f) && !memcmp(after + 1, data + 1, 8));
+		check(!memcmp(after + 16, data + 16, len - 16));
+	}
+	uart16550_destroy(&uart);
+}
+
+static void fuzz_records(const uint8_t *data, size_t len, bool machine)
+{
+	const struct snap_section s = { .tag = 1, .len = len, .data = data };
+	const char *words[SNAP_MAX_WORDS];
+	uint8_t again[SNAP_MACHINE_SIZE];
+	struct snap_machine m;
+	char why[160];
+	int n;
+
+	if (len > SNAP_SECTION_MAX)
+		return;
+	if (machine) {
+		if (snap_machine_decode(&s, &m, why, sizeof(why))) {
+			one_line(why);
+			return;
+		}
+		check(m.nr_cpus >= 1 && m.nr_cpus <= SNAP_MAX_CPUS && m.ram_size <= SNAP_MAX_RAM);
+		snap_machine_encode(&m, again);
+		check(len == SNAP_MACHINE_SIZE && !memcmp(again, data, len));
+		return;
+	}
+	n = snap_words_decode(&s, words);
+	if (n < 0)
+		return;
+	check(n >= 1 && n <= SNAP_MAX_WORDS);
+	for (int i = 0; i < n; i++) {
+		size_t at = (const uint8_t *)words[i] - data;
+
+		check(at < len && at + strlen(words[i]) < len);
+		check(i == 0 ? at == 0 : words[i - 1] + strlen(words[i - 1]) + 1 == words[i]);
+	}
+	check((const uint8_t *)words[n - 1] + strlen(words[n - 1]) + 1 == data + len);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -95,10 +204,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!file)
 		return 0;
 	memcpy(file, data + 1, size - 1);
-	if (data[0] & 1)
-		fuzz_state(file, size - 1);
-	else
+	switch (data[0] % 6) {
+	case 0:
 		fuzz_manifest(file, size - 1);
+		break;
+	case 1:
+		fuzz_state(file, size - 1);
+		break;
+	case 2:
+		fuzz_registers(file, size - 1);
+		break;
+	case 3:
+		fuzz_uart(file, size - 1);
+		break;
+	default:
+		fuzz_records(file, size - 1, data[0] % 6 == 5);
+	}
 	free(file);
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "snapshot/dir.h"
 #include "snapshot/manifest.h"
+#include "snapshot/records.h"
 #include "snapshot/state.h"
 #include "tests/unit/helpers.h"
 
@@ -167,6 +168,130 @@ static void test_state_refusals(void **state)
 	assert_int_equal(snap_in_next(&in, &s, why, sizeof(why)), -EINVAL);
 }
 
+/* A section written piece by piece, and its register list read back. */
+static void test_register_list(void **state)
+{
+	static const uint8_t z[256] = { [0] = 0xaa, [255] = 0x55 };
+	uint32_t word = 0x11223344;
+	uint64_t dword = 0x0102030405060708ull;
+	struct snap_section s;
+	struct snap_reg r;
+	struct snap_out o;
+	struct snap_in in;
+	size_t begin, off = 0;
+	char why[128];
+
+	(void)state;
+	snap_out_init(&o);
+	begin = snap_out_begin(&o, 3, 2);
+	snap_out_reg(&o, 0x6030000000100000ull, 0, &dword, 8);
+	snap_out_reg(&o, 0x10004, 5, &word, 4);
+	snap_out_reg(&o, 0x6080000000150000ull, 0, z, sizeof(z));
+	snap_out_end(&o, begin);
+	snap_out_section(&o, 9, 0, "x", 1);
+	assert_int_equal(o.err, 0);
+	assert_int_equal(snap_in_init(&in, o.buf, o.len, why, sizeof(why)), 0);
+	assert_int_equal(snap_in_next(&in, &s, why, sizeof(why)), 1);
+	assert_int_equal(s.tag, 3);
+	assert_int_equal(s.index, 2);
+	/* 16 + 8, 16 + 8 (4 padded), 16 + 256 */
+	assert_int_equal(s.len, 24 + 24 + 272);
+	assert_int_equal(snap_reg_next(&s, &off, &r, why, sizeof(why)), 1);
+	assert_true(r.key == 0x6030000000100000ull && r.group == 0 && r.size == 8);
+	assert_memory_equal(r.value, &dword, 8);
+	assert_int_equal(snap_reg_next(&s, &off, &r, why, sizeof(why)), 1);
+	assert_true(r.key == 0x10004 && r.group == 5 && r.size == 4);
+	assert_memory_equal(r.value, &word, 4);
+	assert_int_equal(snap_reg_next(&s, &off, &r, why, sizeof(why)), 1);
+	assert_int_equal(r.size, 256);
+	assert_memory_equal(r.value, z, 256);
+	assert_int_equal(snap_reg_next(&s, &off, &r, why, sizeof(why)), 0);
+	/* The section after it is intact. */
+	assert_int_equal(snap_in_next(&in, &s, why, sizeof(why)), 1);
+	assert_int_equal(s.tag, 9);
+	assert_int_equal(snap_in_next(&in, &s, why, sizeof(why)), 0);
+	/* A register too large is an error of the writer, kept. */
+	snap_out_reg(&o, 1, 0, z, 0);
+	assert_int_equal(o.err, -EINVAL);
+	snap_out_free(&o);
+}
+
+static void test_register_list_refusals(void **state)
+{
+	uint8_t buf[64];
+	struct snap_section s = { .tag = 3, .data = buf };
+	struct snap_reg r;
+	size_t off = 0;
+	char why[128];
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	/* An entry header cut short. */
+	s.len = 12;
+	assert_int_equal(snap_reg_next(&s, &off, &r, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "section 3: a register cut short");
+	/* Sizes 0, above SNAP_REG_MAX, past the end, and wrapping when padded. */
+	s.len = 32;
+	assert_int_equal(snap_reg_next(&s, &off, &r, why, sizeof(why)), -EINVAL);
+	buf[12] = 1;
+	buf[13] = 1;	/* 257 */
+	assert_int_equal(snap_reg_next(&s, &off, &r, why, sizeof(why)), -EINVAL);
+	buf[13] = 0;
+	buf[12] = 17;
+	assert_int_equal(snap_reg_next(&s, &off, &r, why, sizeof(why)), -EINVAL);
+	memset(buf + 12, 0xff, 4);
+	assert_int_equal(snap_reg_next(&s, &off, &r, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "section 3: register 0x0 of 4294967295 bytes does not fit");
+	assert_int_equal(off, 0);
+	/* 16 bytes of value fit exactly. */
+	memset(buf + 12, 0, 4);
+	buf[12] = 16;
+	assert_int_equal(snap_reg_next(&s, &off, &r, why, sizeof(why)), 1);
+	assert_int_equal(off, 32);
+	assert_int_equal(snap_reg_next(&s, &off, &r, why, sizeof(why)), 0);
+}
+
+static void test_records(void **state)
+{
+	static const char line[] = "-k\0/guest/Image\0-p\0\0--name\0vm";
+	const struct snap_machine m = {
+		.nr_cpus = 2, .gic = 3, .ram_size = 256ull << 20, .mte = true, .its = true,
+		.midr = 0x410fd4f0,
+	};
+	struct snap_section s = { .data = (const uint8_t *)line, .len = sizeof(line) };
+	const char *words[SNAP_MAX_WORDS];
+	uint8_t buf[SNAP_MACHINE_SIZE];
+	struct snap_machine got;
+	char why[128];
+
+	(void)state;
+	/* An empty word (-p "") is a word. */
+	assert_int_equal(snap_words_decode(&s, words), 6);
+	assert_string_equal(words[1], "/guest/Image");
+	assert_string_equal(words[3], "");
+	assert_string_equal(words[5], "vm");
+	s.len--;	/* not NUL-ended */
+	assert_int_equal(snap_words_decode(&s, words), -EINVAL);
+	s.len = 0;
+	assert_int_equal(snap_words_decode(&s, words), -EINVAL);
+
+	snap_machine_encode(&m, buf);
+	s.data = buf;
+	s.len = sizeof(buf);
+	assert_int_equal(snap_machine_decode(&s, &got, why, sizeof(why)), 0);
+	assert_true(got.nr_cpus == 2 && got.gic == 3 && got.ram_size == m.ram_size &&
+		    got.mte && got.its && got.midr == m.midr);
+	buf[8] = 1;	/* RAM not in whole MiB */
+	assert_int_equal(snap_machine_decode(&s, &got, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "the machine record is malformed");
+	snap_machine_encode(&m, buf);
+	buf[4] = 4;	/* a GICv4 */
+	assert_int_equal(snap_machine_decode(&s, &got, why, sizeof(why)), -EINVAL);
+	s.len--;
+	assert_int_equal(snap_machine_decode(&s, &got, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "the machine record has 47 bytes, not 48");
+}
+
 /* A real directory: written, read back, then broken in each way. */
 static void test_directory(void **state)
 {
@@ -232,6 +357,9 @@ int main(void)
 		cmocka_unit_test(test_manifest_refusals),
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_state_refusals),
+		cmocka_unit_test(test_register_list),
+		cmocka_unit_test(test_register_list_refusals),
+		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_directory),
 	};
 
