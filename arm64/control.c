@@ -102,16 +102,27 @@ static int handle_vm(struct vm *vm, uint32_t type, char *text)
 	}
 }
 
-static int vm_control_request(void *opaque, uint32_t type, const void *payload,
-			      char *text)
+static int vm_control_request(void *opaque, const struct control_msg *msg, char *text)
 {
 	struct vm *vm = opaque;
 
-	if (type == CTL_SDEI_SIGNAL || type == CTL_SDEI_STATUS)
-		return handle_sdei(vm, type, payload, text);
-	if (type >= CTL_VM_INFO)
-		return handle_vm(vm, type, text);
-	return handle_ras(vm, type, payload, text);
+	/* No request takes files yet. */
+	if (msg->nr_fds) {
+		snprintf(text, CTL_MAX_REPLY, "this request takes no files");
+		return -EINVAL;
+	}
+	switch (msg->type) {
+	case CTL_SDEI_SIGNAL:
+	case CTL_SDEI_STATUS:
+		return handle_sdei(vm, msg->type, msg->payload, text);
+	case CTL_VM_INFO:
+	case CTL_VM_STOP:
+	case CTL_VM_PAUSE:
+	case CTL_VM_RESUME:
+		return handle_vm(vm, msg->type, text);
+	default:
+		return handle_ras(vm, msg->type, msg->payload, text);
+	}
 }
 
 int vm_control_start(struct vm *vm)

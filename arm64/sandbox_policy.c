@@ -83,6 +83,8 @@ static const struct sandbox_allow io_calls[] = {
 	MADVISE(MADV_POPULATE_WRITE), MADVISE(MADV_HWPOISON),
 	/* pause and SDEI kick vCPU threads */
 	TGKILL_OWN,
+	/* the control socket: a request may come with open files */
+	ANY(recvmsg),
 };
 
 static const struct sandbox_allow main_calls[] = {

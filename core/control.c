@@ -6,7 +6,8 @@
  * root. Even so a peer is untrusted: a bad header, an oversized or short
  * message closes its connection and nothing else; a peer that stalls holds
  * one of a few connection slots for at most CONN_DEADLINE_S, never the I/O
- * thread.
+ * thread. A request may carry open files (SCM_RIGHTS), at most
+ * CTL_MAX_FDS of them: more, or a truncated list, drops the connection.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,8 @@ struct ctl_conn {
 	int fd;
 	int timer_fd;		/* CONN_DEADLINE_S after the connection */
 	struct ctl_request req;
+	int fds[CTL_MAX_FDS];	/* passed with the request */
+	unsigned int nr_fds;
 };
 
 int control_dir(char *buf, size_t len)
@@ -93,6 +96,8 @@ int control_socket_path(const char *name, char *buf, size_t len)
 
 static void conn_close(struct ioloop *loop, struct ctl_conn *conn)
 {
+	for (unsigned int i = 0; i < conn->nr_fds; i++)
+		close(conn->fds[i]);
 	ioloop_unwatch(loop, conn->timer_fd);
 	close(conn->timer_fd);
 	ioloop_unwatch(loop, conn->fd);
@@ -118,18 +123,64 @@ static int reply(struct ctl_conn *conn, int status, const char *text)
 
 static void handle_request(struct ctl_conn *conn)
 {
+	const struct control_msg msg = {
+		.type = conn->req.msg.hdr.type, .payload = conn->req.msg.payload,
+		.fds = conn->fds, .nr_fds = conn->nr_fds,
+	};
 	char *text = malloc(CTL_MAX_REPLY);
 	int status;
 
 	if (!text)
 		return;
 	text[0] = '\0';
-	status = conn->srv->handle(conn->srv->opaque, conn->req.msg.hdr.type,
-				   conn->req.msg.payload, text);
+	status = conn->srv->handle(conn->srv->opaque, &msg, text);
 	/* On the wire the status is a positive errno, 0 for success. */
 	if (reply(conn, -status, text))
 		pr_debug("control: cannot send a reply");
 	free(text);
+}
+
+/*
+ * Read the next bytes of the request, and keep the files that came with
+ * them. Returns the bytes read, or -1 to drop the connection.
+ */
+static ssize_t conn_receive(struct ctl_conn *conn, void *at, size_t room)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * CTL_MAX_FDS)];
+	} control;
+	struct iovec iov = { .iov_base = at, .iov_len = room };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
+	};
+	bool refused = false;
+	ssize_t n = recvmsg(conn->fd, &mh, MSG_CMSG_CLOEXEC);
+
+	for (struct cmsghdr *c = n < 0 ? NULL : CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		size_t nr;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		nr = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < nr; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+			if (conn->nr_fds < CTL_MAX_FDS) {
+				conn->fds[conn->nr_fds++] = fd;
+			} else {
+				close(fd);
+				refused = true;
+			}
+		}
+	}
+	if (n >= 0 && (refused || (mh.msg_flags & MSG_CTRUNC))) {
+		errno = EPROTO;
+		return -1;
+	}
+	return n;
 }
 
 static void on_conn(struct ioloop *loop, void *opaque)
@@ -137,7 +188,7 @@ static void on_conn(struct ioloop *loop, void *opaque)
 	struct ctl_conn *conn = opaque;
 	uint8_t *at;
 	size_t room = ctl_request_room(&conn->req, &at);
-	ssize_t n = read(conn->fd, at, room);
+	ssize_t n = conn_receive(conn, at, room);
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -336,8 +387,46 @@ void control_stop(struct control_server *srv)
 	srv->fd = -1;
 }
 
+/* The header, with @nr_fds files passed along with its first byte. */
+static int send_header(int fd, const struct ctl_header *hdr, const int *fds,
+		       unsigned int nr_fds)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * CTL_MAX_FDS)];
+	} control;
+	struct iovec iov = { .iov_base = (void *)hdr, .iov_len = sizeof(*hdr) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (!nr_fds)
+		return write_full(fd, hdr, sizeof(*hdr));
+	if (nr_fds > CTL_MAX_FDS)
+		return -EINVAL;
+	memset(&control, 0, sizeof(control));
+	mh.msg_control = control.buf;
+	mh.msg_controllen = CMSG_SPACE(sizeof(int) * nr_fds);
+	CMSG_FIRSTHDR(&mh)->cmsg_level = SOL_SOCKET;
+	CMSG_FIRSTHDR(&mh)->cmsg_type = SCM_RIGHTS;
+	CMSG_FIRSTHDR(&mh)->cmsg_len = CMSG_LEN(sizeof(int) * nr_fds);
+	memcpy(CMSG_DATA(CMSG_FIRSTHDR(&mh)), fds, sizeof(int) * nr_fds);
+	do
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	/* The files went with the first byte; the rest is plain data. */
+	return write_full(fd, (const uint8_t *)hdr + n, sizeof(*hdr) - n);
+}
+
 int control_exchange(const char *path, uint32_t type, const void *payload,
 		     uint32_t len, char **reply)
+{
+	return control_exchange_fds(path, type, payload, len, NULL, 0, reply);
+}
+
+int control_exchange_fds(const char *path, uint32_t type, const void *payload,
+			 uint32_t len, const int *fds, unsigned int nr_fds, char **reply)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	struct ctl_header hdr = { CTL_MAGIC, type, len };
@@ -355,7 +444,7 @@ int control_exchange(const char *path, uint32_t type, const void *payload,
 		close(fd);
 		return ret;
 	}
-	if (write_full(fd, &hdr, sizeof(hdr)) || write_full(fd, payload, len) ||
+	if (send_header(fd, &hdr, fds, nr_fds) || write_full(fd, payload, len) ||
 	    read_full(fd, &hdr, sizeof(hdr)) || hdr.magic != CTL_MAGIC ||
 	    hdr.len > CTL_MAX_REPLY || !(text = calloc(1, hdr.len + 1)) ||
 	    read_full(fd, text, hdr.len)) {
@@ -371,6 +460,12 @@ int control_exchange(const char *path, uint32_t type, const void *payload,
 int control_request(const char *name, uint32_t type, const void *payload,
 		    uint32_t len)
 {
+	return control_request_fds(name, type, payload, len, NULL, 0);
+}
+
+int control_request_fds(const char *name, uint32_t type, const void *payload,
+			uint32_t len, const int *fds, unsigned int nr_fds)
+{
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char *text;
 	int ret;
@@ -381,7 +476,7 @@ int control_request(const char *name, uint32_t type, const void *payload,
 		pr_err("--name %s: name too long", name);
 		return 1;
 	}
-	ret = control_exchange(path, type, payload, len, &text);
+	ret = control_exchange_fds(path, type, payload, len, fds, nr_fds, &text);
 	if (ret == -EPROTO)
 		pr_err("--name %s: the VM did not answer", name);
 	else if (ret < 0)

@@ -8,13 +8,19 @@
 
 #include "core/ioloop.h"
 
+/* One whole, well-formed request (core/control_proto.h). */
+struct control_msg {
+	uint32_t type;
+	const void *payload;
+	const int *fds;		/* the peer's, passed with it; closed after */
+	unsigned int nr_fds;
+};
+
 /*
- * One whole, well-formed request of @type (core/control_proto.h) with its
- * payload: the answer goes into @text (CTL_MAX_REPLY bytes); returns 0 or
+ * The answer to @msg goes into @text (CTL_MAX_REPLY bytes); returns 0 or
  * -errno, the status the client sees.
  */
-typedef int (*control_handler_t)(void *opaque, uint32_t type, const void *payload,
-				 char *text);
+typedef int (*control_handler_t)(void *opaque, const struct control_msg *msg, char *text);
 
 struct control_server {
 	int fd;			/* listening; -1: no socket */
@@ -58,8 +64,13 @@ void control_stop(struct control_server *srv);
  */
 int control_exchange(const char *path, uint32_t type, const void *payload,
 		     uint32_t len, char **reply);
+/* The same, with @nr_fds open files passed along (at most CTL_MAX_FDS). */
+int control_exchange_fds(const char *path, uint32_t type, const void *payload,
+			 uint32_t len, const int *fds, unsigned int nr_fds, char **reply);
 /* Client side: send one request, print the reply; returns the exit status. */
 int control_request(const char *name, uint32_t type, const void *payload,
 		    uint32_t len);
+int control_request_fds(const char *name, uint32_t type, const void *payload,
+			uint32_t len, const int *fds, unsigned int nr_fds);
 
 #endif

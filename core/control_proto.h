@@ -15,6 +15,7 @@
 #define CTL_MAGIC		0x4c4b564du	/* "LKVM" */
 #define CTL_MAX_PAYLOAD		4096
 #define CTL_MAX_REPLY		65536
+#define CTL_MAX_FDS		4	/* open files one request may carry */
 
 enum ctl_type {
 	CTL_SDEI_SIGNAL = 1,	/* struct ctl_sdei_signal */

@@ -3,14 +3,18 @@
  * ctlpoke SOCKET: send the control socket what a broken or hostile client
  * would, one connection each: a wrong magic, an oversized length, a
  * header cut short, a request type that does not exist, a payload of the
- * wrong size (an SDEI signal and a RAS injection). Exits 0 when the server closed every one of those
- * connections without a reply; the caller then checks the VM still answers.
+ * wrong size (an SDEI signal and a RAS injection), a request with more
+ * open files than any takes. Exits 0 when the server closed every one of
+ * those connections without a reply, and refused (EINVAL) a request
+ * with a file it does not take; the caller then checks the VM still
+ * answers.
  *   ctlpoke --uid UID SOCKET   as UID (run as root), a well-formed request
  *                              (VM info): exits 0 when closed unanswered
  *   ctlpoke --hold N SOCKET    N connections that never send a byte: exits 0
  *                              when the server closes all of them within 15 s
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -57,6 +61,48 @@ static int poke(const char *path, const void *msg, size_t len, const char *what)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * A VM info request with @nr open files (of /dev/null): the server's
+ * reply status, or -1 when it closed the connection unanswered.
+ */
+static int with_files(const char *path, unsigned int nr)
+{
+	struct header info = { 0x4c4b564d, 6, 0 }, reply;
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * 8)];
+	} control;
+	struct iovec iov = { .iov_base = &info, .iov_len = sizeof(info) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf, .msg_controllen = CMSG_SPACE(sizeof(int) * nr),
+	};
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), files[8];
+	struct cmsghdr *c;
+	ssize_t n;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
+		return -2;
+	memset(&control, 0, sizeof(control));
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * nr);
+	for (unsigned int i = 0; i < nr; i++)
+		files[i] = open("/dev/null", O_RDONLY);
+	memcpy(CMSG_DATA(c), files, sizeof(int) * nr);
+	n = sendmsg(fd, &mh, 0);
+	for (unsigned int i = 0; i < nr; i++)
+		close(files[i]);
+	if (n != sizeof(info))
+		return -2;
+	n = read(fd, &reply, sizeof(reply));
+	close(fd);
+	return n == sizeof(reply) ? (int)reply.type : n <= 0 ? -1 : -2;
 }
 
 static int connect_to(const char *path)
@@ -139,5 +185,13 @@ int main(int argc, char *argv[])
 	bad += poke(argv[1], &unknown, sizeof(unknown), "unknown request type");
 	bad += poke(argv[1], &wrong_size, sizeof(wrong_size), "payload of the wrong size");
 	bad += poke(argv[1], &short_inject, sizeof(short_inject), "RAS injection of the wrong size");
+	if (with_files(argv[1], 5) != -1) {
+		fprintf(stderr, "ctlpoke: a request with 5 files was not closed unanswered\n");
+		bad++;
+	}
+	if (with_files(argv[1], 1) != EINVAL) {
+		fprintf(stderr, "ctlpoke: a VM info request with a file was not refused\n");
+		bad++;
+	}
 	return bad ? 1 : 0;
 }
