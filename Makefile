@@ -99,6 +99,7 @@ KVM_SRCS := \
 	builtin-ras.c \
 	builtin-run.c \
 	builtin-sdei.c \
+	builtin-snapshot.c \
 	main.c \
 	core/control.c \
 	core/ioloop.c \
@@ -110,6 +111,7 @@ KVM_SRCS := \
 	arm64/devices.c \
 	arm64/firmware.c \
 	arm64/gic.c \
+	arm64/gic_state.c \
 	arm64/host.c \
 	arm64/hypercall.c \
 	arm64/io.c \
@@ -120,10 +122,13 @@ KVM_SRCS := \
 	arm64/ras_capture.c \
 	arm64/ras_control.c \
 	arm64/ras_kvm.c \
+	arm64/restore.c \
 	arm64/sandbox_policy.c \
 	arm64/sdei_kvm.c \
+	arm64/snapshot.c \
 	arm64/vcpu.c \
 	arm64/vcpu_loop.c \
+	arm64/vcpu_state.c \
 	arm64/vm.c
 LKVM_SRCS := $(PURE_SRCS) $(KVM_SRCS)
 

@@ -10,5 +10,6 @@ int cmd_list(int argc, char *argv[]);
 int cmd_stop(int argc, char *argv[]);
 int cmd_pause(int argc, char *argv[]);
 int cmd_resume(int argc, char *argv[]);
+int cmd_snapshot(int argc, char *argv[]);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "arm64/snapshot.h"
 #include "arm64/vm.h"
 #include "core/control.h"
 #include "core/control_proto.h"
@@ -106,8 +107,8 @@ static int vm_control_request(void *opaque, const struct control_msg *msg, char 
 {
 	struct vm *vm = opaque;
 
-	/* No request takes files yet. */
-	if (msg->nr_fds) {
+	/* Only a snapshot takes files. */
+	if (msg->nr_fds && msg->type != CTL_VM_SNAPSHOT) {
 		snprintf(text, CTL_MAX_REPLY, "this request takes no files");
 		return -EINVAL;
 	}
@@ -115,6 +116,8 @@ static int vm_control_request(void *opaque, const struct control_msg *msg, char 
 	case CTL_SDEI_SIGNAL:
 	case CTL_SDEI_STATUS:
 		return handle_sdei(vm, msg->type, msg->payload, text);
+	case CTL_VM_SNAPSHOT:
+		return vm_snapshot(vm, msg->payload, msg->fds, msg->nr_fds, text, CTL_MAX_REPLY);
 	case CTL_VM_INFO:
 	case CTL_VM_STOP:
 	case CTL_VM_PAUSE:

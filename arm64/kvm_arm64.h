@@ -29,7 +29,7 @@ void arm64_irq_destroy(struct vm_irq *irq);
  */
 int memory_set_slot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, void *host,
 		    uint32_t flags);
-int memory_map_ram(struct vm *vm);
+int memory_map_ram(struct vm *vm, int snapshot_fd);
 int memory_map_pvtime(struct vm *vm);
 void memory_destroy(struct vm *vm);
 

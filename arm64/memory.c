@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "arm64/kvm_arm64.h"
+#include "core/fileio.h"
 #include "core/log.h"
 #include "machine/memmap.h"
 
@@ -103,14 +104,55 @@ static int map_anonymous(struct guest_ram *ram)
 	return 0;
 }
 
-int memory_map_ram(struct vm *vm)
+/*
+ * --restore: the snapshot's memory file mapped private, so that restores
+ * of one snapshot share the pages none of them wrote and nothing is read
+ * before the guest touches it. KVM takes only anonymous or tmpfs memory
+ * for a guest with MTE: a file elsewhere is then read into anonymous RAM.
+ */
+static int map_snapshot(struct vm *vm, struct guest_ram *ram, int fd)
+{
+	struct statfs fs;
+	void *p;
+	int ret;
+
+	if (vm->mem.mte && (fstatfs(fd, &fs) || fs.f_type != TMPFS_MAGIC)) {
+		pr_debug("--restore: MTE, and the snapshot is not in tmpfs: reading its memory");
+		ret = map_anonymous(ram) ?: pread_full(fd, ram->host, ram->size, 0);
+		if (ret)
+			pr_err("--restore: cannot read the snapshot's memory: %s", strerror(-ret));
+		return ret;
+	}
+	/* An aligned hole first, then the file into it. */
+	ram->mapping_size = ram->size + RAM_ALIGN;
+	ram->mapping = mmap(NULL, ram->mapping_size, PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ram->mapping == MAP_FAILED) {
+		ram->mapping = NULL;
+		return -ENOMEM;
+	}
+	ram->host = (uint8_t *)(((uintptr_t)ram->mapping + RAM_ALIGN - 1) &
+				~(uintptr_t)(RAM_ALIGN - 1));
+	p = mmap(ram->host, ram->size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE, fd, 0);
+	if (p == MAP_FAILED) {
+		pr_err("--restore: cannot map the snapshot's memory: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int memory_map_ram(struct vm *vm, int snapshot_fd)
 {
 	struct guest_ram *ram = &vm->mem.ram;
 	int ret;
 
 	ram->gpa = RAM_BASE;
 	ram->size = vm->ram_size;
-	ret = vm->cfg->hugetlbfs_path ? map_hugetlbfs(vm, ram) : map_anonymous(ram);
+	if (snapshot_fd >= 0)
+		ret = map_snapshot(vm, ram, snapshot_fd);
+	else
+		ret = vm->cfg->hugetlbfs_path ? map_hugetlbfs(vm, ram) : map_anonymous(ram);
 	if (ret)
 		return ret;
 	ret = memory_set_slot(vm, SLOT_RAM, ram->gpa, ram->size, ram->host, 0);

@@ -85,6 +85,12 @@ static const struct sandbox_allow io_calls[] = {
 	TGKILL_OWN,
 	/* the control socket: a request may come with open files */
 	ANY(recvmsg),
+	/* lkvm snapshot: the paused vCPUs' registers, the vGIC's and ITS's
+	 * (which first write their tables to RAM), MTE tags, written into
+	 * the files that came with the request */
+	IOCTL(KVM_GET_ONE_REG), IOCTL(KVM_GET_REG_LIST), IOCTL(KVM_GET_VCPU_EVENTS),
+	IOCTL(KVM_GET_DEVICE_ATTR), IOCTL(KVM_SET_DEVICE_ATTR), IOCTL(KVM_ARM_MTE_COPY_TAGS),
+	ANY(pwrite64), ANY(ftruncate),
 };
 
 static const struct sandbox_allow main_calls[] = {

@@ -219,12 +219,22 @@ void run_state_destroy(struct vm_run_state *run)
 	pthread_cond_destroy(&run->cond);
 }
 
-/* Between two KVM_RUNs: wait out a pause; false once the VM is stopping. */
-static bool vcpu_may_run(struct vm *vm)
+/*
+ * Between two KVM_RUNs: wait out a pause; false once the VM is stopping.
+ * A vCPU parks with its last exit complete, so that a snapshot taken
+ * meanwhile finds its registers whole.
+ */
+static bool vcpu_may_run(struct vcpu *vcpu)
 {
+	struct vm *vm = vcpu->vm;
 	bool run;
 
 	pthread_mutex_lock(&vm->run.lock);
+	if (vm->run.paused && !vm->run.stopping) {
+		pthread_mutex_unlock(&vm->run.lock);
+		vcpu_complete_exit(vcpu);
+		pthread_mutex_lock(&vm->run.lock);
+	}
 	if (vm->run.paused && !vm->run.stopping) {
 		vm->run.vcpus_parked++;
 		pthread_cond_broadcast(&vm->run.cond);
@@ -280,7 +290,7 @@ static void vcpu_loop(struct vcpu *vcpu)
 		vm_request_stop(vm, 1);
 		return;
 	}
-	while (vcpu_may_run(vm)) {
+	while (vcpu_may_run(vcpu)) {
 		handle_requests(vcpu);
 		ras_guest_entry();
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);

@@ -19,6 +19,7 @@
 #include "arm64/devices.h"
 #include "arm64/image.h"
 #include "arm64/kvm_arm64.h"
+#include "arm64/snapshot.h"
 #include "arm64/vm.h"
 #include "core/cmdline.h"
 #include "core/control.h"
@@ -29,7 +30,7 @@
 
 #define DEFAULT_KVM_DEV "/dev/kvm"
 
-static uint64_t now_ns(void)
+uint64_t vm_clock_ns(void)
 {
 	struct timespec ts;
 
@@ -40,7 +41,7 @@ static uint64_t now_ns(void)
 void startup_mark(struct vm *vm, const char *name)
 {
 	struct startup_timer *t = &vm->startup;
-	uint64_t now = now_ns();
+	uint64_t now = vm_clock_ns();
 
 	if (t->nr_steps < STARTUP_MAX_STEPS) {
 		t->names[t->nr_steps] = name;
@@ -307,10 +308,18 @@ static int set_boot_regs(struct vm *vm)
  * is initialised after them; the device tree is written last, when every
  * device and MPIDR is known.
  */
-static const struct init_step {
+struct init_step {
 	const char *name;
 	int (*fn)(struct vm *vm);
-} init_steps[] = {
+};
+
+static int map_ram(struct vm *vm)
+{
+	return memory_map_ram(vm, -1);
+}
+
+/* The machine itself, the same for a boot and a restore. */
+static const struct init_step machine_steps[] = {
 	{ "kvm", kvm_open },
 	{ "sizing", size_vm },
 	{ "vm", create_vm },
@@ -323,7 +332,11 @@ static const struct init_step {
 	{ "sdei", arm64_sdei_init },
 	{ "psci", arm64_psci_init },
 	{ "hypercalls", arm64_hypercalls_init },
-	{ "ram", memory_map_ram },
+	{ NULL },
+};
+
+static const struct init_step boot_steps[] = {
+	{ "ram", map_ram },
 	{ "boot files", open_boot_files },
 	{ "cmdline", build_cmdline },
 	{ "images", load_images },
@@ -332,11 +345,36 @@ static const struct init_step {
 	{ "devices", setup_devices },
 	{ "dt and acpi", arm64_describe_machine },
 	{ "boot regs", set_boot_regs },
+	{ NULL },
 };
 
-int vm_init(struct vm *vm, const struct vm_config *cfg)
+/*
+ * --restore: no boot files; RAM comes from the snapshot (once the vCPUs
+ * and vGIC showed this host can take it), and every part's state once
+ * every part exists.
+ */
+static const struct init_step restore_steps[] = {
+	{ "snapshot ram", restore_ram },
+	{ "console", console_create },
+	{ "devices", setup_devices },
+	{ "snapshot state", restore_state },
+	{ NULL },
+};
+
+static int run_steps(struct vm *vm, const struct init_step *step)
 {
 	int ret = 0;
+
+	for (; step->name && !ret; step++) {
+		ret = step->fn(vm);
+		startup_mark(vm, step->name);
+	}
+	return ret;
+}
+
+int vm_init(struct vm *vm, const struct vm_config *cfg, struct snap_image *restore)
+{
+	int ret;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
@@ -347,19 +385,21 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 	vm->io.stop_fd = vm->io.signal_fd = vm->console.space_fd = vm->ctl.fd = -1;
 	vm->io.loop.epoll_fd = -1;
 	run_state_init(&vm->run);
-	vm->startup.start_ns = vm->startup.last_ns = now_ns();
+	vm->startup.start_ns = vm->startup.last_ns = vm_clock_ns();
 	if (cfg->name)
 		snprintf(vm->name, sizeof(vm->name), "%s", cfg->name);
 	else
 		snprintf(vm->name, sizeof(vm->name), "guest-%d", getpid());
 
-	for (size_t i = 0; i < sizeof(init_steps) / sizeof(init_steps[0]) && !ret; i++) {
-		ret = init_steps[i].fn(vm);
-		startup_mark(vm, init_steps[i].name);
-	}
+	vm->restore = restore;
+	ret = run_steps(vm, machine_steps) ?: run_steps(vm, restore ? restore_steps : boot_steps);
 	close_fd(&vm->boot.kernel_fd);
 	close_fd(&vm->boot.initrd_fd);
-	if (!ret)
+	vm->restore = NULL;
+	if (!ret && restore)
+		pr_info("run --restore %s -m %llu -c %u --name %s", restore->path,
+			(unsigned long long)(vm->ram_size / MiB), vm->nr_cpus, vm->name);
+	else if (!ret)
 		pr_info("run %s %s -m %llu -c %u --name %s",
 			cfg->kernel_path ? "-k" : "--firmware",
 			cfg->kernel_path ?: cfg->firmware_path,

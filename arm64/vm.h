@@ -98,6 +98,7 @@ struct vm_irq {
 };
 
 struct vm_devices;
+struct snap_image;
 
 /* Start-up steps timed for `--loglevel debug` and the benchmark. */
 #define STARTUP_MAX_STEPS 24
@@ -200,10 +201,14 @@ struct vm {
 
 	struct startup_timer startup;
 	struct sandbox sandbox;
+	struct snap_image *restore;	/* --restore: while the VM is built */
 };
 
-/* Build the whole VM, ready to run. Returns 0 or a negative errno (printed). */
-int vm_init(struct vm *vm, const struct vm_config *cfg);
+/*
+ * Build the whole VM, ready to run: booting, or continuing the snapshot
+ * @restore (arm64/restore.c). Returns 0 or a negative errno (printed).
+ */
+int vm_init(struct vm *vm, const struct vm_config *cfg, struct snap_image *restore);
 /* Run until the guest stops or fails. Returns the process exit status. */
 int vm_run(struct vm *vm);
 void vm_destroy(struct vm *vm);
@@ -254,6 +259,8 @@ void console_last_panic(struct vm *vm, char *buf, size_t len);
 
 /* Record that the start-up step @name ended now. */
 void startup_mark(struct vm *vm, const char *name);
+/* The monotonic clock, in ns, for timing steps. */
+uint64_t vm_clock_ns(void);
 
 /* The control socket and what the VM answers on it (arm64/control.c). */
 int vm_control_start(struct vm *vm);

@@ -23,6 +23,8 @@ bool ctl_well_formed(const struct ctl_header *hdr)
 		return hdr->len == sizeof(struct ctl_ras_inject);
 	case CTL_RAS_POISON:
 		return hdr->len == sizeof(struct ctl_ras_poison);
+	case CTL_VM_SNAPSHOT:
+		return hdr->len == sizeof(struct ctl_snapshot);
 	default:
 		return false;
 	}

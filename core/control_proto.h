@@ -27,6 +27,7 @@ enum ctl_type {
 	CTL_VM_STOP = 7,	/* no payload */
 	CTL_VM_PAUSE = 8,	/* no payload */
 	CTL_VM_RESUME = 9,	/* no payload */
+	CTL_VM_SNAPSHOT = 10,	/* struct ctl_snapshot, with its files' fds */
 };
 
 struct ctl_header {
@@ -56,6 +57,25 @@ struct ctl_ras_inject {
 	uint64_t gpa;
 	uint32_t count;		/* the same error, this many times */
 	uint32_t flags;		/* CTL_RAS_GPA_GIVEN */
+};
+
+/*
+ * lkvm snapshot: the client creates the snapshot's files and passes them
+ * open (SCM_RIGHTS, in this order), so that a VM in its sandbox writes
+ * into what it was given and opens nothing by name.
+ */
+#define CTL_SNAPSHOT_STOP	(1u << 0)	/* end the VM once written */
+
+enum ctl_snapshot_fd {
+	CTL_SNAPSHOT_FD_STATE,
+	CTL_SNAPSHOT_FD_MEMORY,
+	CTL_SNAPSHOT_FD_TAGS,		/* MTE's tags; left empty without MTE */
+	CTL_SNAPSHOT_NR_FDS,
+};
+
+struct ctl_snapshot {
+	uint32_t flags;
+	uint32_t reserved;	/* 0 */
 };
 
 /* Test hook: poison the host page behind @gpa for real (MADV_HWPOISON). */

@@ -71,6 +71,24 @@ int write_full(int fd, const void *buf, uint64_t len)
 	return 0;
 }
 
+int pwrite_full(int fd, const void *buf, uint64_t len, off_t off)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len > CHUNK ? CHUNK : len, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
 int write_file(const char *path, const void *buf, uint64_t len, const char **failed)
 {
 	const char *base = strrchr(path, '/');

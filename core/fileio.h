@@ -11,6 +11,8 @@ int pread_full(int fd, void *buf, uint64_t len, off_t off);
 int read_full(int fd, void *buf, uint64_t len);
 /* Write exactly @len bytes. Returns 0 or -errno. */
 int write_full(int fd, const void *buf, uint64_t len);
+/* Write exactly @len bytes at @off. Returns 0 or -errno. */
+int pwrite_full(int fd, const void *buf, uint64_t len, off_t off);
 /* Reset the non-blocking eventfd @fd to 0. Returns 0 or -errno. */
 int eventfd_drain(int fd);
 /*

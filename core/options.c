@@ -587,6 +587,7 @@ static const struct run_option basic_options[] = {
 	{ 0, "nodefaults", NULL, "pass -p to the kernel verbatim, add neither console= nor panic=-1", FIELD(nodefaults) },
 	{ 0, "no-pvpanic", NULL, "no pvpanic device (by default a guest panic it reports ends lkvm with status 3)", FIELD(no_pvpanic) },
 	{ 0, "loglevel", "level", "error, warning, info (default) or debug", set_loglevel, 0 },
+	{ 0, "restore", "dir", "continue the VM lkvm snapshot wrote into this directory", FIELD(restore_dir) },
 	{ 0 }
 };
 
@@ -746,6 +747,8 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->log_level = LOG_INFO;
 	cfg->sandbox_selftest = SANDBOX_NONE;
+	cfg->argc = argc;
+	cfg->argv = argv;
 
 	for (int i = 0; i < argc; i++) {
 		const char *word = argv[i], *value = NULL;
@@ -804,7 +807,7 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 		if (ret)
 			return ret;
 	}
-	if (!cfg->show_help && !cfg->kernel_path && !cfg->firmware_path)
+	if (!cfg->show_help && !cfg->kernel_path && !cfg->firmware_path && !cfg->restore_dir)
 		return fail(err, err_len,
 			    "no kernel given (use -k/--kernel FILE)");
 	if (!cfg->firmware_path) {

@@ -107,6 +107,9 @@ struct vm_config {
 	bool show_help;
 	bool no_sandbox;	/* --sandbox off */
 	enum sandbox_thread sandbox_selftest;
+	const char *restore_dir;	/* --restore: a snapshot to continue */
+	int argc;		/* the words parsed, which a snapshot records */
+	char *const *argv;
 };
 
 /*

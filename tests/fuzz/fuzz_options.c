@@ -13,9 +13,9 @@
  *     least 64 MiB (128 MiB with --firmware) in whole MiB; the enums in
  *     range; at most 8 disks and 4 NICs, each well formed (a file name
  *     ending at a comma, a tap name of at most 15 bytes, a unicast MAC);
- *     a name of 1 to 64 bytes without '/'; a kernel or firmware unless
- *     --help; no option that needs another without it; every string
- *     points into argv;
+ *     a name of 1 to 64 bytes without '/'; a kernel, firmware or snapshot
+ *     to restore unless --help; no option that needs another without
+ *     it; every string points into argv;
  *   - run: parsing is deterministic, and a bad --cpus 0 or --mem 63 added
  *     to a good command line makes it fail;
  *   - the other commands: values point into argv right after their
@@ -66,13 +66,14 @@ static void check_config(const struct vm_config *c)
 	check(!c->firmware_path || c->ram_size == 0 || c->ram_size >= FIRMWARE_MIN_RAM);
 	check(c->irqchip <= IRQCHIP_GICV3_ITS && c->console <= CONSOLE_VIRTIO &&
 	      c->transport <= VIRTIO_MMIO && c->log_level <= LOG_DEBUG);
-	check(c->show_help || c->kernel_path || c->firmware_path);
+	check(c->show_help || c->kernel_path || c->firmware_path || c->restore_dir);
 	check(c->firmware_path || (!c->flash_path && !c->dump_acpi_dir));
 	check(!(c->firmware_path && c->nested));
 	check(!(c->nested && c->irqchip == IRQCHIP_GICV2));
 	check(!c->firmware_path || c->kernel_path || (!c->initrd_path && !c->params));
 
 	check_string(c->kernel_path);
+	check_string(c->restore_dir);
 	check_string(c->initrd_path);
 	check_string(c->params);
 	check_string(c->dump_dtb_path);
@@ -123,7 +124,7 @@ static bool same_config(const struct vm_config *a, const struct vm_config *b)
 		    a->nr_nics == b->nr_nics && a->no_network == b->no_network &&
 		    a->rng == b->rng && a->nodefaults == b->nodefaults && a->pmu == b->pmu &&
 		    a->nested == b->nested && a->sdei == b->sdei && a->ras == b->ras &&
-		    a->show_help == b->show_help;
+		    a->show_help == b->show_help && a->restore_dir == b->restore_dir;
 
 	for (unsigned int i = 0; same && i < a->nr_disks; i++)
 		same = a->disks[i].path == b->disks[i].path &&

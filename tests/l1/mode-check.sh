@@ -12,6 +12,7 @@
 . "$ROOT/dropin.sh"
 . "$ROOT/ras.sh"
 . "$ROOT/firmware.sh"
+. "$ROOT/snapshot.sh"
 
 echo "# host: $(uname -r), $(nproc) CPUs, /dev/kvm $(test -c /dev/kvm && echo present || echo MISSING)"
 
@@ -46,6 +47,8 @@ ras_linux_checks "ras, Linux guest"
 took "RAS"
 firmware_checks "firmware"
 took "UEFI firmware boots"
+snapshot_checks
+took "snapshot and restore"
 
 # mode-asan.sh adds its verdict on the sanitizers' reports here.
 ${after_checks:-true}

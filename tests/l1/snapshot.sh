@@ -1,0 +1,285 @@
+# Snapshot and restore, sourced by mode-check.sh: lkvm snapshot and
+# lkvm run --restore on the ticker payload (the count goes on, three
+# restores at once), the SDEI dispatcher with a handler running, and the
+# refusals of bad snapshots and options.
+
+# last_tick FILE: the number of the last whole "TICK n" line of FILE.
+last_tick() { tr -d '\r' < "$1" | sed -n 's/^TICK \([0-9][0-9]*\)$/\1/p' | tail -n 1; }
+# first_tick FILE: the number of the first whole one.
+first_tick() { tr -d '\r' < "$1" | sed -n 's/^TICK \([0-9][0-9]*\)$/\1/p' | head -n 1; }
+
+# wait_tick FILE N: wait (up to 2 minutes) for a TICK numbered N or more.
+wait_tick() {
+	n=0
+	until [ "$(last_tick "$1")" -ge "$2" ] 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -gt 120 ] && return 1
+		sleep 1
+	done
+}
+
+snapshot_checks() {
+	export HOME=/tmp/home
+	mkdir -p $HOME/.lkvm
+	rm -rf /tmp/snap*
+
+	# Taken with --stop, the original's last TICK is the snapshot's.
+	run=snapsrc
+	lkvm run -k $P/ticker.flat -c 2 -m 128 --name snapsrc </dev/null \
+		>/tmp/snapsrc.out 2>/tmp/snapsrc.err &
+	vm_pid=$!
+	wait_line /tmp/snapsrc.out "TICK 20"
+	lkvm snapshot --name snapsrc /tmp/snap1 --stop >/tmp/snap1.cmd 2>&1
+	snap_status=$?
+	wait $vm_pid
+	status=$?
+	at=$(last_tick /tmp/snapsrc.out)
+	echo "#   snapshot: status $snap_status; the VM ended with $status at TICK $at; files: $(ls /tmp/snap1 | tr '\n' ' ')"
+	echo "#   $(du -k /tmp/snap1/memory | cut -f1) KiB of memory on disk for 128 MiB of RAM"
+	expect -f /tmp/snap1.cmd -f /tmp/snapsrc.err \
+		"lkvm snapshot --stop: a manifest, the state, memory (and MTE's tags); the VM ends with status 0" \
+		eval '[ "$snap_status" = 0 ] && [ "$status" = 0 ] && [ -s /tmp/snap1/manifest ] &&
+		      grep -q "^file state " /tmp/snap1/manifest &&
+		      grep -q "^file memory 134217728 " /tmp/snap1/manifest &&
+		      [ "$(stat -c %s /tmp/snap1/memory)" = 134217728 ] &&
+		      grep -q "^VM '\''snapsrc'\'': snapshot in /tmp/snap1\$" /tmp/snap1.cmd &&
+		      ! ls -A /tmp/snap1 | grep -q "^\."'
+
+	lkvm_run_bg() {
+		name=$1
+		shift
+		lkvm run "$@" </dev/null >/tmp/$name.out 2>/tmp/$name.err &
+	}
+	lkvm_run_bg snapr1 --restore /tmp/snap1 --name snapr1
+	vm_pid=$!
+	wait_tick /tmp/snapr1.out $((at + 30))
+	first=$(first_tick /tmp/snapr1.out)
+	echo "#   restored: first TICK $first, $(last_tick /tmp/snapr1.out) after a while"
+	lkvm stop --name snapr1 >/dev/null 2>&1
+	wait $vm_pid
+	status=$?
+	run=snapr1
+	expect "lkvm run --restore: the count goes on from the snapshot's (TICK $((at + 1)) or, after a cut line, $((at + 2))), nothing reruns from boot" \
+		eval '[ "$status" = 0 ] && { [ "$first" = $((at + 1)) ] || [ "$first" = $((at + 2)) ]; } &&
+		      [ "$(last_tick /tmp/snapr1.out)" -ge $((at + 30)) ] &&
+		      grep -q "^lkvm: run --restore /tmp/snap1 -m 128 -c 2 --name snapr1\$" /tmp/snapr1.err'
+
+	# Three at once from one snapshot, each on its own.
+	pids=
+	for r in snapr2 snapr3 snapr4; do
+		lkvm_run_bg $r --restore /tmp/snap1 --name $r
+		pids="$pids $!"
+	done
+	vm_pid=${pids##* }
+	for r in snapr2 snapr3 snapr4; do
+		wait_tick /tmp/$r.out $((at + 20))
+	done
+	lkvm list > /tmp/snaplist 2>&1
+	lkvm pause --name snapr3 >/dev/null 2>&1
+	paused_at=$(last_tick /tmp/snapr3.out)
+	wait_tick /tmp/snapr2.out $((at + 40))
+	still=$(last_tick /tmp/snapr3.out)
+	lkvm resume --name snapr3 >/dev/null 2>&1
+	wait_tick /tmp/snapr3.out $((at + 40))
+	for r in snapr2 snapr3 snapr4; do
+		lkvm stop --name $r >/dev/null 2>&1
+	done
+	statuses=
+	for p in $pids; do
+		wait $p
+		statuses="$statuses $?"
+	done
+	echo "#   three restores: statuses$statuses; snapr3 paused at TICK $paused_at, still $still while snapr2 went on; last TICKs $(last_tick /tmp/snapr2.out) $(last_tick /tmp/snapr3.out) $(last_tick /tmp/snapr4.out)"
+	expect -f /tmp/snaplist -f /tmp/snapr3.err \
+		"three restores of one snapshot at once each go on independently (one paused, the others run)" \
+		eval '[ "$statuses" = " 0 0 0" ] && [ "$(grep -c "snapr[234] *running" /tmp/snaplist)" = 3 ] &&
+		      [ "$still" = "$paused_at" ] && [ "$(last_tick /tmp/snapr3.out)" -ge $((at + 40)) ] &&
+		      for r in snapr2 snapr3 snapr4; do
+			      f=$(first_tick /tmp/$r.out); [ "$f" = $((at + 1)) ] || [ "$f" = $((at + 2)) ] || exit 1
+		      done'
+
+	# Without --stop the VM goes on; a snapshot of a restored VM restores,
+	# beside it: the name is not in the snapshot, so the restore gets its own.
+	lkvm_run_bg snapr5 --restore /tmp/snap1 --name snapr5
+	vm5=$!
+	wait_tick /tmp/snapr5.out $((at + 10))
+	lkvm snapshot -n snapr5 /tmp/snap2 >/tmp/snap2.cmd 2>&1
+	snap_status=$?
+	at2=$(last_tick /tmp/snapr5.out)
+	lkvm_run_bg snapr6 --restore /tmp/snap2
+	vm_pid=$!
+	wait_tick /tmp/snapr6.out $((at2 + 5))
+	wait_tick /tmp/snapr5.out $((at2 + 10))
+	first=$(first_tick /tmp/snapr6.out)
+	lkvm stop --name snapr5 >/dev/null 2>&1
+	lkvm stop --name guest-$vm_pid >/dev/null 2>&1
+	wait $vm5
+	wait $vm_pid
+	status=$?
+	echo "#   snapshot of a running restored VM at about TICK $at2; its restore starts at TICK $first"
+	expect -f /tmp/snap2.cmd -f /tmp/snapr6.err \
+		"a snapshot without --stop: the VM runs on; a restored VM's snapshot restores beside it, under a name of its own" \
+		eval '[ "$snap_status" = 0 ] && [ "$status" = 0 ] &&
+		      [ "$(last_tick /tmp/snapr5.out)" -ge $((at2 + 10)) ] &&
+		      [ "$first" -gt "$at" ] && [ "$first" -le $((at2 + 2)) ] &&
+		      grep -q "^lkvm: run --restore /tmp/snap2 -m 128 -c 2 --name guest-$vm_pid\$" /tmp/snapr6.err'
+
+	# MTE: a granule's tag survives the snapshot (the payload waits 5 s
+	# at MTE-WAIT, then checks it), restored from tmpfs (mapped) and
+	# from ramfs (read into anonymous memory).
+	lkvm run -k $P/mte.flat -c 1 -m 64 --name snapmte </dev/null >/tmp/snapmte.out 2>&1 &
+	vm_pid=$!
+	wait_line /tmp/snapmte.out MTE-WAIT &&
+		lkvm snapshot --name snapmte /tmp/snapmte --stop >/tmp/snapmte.cmd 2>&1
+	wait $vm_pid
+	mkdir -p /tmp/snapramfs
+	mount -t ramfs ramfs /tmp/snapramfs
+	cp -r /tmp/snapmte /tmp/snapramfs/
+	lkvm_run snapmte1 --restore /tmp/snapmte
+	status1=$status
+	lkvm_run snapmte2 --restore /tmp/snapramfs/snapmte --loglevel debug
+	echo "#   MTE payload restored: exit statuses $status1 (tmpfs) and $status (ramfs)"
+	expect -f /tmp/snapmte.cmd -f /tmp/snapmte1.out -f /tmp/snapmte2.out -f /tmp/snapmte2.err \
+		"MTE: a granule's tag survives a snapshot, restored from tmpfs and from a file system KVM cannot map for MTE" \
+		eval '[ -s /tmp/snapmte/tags ] && ! has snapmte "^DONE" &&
+		      for r in snapmte1 snapmte2; do
+			      has $r "^PASS 5 s later the granule reads through tag 3\$" &&
+			      has $r "^PASS and tag 5 still faults\$" && has $r "^DONE\$" &&
+			      ! has $r "^FAIL" && ! has $r "^mte=" || exit 1
+		      done && [ "$status1" = 0 ] && [ "$status" = 0 ] &&
+		      grep -q "MTE, and the snapshot is not in tmpfs: reading its memory" /tmp/snapmte2.err'
+	umount /tmp/snapramfs
+
+	snapshot_linux_checks
+	snapshot_sdei_checks
+	snapshot_bad_input_checks
+}
+
+# A Linux guest snapshotted at its init's prompt, restored 20 s later:
+# it answers a line typed on its console, and its uptime went on from
+# the snapshot's, not by the 20 s it spent on disk.
+snapshot_linux_checks() {
+	lkvm run -k $K -i $I -c 2 -m 256 -p "quiet lkvmtest.action=snapshot" --name snaplx \
+		</dev/null >/tmp/snaplx.out 2>/tmp/snaplx.err &
+	vm_pid=$!
+	wait_line /tmp/snaplx.out L2-SNAP-READY &&
+		lkvm snapshot --name snaplx /tmp/snaplx --stop >/tmp/snaplx.cmd 2>&1
+	wait $vm_pid
+	up0=$(tr -d '\r' < /tmp/snaplx.out | sed -n 's/^L2-SNAP-READY uptime=//p')
+	sleep 20
+	rm -f /tmp/snaplx.in
+	mkfifo /tmp/snaplx.in
+	t0=$(date +%s)
+	timeout 600 lkvm run --restore /tmp/snaplx --name snaplx2 \
+		</tmp/snaplx.in >/tmp/snaplx2.out 2>/tmp/snaplx2.err &
+	vm_pid=$!
+	exec 3>/tmp/snaplx.in
+	echo "typed after the restore" >&3
+	wait_line /tmp/snaplx2.out "L2-ECHO typed after the restore"
+	t1=$(date +%s)
+	echo off >&3
+	exec 3>&-
+	wait $vm_pid
+	status=$?
+	up1=$(tr -d '\r' < /tmp/snaplx2.out | sed -n 's/^L2-ECHO typed after the restore uptime=//p')
+	echo "#   Linux: uptime $up0 s at the snapshot, $up1 s when it answered, $((t1 - t0)) s after the restore began; exit status $status"
+	run=snaplx2
+	expect -f /tmp/snaplx.cmd -f /tmp/snaplx2.out -f /tmp/snaplx2.err \
+		"a Linux guest restored 20 s after its snapshot answers on its console; its uptime goes on from the snapshot's" \
+		eval '[ "$status" = 0 ] && [ -n "$up0" ] && [ -n "$up1" ] &&
+		      awk -v a="$up0" -v b="$up1" -v d=$((t1 - t0)) "BEGIN { exit !(b >= a && b <= a + d + 2) }" &&
+		      ! has snaplx2 "L2-INIT-REACHED"'
+}
+
+# SDEI: snapshot while event 1's normal handler runs on vCPU 0 (the
+# payload waits there at "WAIT B"); in the restored VM the host's critical
+# event 2 preempts that handler, which then completes, and the events
+# registered before the snapshot fire when signalled.
+snapshot_sdei_checks() {
+	sd() { lkvm sdei --name "$sd_name" "$@"; }
+	sd_name=snapsdei
+	lkvm run -k $P/sdei_host.flat -c 2 -m 64 --sdei --name snapsdei </dev/null \
+		>/tmp/snapsdei.out 2>/tmp/snapsdei.err &
+	vm_pid=$!
+	{
+		wait_line /tmp/snapsdei.out "WAIT A" && sd --signal 1 --vcpu 0
+		wait_line /tmp/snapsdei.out "WAIT B" && sd --status > /tmp/snapsdei.before &&
+			lkvm snapshot -n snapsdei /tmp/snap-sdei --stop
+	} > /tmp/snapsdei.cmds 2>&1
+	wait $vm_pid
+	sd_name=snapsdei2
+	lkvm run --restore /tmp/snap-sdei --name snapsdei2 </dev/null \
+		>/tmp/snapsdei2.out 2>/tmp/snapsdei2.err &
+	vm_pid=$!
+	{
+		sleep 2
+		sd --status > /tmp/snapsdei.after
+		sd --signal 2 --vcpu 0
+		wait_line /tmp/snapsdei2.out "WAIT C" && sd --signal 1 --vcpu 0 && sd --signal 16
+		wait_line /tmp/snapsdei2.out "WAIT D" && sd --signal 17
+	} >> /tmp/snapsdei.cmds 2>&1
+	wait $vm_pid
+	status=$?
+	echo "#   restored SDEI VM: exit status $status"
+	guest_checks snapsdei2 "sdei after restore"
+	expect -f /tmp/snapsdei.before -f /tmp/snapsdei.after -f /tmp/snapsdei.cmds \
+		"sdei after restore: lkvm sdei --status shows the same dispatcher (event 1 running on vCPU 0) before and after" \
+		eval '[ "$status" = 0 ] && grep -q "^vCPU 0 (MPIDR 0x80000000): unmasked, running: event 1\$" /tmp/snapsdei.before &&
+		      diff /tmp/snapsdei.before /tmp/snapsdei.after'
+}
+
+snapshot_bad_input_checks() {
+	one_line_error "--restore of a directory that does not exist: one line, exit 1" \
+		"^lkvm: --restore /tmp/nosuch: .*/tmp/nosuch: cannot open it" \
+		timeout 120 lkvm run --restore /tmp/nosuch
+	mkdir -p /tmp/snapbad
+	one_line_error "--restore of a directory without a manifest: not a snapshot, or one not finished" \
+		"^lkvm: --restore /tmp/snapbad: /tmp/snapbad: no manifest: not a snapshot, or one not finished\$" \
+		timeout 120 lkvm run --restore /tmp/snapbad
+	one_line_error "--restore with -k: the snapshot holds the configuration" \
+		"^lkvm: --restore: '-k' is not taken: the snapshot records the VM's configuration" \
+		timeout 120 lkvm run --restore /tmp/snap1 -k $P/hello.flat
+	# Broken copies: the files linked, the one to break copied first.
+	for d in snapv snapt snapc snapm; do
+		mkdir /tmp/$d && ln /tmp/snap1/* /tmp/$d/
+	done
+	sed -i 's/^lkvm snapshot 1\.0$/lkvm snapshot 2.0/' /tmp/snapv/manifest
+	one_line_error "--restore of a snapshot of another format version: one line" \
+		"^lkvm: --restore /tmp/snapv: line 1: snapshot format 2\.0, this lkvm reads 1\.0 to 1\.0\$" \
+		timeout 120 lkvm run --restore /tmp/snapv
+	state_size=$(stat -c %s /tmp/snap1/state)
+	rm /tmp/snapt/state
+	head -c $((state_size - 8)) /tmp/snap1/state > /tmp/snapt/state
+	one_line_error "--restore of a truncated state file: one line" \
+		"^lkvm: --restore /tmp/snapt: state: truncated or grown since the snapshot\$" \
+		timeout 120 lkvm run --restore /tmp/snapt
+	rm /tmp/snapc/state
+	cp /tmp/snap1/state /tmp/snapc/state
+	printf '\377' | dd of=/tmp/snapc/state bs=1 seek=100 conv=notrunc 2>/dev/null
+	one_line_error "--restore of a corrupted state file: one line" \
+		"^lkvm: --restore /tmp/snapc: state: corrupted" timeout 120 lkvm run --restore /tmp/snapc
+	rm /tmp/snapm/memory
+	dd if=/dev/zero of=/tmp/snapm/memory bs=1M count=0 seek=64 2>/dev/null
+	one_line_error "--restore of a truncated memory file: one line" \
+		"^lkvm: --restore /tmp/snapm: memory: truncated or grown since the snapshot\$" \
+		timeout 120 lkvm run --restore /tmp/snapm
+	one_line_error "lkvm snapshot into a directory that is not empty: one line" \
+		"^lkvm: snapshot: /tmp/snap1: a snapshot goes into a new or empty directory" \
+		lkvm snapshot --name snapsrc /tmp/snap1
+	one_line_error "lkvm snapshot of a VM that is not running: one line" \
+		"^lkvm: --name nosuch: no VM of that name is running" \
+		lkvm snapshot --name nosuch /tmp/snapx
+	expect -f none "a failed lkvm snapshot leaves no manifest and no stray file" \
+		eval '[ ! -e /tmp/snapx/manifest ] && [ -z "$(ls -A /tmp/snapx)" ]'
+	lkvm run -k $P/ticker.flat -c 1 -m 64 --rng --name snaprng </dev/null >/tmp/snaprng.out 2>&1 &
+	vm_pid=$!
+	wait_line /tmp/snaprng.out "TICK 1"
+	lkvm snapshot --name snaprng /tmp/snaprng >/tmp/snaprng.cmd 2>&1
+	snap_status=$?
+	lkvm stop --name snaprng >/dev/null 2>&1
+	wait $vm_pid
+	expect -f /tmp/snaprng.cmd "a VM with virtio devices is refused, for now, in one line; it runs on" \
+		eval '[ "$snap_status" = 1 ] && [ "$(wc -l < /tmp/snaprng.cmd)" = 1 ] &&
+		      grep -q "^lkvm: VM '\''snaprng'\'': a VM with virtio devices cannot be snapshotted yet\$" /tmp/snaprng.cmd &&
+		      [ ! -e /tmp/snaprng/manifest ]'
+}
