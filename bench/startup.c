@@ -10,9 +10,16 @@
  * Prints one line per run and a median/min/max summary, all prefixed
  * "bench" so the harness shows them; BENCH_TRACE=1 adds every console line
  * with its arrival time.
+ *
+ * For a guest that waits (a restored one at its prompt): BENCH_STDIN=TEXT
+ * gives lkvm a pipe holding TEXT and a newline as its stdin, and
+ * BENCH_STOP_AT_MARKER=1 ends lkvm (SIGTERM, so exit status 143) once
+ * the marker came.
  */
 #define _GNU_SOURCE
 #include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +36,7 @@ struct run {
 	double total;
 	long maxrss_kb;
 	int status;
+	bool stopped;		/* BENCH_STOP_AT_MARKER sent SIGTERM */
 	char startup[512];
 };
 
@@ -50,6 +58,8 @@ static int cmp_double(const void *a, const void *b)
 /* Scan complete lines in @buf; keep a partial last line. */
 /* BENCH_TRACE=1: print every console line with the time it arrived. */
 static int trace;
+static const char *stdin_text;
+static int stop_at_marker;
 
 static void scan_lines(char *buf, size_t *len, const char *marker,
 		       struct run *r, double t0, int is_err)
@@ -79,7 +89,7 @@ static void scan_lines(char *buf, size_t *len, const char *marker,
 
 static void one_run(char **lkvm_argv, const char *marker, struct run *r)
 {
-	int out[2], err[2];
+	int out[2], err[2], in[2] = { -1, -1 };
 	char bufs[2][8192];
 	size_t lens[2] = { 0, 0 };
 	struct rusage ru;
@@ -88,13 +98,22 @@ static void one_run(char **lkvm_argv, const char *marker, struct run *r)
 
 	memset(r, 0, sizeof(*r));
 	r->to_marker = r->uptime = -1;
-	if (pipe(out) || pipe(err)) {
+	if (pipe(out) || pipe(err) || (stdin_text && pipe(in))) {
 		perror("pipe");
+		exit(1);
+	}
+	if (stdin_text && (write(in[1], stdin_text, strlen(stdin_text)) < 0 ||
+			   write(in[1], "\n", 1) != 1)) {
+		perror("write");
 		exit(1);
 	}
 	t0 = now();
 	pid = fork();
 	if (pid == 0) {
+		if (in[0] >= 0) {
+			dup2(in[0], 0);
+			close(in[1]);
+		}
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		close(out[0]);
@@ -129,12 +148,20 @@ static void one_run(char **lkvm_argv, const char *marker, struct run *r)
 			}
 			lens[i] += n;
 			scan_lines(bufs[i], &lens[i], marker, r, t0, i);
+			if (stop_at_marker && r->to_marker >= 0 && !r->stopped) {
+				kill(pid, SIGTERM);
+				r->stopped = true;
+			}
 			if (lens[i] == sizeof(bufs[i]) - 1)
 				lens[i] = 0;	/* a line too long to matter */
 		}
 	}
 	wait4(pid, &r->status, 0, &ru);
 	r->total = now() - t0;
+	if (in[0] >= 0) {
+		close(in[0]);
+		close(in[1]);
+	}
 	r->maxrss_kb = ru.ru_maxrss;
 }
 
@@ -158,6 +185,8 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	trace = getenv("BENCH_TRACE") != NULL;
+	stdin_text = getenv("BENCH_STDIN");
+	stop_at_marker = getenv("BENCH_STOP_AT_MARKER") != NULL;
 	lkvm_argv[n++] = argv[3];
 	lkvm_argv[n++] = "run";
 	for (int i = 4; i < argc; i++)
@@ -178,7 +207,8 @@ int main(int argc, char *argv[])
 		printf("\n");
 		printf("bench run %d: lkvm start-up: %s\n", i + 1, r->startup);
 		fflush(stdout);
-		if (r->to_marker < 0 || !WIFEXITED(r->status) || WEXITSTATUS(r->status))
+		if (r->to_marker < 0 || !WIFEXITED(r->status) ||
+		    WEXITSTATUS(r->status) != (r->stopped ? 128 + SIGTERM : 0))
 			bad++;
 		to_marker[i] = r->to_marker;
 		uptime[i] = r->uptime;

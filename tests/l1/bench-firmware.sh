@@ -16,11 +16,7 @@ for round in 1 2 3; do
 			/tmp/fwbench.run >> /tmp/fwbench
 	done
 done
-awk '
-	function median(a, n,   i, j, t) {
-		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-		return a[int((n + 1) / 2)]
-	}
+awk "$AWK_MEDIAN"'
 	$1 == "direct" { dt[++nd] = $2; dr[nd] = $3 }
 	$1 == "firmware" { ft[++nf] = $2; fr[nf] = $3 }
 	END {

@@ -47,6 +47,13 @@ took() {
 	took_since=$took_now
 }
 
+# An awk function for the benchmarks: the median of a[1..n] (sorts a).
+AWK_MEDIAN='
+	function median(a, n,   i, j, t) {
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return a[int((n + 1) / 2)]
+	}'
+
 tap_done() {
 	echo "1..$tap_count"
 }

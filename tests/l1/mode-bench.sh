@@ -21,3 +21,4 @@ done
 . "$ROOT/bench-ras.sh"
 . "$ROOT/bench-virtio.sh"
 . "$ROOT/bench-firmware.sh"
+. "$ROOT/bench-snapshot.sh"
