@@ -47,8 +47,8 @@ static uint64_t *ack_reg(const struct ghes_region *r, unsigned int src)
 	return (uint64_t *)(r->mem + (ghes_ack_gpa(r, src) - r->gpa));
 }
 
-int ghes_region_init(struct ghes_region *r, uint8_t *mem, uint64_t gpa,
-		     unsigned int nr_sources)
+int ghes_region_attach(struct ghes_region *r, uint8_t *mem, uint64_t gpa,
+		       unsigned int nr_sources)
 {
 	if (nr_sources > GHES_MAX_SOURCES)
 		return -E2BIG;
@@ -59,6 +59,16 @@ int ghes_region_init(struct ghes_region *r, uint8_t *mem, uint64_t gpa,
 	r->gpa = gpa;
 	r->nr_sources = nr_sources;
 	r->size = ghes_region_size(nr_sources);
+	return 0;
+}
+
+int ghes_region_init(struct ghes_region *r, uint8_t *mem, uint64_t gpa,
+		     unsigned int nr_sources)
+{
+	int ret = ghes_region_attach(r, mem, gpa, nr_sources);
+
+	if (ret)
+		return ret;
 	memset(mem, 0, r->size);
 	for (unsigned int i = 0; i < nr_sources; i++) {
 		put_le64(mem + (ghes_slot_gpa(r, i) - gpa), ghes_block_gpa(r, i));

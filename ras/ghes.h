@@ -70,6 +70,13 @@ uint64_t ghes_region_size(unsigned int nr_sources);
  * blocks. Returns 0 or -ENOMEM. */
 int ghes_region_init(struct ghes_region *r, uint8_t *mem, uint64_t gpa,
 		     unsigned int nr_sources);
+/*
+ * Take the region already laid out at @mem, as a restored guest's RAM
+ * holds it, writing nothing; its sources' state comes from
+ * ghes_state_load(). Returns 0, -E2BIG or -ENOMEM.
+ */
+int ghes_region_attach(struct ghes_region *r, uint8_t *mem, uint64_t gpa,
+		       unsigned int nr_sources);
 void ghes_region_destroy(struct ghes_region *r);
 
 uint64_t ghes_slot_gpa(const struct ghes_region *r, unsigned int src);
