@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
@@ -29,6 +30,7 @@
 
 #include "arm64/kvm_arm64.h"
 #include "arm64/vm.h"
+#include "core/le.h"
 #include "core/log.h"
 #include "ras/records.h"
 
@@ -312,15 +314,16 @@ int ras_setup_kvm(struct vm *vm)
 	return arm64_ras_caps(vm, &ras->sea_to_user);
 }
 
-int ras_setup(struct vm *vm)
+/*
+ * Everything --ras needs, with the region at @gpa laid out afresh or, for
+ * a restore, taken as the guest's RAM holds it.
+ */
+static int ras_start(struct vm *vm, uint64_t gpa, bool restored)
 {
 	struct vm_ras *ras = &vm->ras;
-	uint64_t gpa = vm->boot.layout.reserved_start;
 	unsigned int nr = RAS_NR_SOURCES(vm->nr_cpus);
 	int ret;
 
-	if (!vm->cfg->ras)
-		return 0;
 	if (!vm->firmware && ghes_region_size(nr) > ras->reserve) {
 		pr_err("--ras: %u vCPUs need more error sources than the region holds", vm->nr_cpus);
 		return -E2BIG;
@@ -336,7 +339,10 @@ int ras_setup(struct vm *vm)
 	if (ret)
 		return ret;
 	if (!vm->firmware) {
-		ret = ghes_region_init(&ras->region, guest_ram_host(&vm->mem.ram, gpa), gpa, nr);
+		uint8_t *mem = guest_ram_host(&vm->mem.ram, gpa);
+
+		ret = restored ? ghes_region_attach(&ras->region, mem, gpa, nr) :
+				 ghes_region_init(&ras->region, mem, gpa, nr);
 		if (ret)
 			return ret;
 	}
@@ -363,6 +369,83 @@ int ras_setup(struct vm *vm)
 		pr_debug("ras: %u error sources at 0x%llx%s", nr, (unsigned long long)gpa,
 			 ras->sea_to_user ? ", KVM_EXIT_ARM_SEA enabled" : "");
 	return 0;
+}
+
+int ras_setup(struct vm *vm)
+{
+	if (!vm->cfg->ras)
+		return 0;
+	return ras_start(vm, vm->boot.layout.reserved_start, false);
+}
+
+/* The section: region address, sources, the counts, then the sources' state. */
+#define RAS_STATE_HEADER	(16 + 7 * 8)
+
+int ras_state_save(struct vm *vm, struct snap_out *o)
+{
+	struct vm_ras *ras = &vm->ras;
+	const uint64_t counts[7] = {
+		ras->counts.notified[0], ras->counts.notified[1], ras->counts.notified[2],
+		ras->counts.notified[3], ras->counts.not_notified,
+		__atomic_load_n(&ras->counts.host_errors, __ATOMIC_RELAXED),
+		__atomic_load_n(&ras->counts.sea_exits, __ATOMIC_RELAXED),
+	};
+	uint8_t head[RAS_STATE_HEADER], *state;
+	size_t n, begin;
+
+	pthread_mutex_lock(&ras->lock);
+	n = ghes_state_size(&ras->region);
+	state = malloc(n);
+	if (!state) {
+		pthread_mutex_unlock(&ras->lock);
+		return -ENOMEM;
+	}
+	ghes_state_save(&ras->region, state);
+	pthread_mutex_unlock(&ras->lock);
+	memset(head, 0, sizeof(head));
+	put_le64(head, ras->region.gpa);
+	put_le32(head + 8, ras->region.nr_sources);
+	for (int i = 0; i < 7; i++)
+		put_le64(head + 16 + 8 * i, counts[i]);
+	begin = snap_out_begin(o, SNAP_SEC_RAS, 0);
+	snap_out_append(o, head, sizeof(head));
+	snap_out_append(o, state, n);
+	snap_out_end(o, begin);
+	free(state);
+	return 0;
+}
+
+int ras_state_load(struct vm *vm, const struct snap_section *s, char *why, size_t why_len)
+{
+	unsigned int nr = RAS_NR_SOURCES(vm->nr_cpus);
+	struct vm_ras *ras = &vm->ras;
+	uint64_t gpa;
+	int ret;
+
+	if (!vm->cfg->ras || ras->on || s->len < RAS_STATE_HEADER) {
+		snprintf(why, why_len, "the RAS state does not fit this VM (--ras, or its size)");
+		return -EINVAL;
+	}
+	gpa = get_le64(s->data);
+	if (get_le32(s->data + 8) != nr || get_le32(s->data + 12) || gpa % GHES_REGION_ALIGN ||
+	    !guest_ram_contains(&vm->mem.ram, gpa, ghes_region_size(nr))) {
+		snprintf(why, why_len, "the RAS region is not one this VM can have");
+		return -EINVAL;
+	}
+	ret = ras_start(vm, gpa, true);
+	if (ret) {
+		snprintf(why, why_len, "--ras cannot start: %s", strerror(-ret));
+		return ret;
+	}
+	vm->boot.layout.reserved_start = gpa;
+	vm->boot.layout.reserved_size = ghes_region_size(nr);
+	for (int i = 0; i < 4; i++)
+		ras->counts.notified[i] = get_le64(s->data + 16 + 8 * i);
+	ras->counts.not_notified = get_le64(s->data + 48);
+	ras->counts.host_errors = get_le64(s->data + 56);
+	ras->counts.sea_exits = get_le64(s->data + 64);
+	return ghes_state_load(&ras->region, vm->nr_cpus, s->data + RAS_STATE_HEADER,
+			       s->len - RAS_STATE_HEADER, why, why_len);
 }
 
 void ras_region_placed(struct vm *vm, uint64_t gpa)

@@ -20,6 +20,7 @@
 #include "ras/host_ring.h"
 #include "ras/policy.h"
 #include "ras/status.h"
+#include "snapshot/state.h"
 
 struct vm;
 struct vcpu;
@@ -45,6 +46,14 @@ struct vm_ras {
  * SIGBUS handling once the layout is known. */
 int ras_setup_kvm(struct vm *vm);
 int ras_setup(struct vm *vm);
+/*
+ * For a snapshot (SNAP_SEC_RAS): the region's place, the counts and the
+ * sources' queues and flags (the blocks and acks are guest RAM). Loading
+ * starts --ras with the region as the restored RAM holds it; 0, or
+ * -errno with the reason in @why.
+ */
+int ras_state_save(struct vm *vm, struct snap_out *o);
+int ras_state_load(struct vm *vm, const struct snap_section *s, char *why, size_t why_len);
 /* Firmware mode: the firmware put the region at @gpa (0: took it back). */
 void ras_region_placed(struct vm *vm, uint64_t gpa);
 void ras_destroy(struct vm *vm);

@@ -228,6 +228,8 @@ static int load_section(struct vm *vm, const struct snap_section *s, char *why, 
 			return -EINVAL;
 		}
 		return sdei_state_load(&vm->sdei.dispatcher, s->data, s->len, why, len);
+	case SNAP_SEC_RAS:
+		return ras_state_load(vm, s, why, len);
 	case SNAP_SEC_PVTIME:
 		if (!vm->mem.pvtime || s->len != PVTIME_SIZE) {
 			snprintf(why, len, "the stolen-time region does not match this VM's");
@@ -257,6 +259,8 @@ static const char *missing(struct vm *vm, const unsigned int *seen, const unsign
 		return "the vGIC's or ITS's state is missing or twice";
 	if (seen[SNAP_SEC_SDEI] != vm->sdei.on)
 		return "the SDEI dispatcher's state is missing or twice";
+	if (seen[SNAP_SEC_RAS] != vm->cfg->ras)
+		return "the RAS state is missing or twice";
 	if (seen[SNAP_SEC_UART] != 1)
 		return "the UART's state is missing or twice";
 	return NULL;

@@ -54,8 +54,9 @@ static const char *unsupported(struct vm *vm)
 		return "a VM booted from --firmware";
 	if (vm->devices && vm->devices->nr_slots)
 		return "a VM with virtio devices";
-	if (vm->ras.on)
-		return "a VM with --ras";
+	/* Reading a poisoned page of RAM would kill lkvm. */
+	if (vm->ras.on && __atomic_load_n(&vm->ras.counts.host_errors, __ATOMIC_RELAXED))
+		return "a VM whose RAM the host found poisoned";
 	if (vm->cfg->nested)
 		return "a VM with --nested";
 	return NULL;
@@ -143,7 +144,7 @@ static int build_state(struct vm *vm, struct snap_out *o, char *why, size_t why_
 	if (ret)
 		return ret;
 	save_uart(vm, o);
-	if (save_sdei(vm, o))
+	if (save_sdei(vm, o) || (vm->ras.on && ras_state_save(vm, o)))
 		return -ENOMEM;
 	if (vm->mem.pvtime)
 		snap_out_section(o, SNAP_SEC_PVTIME, 0, vm->mem.pvtime, PVTIME_SIZE);

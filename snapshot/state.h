@@ -34,7 +34,7 @@ enum snap_tag {
 	SNAP_SEC_ITS,		/* the ITS's registers, in restore order (list) */
 	SNAP_SEC_UART,		/* the console 16550 */
 	SNAP_SEC_SDEI,		/* sdei_state_save() */
-	SNAP_SEC_RAS,		/* ghes_state_save() */
+	SNAP_SEC_RAS,		/* the error sources (arm64/ras.c) */
 	SNAP_SEC_PVTIME,	/* the stolen-time region's bytes */
 };
 

@@ -152,7 +152,90 @@ snapshot_checks() {
 
 	snapshot_linux_checks
 	snapshot_sdei_checks
+	snapshot_ras_checks
 	snapshot_bad_input_checks
+}
+
+# wait_socket NAME: until VM NAME answers on its socket (up to a minute).
+wait_socket() {
+	n=0
+	until lkvm list 2>/dev/null | grep -q " $1 "; do
+		n=$((n + 1))
+		[ $n -gt 60 ] && return 1
+		sleep 1
+	done
+}
+
+# RAS: tests/guest/ras.c snapshotted inside its SDEI handler, with a
+# second record queued behind the first, which the handler has not
+# acknowledged: after the restore, once the host lets the handler ack,
+# the queued record is delivered, byte for byte. Then a Linux guest
+# snapshotted before a fatal injection is restored three times, and dies
+# of the injected SError each time.
+snapshot_ras_checks() {
+	rs() { lkvm ras --name "$rs_name" "$@"; }
+	rs_name=snapras
+	lkvm run -k $P/ras.flat -c 1 -m 64 --sdei --ras --name snapras </dev/null \
+		>/tmp/snapras.out 2>/tmp/snapras.err &
+	vm_pid=$!
+	{
+		wait_line /tmp/snapras.out "WAIT serror" &&
+			rs --inject memory --gpa 0x40123000 --severity corrected --notify serror
+		wait_line /tmp/snapras.out "WAIT sea" && rs --inject memory --gpa 0x40234000 --notify sea
+		wait_line /tmp/snapras.out "WAIT sdei" &&
+			rs --inject memory --gpa 0x40345000 --severity corrected --notify sdei
+		wait_line /tmp/snapras.out "WAIT sdei2" &&
+			rs --inject memory --gpa 0x40346000 --severity corrected --notify sdei &&
+			rs --status > /tmp/snapras.before &&
+			lkvm snapshot --name snapras /tmp/snapras --stop
+	} > /tmp/snapras.cmds 2>&1
+	wait $vm_pid
+	rs_name=snapras2
+	lkvm run --restore /tmp/snapras --name snapras2 </dev/null >/tmp/snapras2.out 2>/tmp/snapras2.err &
+	vm_pid=$!
+	{
+		wait_socket snapras2 && rs --status > /tmp/snapras.after
+		lkvm sdei --name snapras2 --signal 2 --vcpu 0
+		wait_line /tmp/snapras2.out "WAIT processor"
+		lkvm stop --name snapras2
+	} >> /tmp/snapras.cmds 2>&1
+	wait $vm_pid
+	status=$?
+	echo "#   restored RAS payload: exit status $status; queued at the snapshot: $(grep -c queued /tmp/snapras.before) lines"
+	run=snapras2
+	expect -f /tmp/snapras.before -f /tmp/snapras.after -f /tmp/snapras.cmds -f /tmp/snapras2.out \
+		"ras after restore: the record queued at the snapshot is delivered once the guest acks, byte for byte; lkvm ras --status the same before and after" \
+		eval '[ "$status" = 0 ] && [ -s /tmp/snapras.before ] && diff /tmp/snapras.before /tmp/snapras.after &&
+		      has snapras2 "^PASS SDEI event 16 ran twice: the queued record came after the ack\$" &&
+		      has snapras2 "^PASS second \(queued\) SDEI record, byte for byte\$" &&
+		      ! has snapras2 "^FAIL" && ! has snapras2 "^WAIT serror"'
+
+	lkvm run -k $K -i $I -c 1 -m 256 --ras --name snaplxras -p "quiet lkvmtest.action=ras" \
+		</dev/null >/tmp/snaplxras.out 2>/tmp/snaplxras.err &
+	vm_pid=$!
+	wait_line /tmp/snaplxras.out L2-RAS-READY &&
+		lkvm snapshot --name snaplxras /tmp/snaplxras --stop >/tmp/snaplxras.cmds 2>&1
+	wait $vm_pid
+	results=
+	for i in 1 2 3; do
+		lkvm run --restore /tmp/snaplxras --name snaplxras$i </dev/null \
+			>/tmp/snaplxras$i.out 2>/tmp/snaplxras$i.err &
+		vm_pid=$!
+		wait_socket snaplxras$i &&
+			lkvm ras --name snaplxras$i --inject memory --gpa 0x48001000 --severity fatal \
+				--notify serror >> /tmp/snaplxras.cmds 2>&1
+		( sleep 120; kill $vm_pid 2>/dev/null ) &
+		killer=$!
+		wait $vm_pid
+		results="$results $?"
+		kill $killer 2>/dev/null
+		tr -d '\r' < /tmp/snaplxras$i.out | grep -q "SError Interrupt on CPU0, code 0x.*be000411 -- SError" &&
+			results="$results:serror"
+	done
+	echo "#   three restores before a fatal injection: exit status:syndrome$results"
+	expect -f /tmp/snaplxras.cmds -f /tmp/snaplxras1.out -f /tmp/snaplxras1.err \
+		"ras: a Linux guest snapshotted before a fatal injection, restored three times, dies of the injected SError each time (status 2)" \
+		[ "$results" = " 2:serror 2:serror 2:serror" ]
 }
 
 # A Linux guest snapshotted at its init's prompt, restored 20 s later:
