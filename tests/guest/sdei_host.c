@@ -6,6 +6,9 @@
  *   A  signal 1 to vCPU 0: a private normal event
  *   B  (inside event 1's handler) signal 2 to vCPU 0: a critical event
  *      must preempt the running normal handler
+ *   B2 (inside event 2's handler, over event 1's) shared event 16, routed
+ *      RM_PE to vCPU 1: event 2's handler waits for it, so that a
+ *      snapshot can be taken with both handlers running (snapshot.sh)
  *   C  (vCPU 0 masked) signal 1 to vCPU 0, then shared event 16, routed
  *      RM_PE to vCPU 1: event 1 must wait for PE_UNMASK
  *   D  (vCPU 0 masked) shared event 17, routed RM_ANY: vCPU 1 takes it
@@ -52,6 +55,8 @@ uint64_t sdei_handler(uint64_t event, uint64_t arg, uint64_t pc,
 	case 2:
 		h2_status_of_1 = sdei(EVENT_STATUS, 1);
 		h2_x2 = pc;
+		puts("WAIT B2\n");
+		wait_for(&h16_done);
 		h2_done = 1;
 		break;
 	case 16:
@@ -98,6 +103,8 @@ void main(void)
 	check_eq(h2_status_of_1, 7, "event 1 was still running under event 2");
 	check(h2_x2 != 0 && h2_x2 != (uint64_t)sdei_entry,
 	      "event 2 interrupted event 1's handler, not its entry");
+	check_eq(h16_cpu, 1, "shared event 16 ran on vCPU 1 while event 2 held vCPU 0");
+	h16_done = 0;
 
 	check_eq(sdei(PE_MASK, 0), 1, "PE_MASK on vCPU 0");
 	puts("WAIT C\n");

@@ -37,6 +37,7 @@ sdei_host_checks() {
 	{
 		wait_line /tmp/sdeihost.out "WAIT A" && sd --signal 1 --vcpu 0
 		wait_line /tmp/sdeihost.out "WAIT B" && sd --signal 2 --vcpu 0
+		wait_line /tmp/sdeihost.out "WAIT B2" && sd --signal 16
 		wait_line /tmp/sdeihost.out "WAIT C" && sd --signal 1 --vcpu 0 &&
 			sd --status > /tmp/sdeihost.status && sd --signal 16
 		wait_line /tmp/sdeihost.out "WAIT D"
@@ -61,7 +62,7 @@ sdei_host_checks() {
 		"lkvm sdei --status shows the held event, the masked vCPU, the routing" \
 		eval 'grep -q "event 1 (private, normal): vCPU 0 registered, enabled, pending, dispatched 1" /tmp/sdeihost.status &&
 		      grep -q "^vCPU 0 (MPIDR 0x80000000): masked, running: none" /tmp/sdeihost.status &&
-		      grep -q "event 16 (shared, normal): registered, enabled, routed to MPIDR 0x1" /tmp/sdeihost.status'
+		      grep -q "event 16 (shared, normal): registered, enabled, dispatched 1, routed to MPIDR 0x1" /tmp/sdeihost.status'
 	refused /tmp/e1 "^lkvm: no event 99 in the catalogue" "lkvm sdei --signal 99: no such event, exit 1"
 	refused /tmp/e2 "^lkvm: event 16 is shared: the guest's routing picks the vCPU" \
 		"lkvm sdei: --vcpu refused for a shared event"

@@ -3,8 +3,13 @@
 # restores at once), the SDEI dispatcher with a handler running, and the
 # refusals of bad snapshots and options.
 
-# last_tick FILE: the number of the last whole "TICK n" line of FILE.
-last_tick() { tr -d '\r' < "$1" | sed -n 's/^TICK \([0-9][0-9]*\)$/\1/p' | tail -n 1; }
+# last_tick FILE: the number of the last whole "TICK n" line of FILE (a
+# last line still being written, without its newline, does not count).
+last_tick() {
+	drop=
+	[ -z "$(tail -c 1 "$1")" ] || drop='$d'
+	tr -d '\r' < "$1" | sed "$drop" | sed -n 's/^TICK \([0-9][0-9]*\)$/\1/p' | tail -n 1
+}
 # first_tick FILE: the number of the first whole one.
 first_tick() { tr -d '\r' < "$1" | sed -n 's/^TICK \([0-9][0-9]*\)$/\1/p' | head -n 1; }
 
@@ -103,6 +108,7 @@ snapshot_checks() {
 	lkvm_run_bg snapr5 --restore /tmp/snap1 --name snapr5
 	vm5=$!
 	wait_tick /tmp/snapr5.out $((at + 10))
+	at1=$(last_tick /tmp/snapr5.out)
 	lkvm snapshot -n snapr5 /tmp/snap2 >/tmp/snap2.cmd 2>&1
 	snap_status=$?
 	at2=$(last_tick /tmp/snapr5.out)
@@ -116,12 +122,12 @@ snapshot_checks() {
 	wait $vm5
 	wait $vm_pid
 	status=$?
-	echo "#   snapshot of a running restored VM at about TICK $at2; its restore starts at TICK $first"
+	echo "#   snapshot of a running restored VM between TICK $at1 and $at2; its restore starts at TICK $first"
 	expect -f /tmp/snap2.cmd -f /tmp/snapr6.err \
 		"a snapshot without --stop: the VM runs on; a restored VM's snapshot restores beside it, under a name of its own" \
 		eval '[ "$snap_status" = 0 ] && [ "$status" = 0 ] &&
 		      [ "$(last_tick /tmp/snapr5.out)" -ge $((at2 + 10)) ] &&
-		      [ "$first" -gt "$at" ] && [ "$first" -le $((at2 + 2)) ] &&
+		      [ "$first" -gt "$at1" ] && [ "$first" -le $((at2 + 2)) ] &&
 		      grep -q "^lkvm: run --restore /tmp/snap2 -m 128 -c 2 --name guest-$vm_pid\$" /tmp/snapr6.err'
 
 	# MTE: a granule's tag survives the snapshot (the payload waits 5 s
@@ -274,10 +280,11 @@ snapshot_linux_checks() {
 		      ! has snaplx2 "L2-INIT-REACHED"'
 }
 
-# SDEI: snapshot while event 1's normal handler runs on vCPU 0 (the
-# payload waits there at "WAIT B"); in the restored VM the host's critical
-# event 2 preempts that handler, which then completes, and the events
-# registered before the snapshot fire when signalled.
+# SDEI: snapshot while critical event 2's handler runs on vCPU 0 over
+# event 1's normal one (the payload waits there at "WAIT B2"); in the
+# restored VM both complete in order, event 2 having seen event 1 still
+# running and its interrupted context exact, and the events registered
+# before the snapshot fire when signalled.
 snapshot_sdei_checks() {
 	sd() { lkvm sdei --name "$sd_name" "$@"; }
 	sd_name=snapsdei
@@ -286,7 +293,8 @@ snapshot_sdei_checks() {
 	vm_pid=$!
 	{
 		wait_line /tmp/snapsdei.out "WAIT A" && sd --signal 1 --vcpu 0
-		wait_line /tmp/snapsdei.out "WAIT B" && sd --status > /tmp/snapsdei.before &&
+		wait_line /tmp/snapsdei.out "WAIT B" && sd --signal 2 --vcpu 0
+		wait_line /tmp/snapsdei.out "WAIT B2" && sd --status > /tmp/snapsdei.before &&
 			lkvm snapshot -n snapsdei /tmp/snap-sdei --stop
 	} > /tmp/snapsdei.cmds 2>&1
 	wait $vm_pid
@@ -295,9 +303,8 @@ snapshot_sdei_checks() {
 		>/tmp/snapsdei2.out 2>/tmp/snapsdei2.err &
 	vm_pid=$!
 	{
-		sleep 2
-		sd --status > /tmp/snapsdei.after
-		sd --signal 2 --vcpu 0
+		wait_socket snapsdei2 && sd --status > /tmp/snapsdei.after
+		sd --signal 16
 		wait_line /tmp/snapsdei2.out "WAIT C" && sd --signal 1 --vcpu 0 && sd --signal 16
 		wait_line /tmp/snapsdei2.out "WAIT D" && sd --signal 17
 	} >> /tmp/snapsdei.cmds 2>&1
@@ -306,8 +313,8 @@ snapshot_sdei_checks() {
 	echo "#   restored SDEI VM: exit status $status"
 	guest_checks snapsdei2 "sdei after restore"
 	expect -f /tmp/snapsdei.before -f /tmp/snapsdei.after -f /tmp/snapsdei.cmds \
-		"sdei after restore: lkvm sdei --status shows the same dispatcher (event 1 running on vCPU 0) before and after" \
-		eval '[ "$status" = 0 ] && grep -q "^vCPU 0 (MPIDR 0x80000000): unmasked, running: event 1\$" /tmp/snapsdei.before &&
+		"sdei after restore: lkvm sdei --status shows the same dispatcher (events 1 and 2 running on vCPU 0) before and after" \
+		eval '[ "$status" = 0 ] && grep -q "^vCPU 0 (MPIDR 0x80000000): unmasked, running: event 1 event 2\$" /tmp/snapsdei.before &&
 		      diff /tmp/snapsdei.before /tmp/snapsdei.after'
 }
 
@@ -341,6 +348,21 @@ snapshot_bad_input_checks() {
 	printf '\377' | dd of=/tmp/snapc/state bs=1 seek=100 conv=notrunc 2>/dev/null
 	one_line_error "--restore of a corrupted state file: one line" \
 		"^lkvm: --restore /tmp/snapc: state: corrupted" timeout 120 lkvm run --restore /tmp/snapc
+	# Taken on other CPUs: the machine record's MIDR changed, and the
+	# manifest's CRC-32 made to match (gzip's trailer holds the CRC-32).
+	mkdir /tmp/snapcpu
+	for f in memory tags; do [ ! -e /tmp/snap1/$f ] || ln /tmp/snap1/$f /tmp/snapcpu/; done
+	cp /tmp/snap1/state /tmp/snapcpu/state
+	config_len=$(od -An -tu4 -j24 -N4 /tmp/snap1/state | tr -d ' ')
+	midr_at=$((16 + 16 + (config_len + 7) / 8 * 8 + 16 + 24))
+	printf '\001\002\003\004\005\006\007\010' |
+		dd of=/tmp/snapcpu/state bs=1 seek=$midr_at conv=notrunc 2>/dev/null
+	crc=$(gzip -c /tmp/snapcpu/state | tail -c 8 | od -An -tx4 -N4 | tr -d ' ')
+	sed "s/^file state \([0-9]*\) crc32 .*/file state \1 crc32 $crc/" /tmp/snap1/manifest \
+		> /tmp/snapcpu/manifest
+	one_line_error "--restore of a snapshot taken on other CPUs (another MIDR): one line naming both" \
+		"^lkvm: --restore /tmp/snapcpu: the snapshot was taken on CPUs with MIDR 0x807060504030201, these are 0x[0-9a-f]+\$" \
+		timeout 120 lkvm run --restore /tmp/snapcpu
 	rm /tmp/snapm/memory
 	dd if=/dev/zero of=/tmp/snapm/memory bs=1M count=0 seek=64 2>/dev/null
 	one_line_error "--restore of a truncated memory file: one line" \
