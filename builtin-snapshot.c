@@ -41,11 +41,22 @@ static int finish(const char *dir, int dirfd, const char *list)
 {
 	char text[SNAP_MANIFEST_MAX], why[160];
 	struct snap_manifest m;
-	int n = snprintf(text, sizeof(text), "lkvm snapshot %d.%d\narch %s\npage-size %d\n%s",
-			 SNAP_VERSION_MAJOR, SNAP_VERSION_MINOR, SNAP_ARCH, getpagesize(), list);
+	bool ours;
+	int n;
 
-	if (n < 0 || (size_t)n >= sizeof(text) ||
-	    snap_manifest_parse(text, n, getpagesize(), &m, why, sizeof(why))) {
+	n = snprintf(text, sizeof(text), "lkvm snapshot %d.%d\narch %s\npage-size %d\n%s",
+		     SNAP_VERSION_MAJOR, SNAP_VERSION_MINOR, SNAP_ARCH, getpagesize(), list);
+	ours = n >= 0 && (size_t)n < sizeof(text) &&
+	       !snap_manifest_parse(text, n, getpagesize(), &m, why, sizeof(why));
+	/* Only the files this process made, the state and memory among them. */
+	for (unsigned int i = 0; ours && i < m.nr_files; i++) {
+		bool made = false;
+
+		for (unsigned int f = 0; f < CTL_SNAPSHOT_NR_FDS; f++)
+			made |= !strcmp(m.files[i].name, file_names[f]);
+		ours = made;
+	}
+	if (!ours || !snap_manifest_find(&m, "state") || !snap_manifest_find(&m, "memory")) {
 		pr_err("snapshot %s: the VM's list of files is malformed", dir);
 		return -1;
 	}

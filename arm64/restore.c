@@ -86,7 +86,8 @@ int snap_image_open(struct snap_image *img, const char *path)
 	f = snap_manifest_find(&img->m, "state");
 	if (!f || f->size > STATE_MAX)
 		return refuse(img, -EINVAL, f ? "the state file is too large" : "no state file listed");
-	fd = snap_dir_open_file(img->dirfd, &img->m, "state", true, why, sizeof(why));
+	/* Read once, then checked and parsed in lkvm's own copy. */
+	fd = snap_dir_open_file(img->dirfd, &img->m, "state", false, why, sizeof(why));
 	if (fd < 0)
 		return refuse(img, fd, why);
 	img->state_len = f->size;
@@ -95,6 +96,8 @@ int snap_image_open(struct snap_image *img, const char *path)
 	close(fd);
 	if (ret)
 		return refuse(img, ret, "cannot read the state file");
+	if (snap_crc32(0, img->state, img->state_len) != f->crc32)
+		return refuse(img, -EINVAL, "state: corrupted (its CRC-32 is not the manifest's)");
 	/* The memory is mapped, not read: its size is checked, not its CRC. */
 	img->memory_fd = snap_dir_open_file(img->dirfd, &img->m, "memory", false, why,
 					    sizeof(why));

@@ -89,16 +89,22 @@ static void save_config(struct vm *vm, struct snap_out *o)
 	snap_out_end(o, begin);
 }
 
-static void save_machine(struct vm *vm, struct snap_out *o)
+static int save_machine(struct vm *vm, struct snap_out *o, char *why, size_t why_len)
 {
-	const struct snap_machine m = {
+	struct snap_machine m = {
 		.nr_cpus = vm->nr_cpus, .gic = vm->irq.gic, .ram_size = vm->ram_size,
-		.mte = vm->mem.mte, .its = vm->irq.its_fd >= 0, .midr = vm->vcpus[0].midr,
+		.mte = vm->mem.mte, .its = vm->irq.its_fd >= 0,
 	};
 	uint8_t b[SNAP_MACHINE_SIZE];
+	int ret = arm64_vcpu_midr(&vm->vcpus[0], &m.midr);
 
+	if (ret) {
+		snprintf(why, why_len, "cannot read MIDR_EL1: %s", strerror(-ret));
+		return ret;
+	}
 	snap_machine_encode(&m, b);
 	snap_out_section(o, SNAP_SEC_MACHINE, 0, b, sizeof(b));
+	return 0;
 }
 
 static void save_uart(struct vm *vm, struct snap_out *o)
@@ -128,14 +134,11 @@ static int save_sdei(struct vm *vm, struct snap_out *o)
 
 static int build_state(struct vm *vm, struct snap_out *o, char *why, size_t why_len)
 {
-	int ret = 0;
+	int ret;
 
-	for (unsigned int i = 0; i < vm->nr_cpus; i++)
-		if (!vm->vcpus[i].midr)
-			arm64_vcpu_midr(&vm->vcpus[i], &vm->vcpus[i].midr);
 	snap_out_init(o);
 	save_config(vm, o);
-	save_machine(vm, o);
+	ret = save_machine(vm, o, why, why_len);
 	for (unsigned int i = 0; i < vm->nr_cpus && !ret; i++) {
 		ret = vcpu_state_save(&vm->vcpus[i], o, why, why_len);
 		ret = ret ?: vcpu_lkvm_save(&vm->vcpus[i], o);
@@ -145,7 +148,7 @@ static int build_state(struct vm *vm, struct snap_out *o, char *why, size_t why_
 		return ret;
 	save_uart(vm, o);
 	if (save_sdei(vm, o) || (vm->ras.on && ras_state_save(vm, o)))
-		return -ENOMEM;
+		o->err = o->err ?: -ENOMEM;
 	if (vm->mem.pvtime)
 		snap_out_section(o, SNAP_SEC_PVTIME, 0, vm->mem.pvtime, PVTIME_SIZE);
 	if (o->err)
