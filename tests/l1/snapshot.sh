@@ -28,9 +28,11 @@ snapshot_checks() {
 	mkdir -p $HOME/.lkvm
 	rm -rf /tmp/snap*
 
-	# Taken with --stop, the original's last TICK is the snapshot's.
+	# Taken with --stop, the original's last TICK is the snapshot's. With
+	# a PMU: its registers are in each vCPU's list, which KVM must take
+	# back after the restore's PMU_V3_INIT.
 	run=snapsrc
-	lkvm run -k $P/ticker.flat -c 2 -m 128 --name snapsrc </dev/null \
+	lkvm run -k $P/ticker.flat -c 2 -m 128 --pmu --name snapsrc </dev/null \
 		>/tmp/snapsrc.out 2>/tmp/snapsrc.err &
 	vm_pid=$!
 	wait_line /tmp/snapsrc.out "TICK 20"
