@@ -28,7 +28,8 @@
 #include "snapshot/dir.h"
 
 #define STATE_MAX	(64u << 20)	/* bytes: a state file larger is refused */
-#define MTE_GRANULE	16
+#define TAGS_READ	(1u << 20)	/* bytes of RAM whose tags one read brings */
+#define TAGS_COPY	(64u << 10)	/* bytes of RAM per KVM_ARM_MTE_COPY_TAGS */
 
 static int refuse(const struct snap_image *img, int err, const char *why)
 {
@@ -103,8 +104,9 @@ int snap_image_open(struct snap_image *img, const char *path)
 					    sizeof(why));
 	if (img->memory_fd < 0)
 		return refuse(img, img->memory_fd, why);
+	/* The tags are read once, as they are restored, and checked then. */
 	if (snap_manifest_find(&img->m, "tags")) {
-		img->tags_fd = snap_dir_open_file(img->dirfd, &img->m, "tags", true, why,
+		img->tags_fd = snap_dir_open_file(img->dirfd, &img->m, "tags", false, why,
 						  sizeof(why));
 		if (img->tags_fd < 0)
 			return refuse(img, img->tags_fd, why);
@@ -163,28 +165,38 @@ static int check_machine(struct vm *vm, const struct snap_image *img)
 	return refuse(img, -ENOTSUP, why);
 }
 
-/* MTE tags back into RAM, only where they are not all zero (the default). */
-static int restore_tags(struct vm *vm, int fd)
+/*
+ * MTE tags back into RAM where they are not all zero (the default), and
+ * the CRC-32 of the whole file taken on the way: -EBADMSG if it is not the
+ * manifest's. Before the guest runs, so a corrupted file is refused.
+ */
+static int restore_tags(struct vm *vm, const struct snap_image *img)
 {
-	const uint64_t chunk = 64u << 10;	/* bytes of RAM per ioctl */
-	uint8_t tags[(64u << 10) / MTE_GRANULE];
-	int ret = 0;
+	const struct snap_file *f = snap_manifest_find(&img->m, "tags");
+	uint8_t *tags = malloc(TAGS_READ / MTE_GRANULE);
+	uint32_t crc = 0;
+	int ret = tags ? 0 : -ENOMEM;
 
-	for (uint64_t off = 0; off < vm->mem.ram.size && !ret; off += chunk) {
-		struct kvm_arm_copy_mte_tags copy = {
-			.guest_ipa = vm->mem.ram.gpa + off, .length = chunk,
-			.addr = tags, .flags = KVM_ARM_TAGS_TO_GUEST,
-		};
-		long n;
+	for (uint64_t off = 0; off < vm->mem.ram.size && !ret; off += TAGS_READ) {
+		ret = pread_full(img->tags_fd, tags, TAGS_READ / MTE_GRANULE, off / MTE_GRANULE);
+		if (!ret)
+			crc = snap_crc32(crc, tags, TAGS_READ / MTE_GRANULE);
+		for (uint64_t in = 0; in < TAGS_READ && !ret; in += TAGS_COPY) {
+			struct kvm_arm_copy_mte_tags copy = {
+				.guest_ipa = vm->mem.ram.gpa + off + in, .length = TAGS_COPY,
+				.addr = tags + in / MTE_GRANULE, .flags = KVM_ARM_TAGS_TO_GUEST,
+			};
+			long n;
 
-		ret = pread_full(fd, tags, sizeof(tags), off / MTE_GRANULE);
-		if (ret || (!tags[0] && !memcmp(tags, tags + 1, sizeof(tags) - 1)))
-			continue;
-		n = ioctl(vm->vm_fd, KVM_ARM_MTE_COPY_TAGS, &copy);
-		if (n != (long)chunk)
-			ret = n < 0 ? -errno : -EIO;
+			if (snap_all_zero(copy.addr, TAGS_COPY / MTE_GRANULE))
+				continue;
+			n = ioctl(vm->vm_fd, KVM_ARM_MTE_COPY_TAGS, &copy);
+			if (n != (long)TAGS_COPY)
+				ret = n < 0 ? -errno : -EIO;
+		}
 	}
-	return ret;
+	free(tags);
+	return !ret && crc != f->crc32 ? -EBADMSG : ret;
 }
 
 int restore_ram(struct vm *vm)
@@ -195,11 +207,12 @@ int restore_ram(struct vm *vm)
 	ret = ret ?: memory_map_ram(vm, img->memory_fd);
 	if (ret || img->tags_fd < 0)
 		return ret;
-	ret = restore_tags(vm, img->tags_fd);
-	if (ret) {
+	ret = restore_tags(vm, img);
+	if (ret == -EBADMSG)
+		refuse(img, ret, "tags: corrupted (its CRC-32 is not the manifest's)");
+	else if (ret)
 		pr_err("--restore %s: cannot give guest memory its MTE tags: %s", img->path,
 		       strerror(-ret));
-	}
 	return ret;
 }
 

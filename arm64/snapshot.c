@@ -30,7 +30,6 @@
 #include "snapshot/dir.h"
 
 #define RAM_CHUNK	(64u << 10)	/* all-zero chunks become holes */
-#define MTE_GRANULE	16		/* bytes per tag (one tag byte each) */
 
 struct snap_writer {
 	struct vm *vm;
@@ -156,11 +155,6 @@ static int build_state(struct vm *vm, struct snap_out *o, char *why, size_t why_
 	return o->err;
 }
 
-static bool all_zero(const uint8_t *p, size_t len)
-{
-	return !p[0] && !memcmp(p, p + 1, len - 1);
-}
-
 /*
  * Guest RAM into @fd, with holes where it is zero (most of a young
  * guest's RAM), the CRC-32 of every byte all the same.
@@ -180,7 +174,7 @@ static int write_ram(struct vm *vm, int fd, uint32_t *crc)
 	for (uint64_t off = 0; off < ram->size && !ret; off += RAM_CHUNK) {
 		const uint8_t *p = ram->host + off;
 
-		if (all_zero(p, RAM_CHUNK)) {
+		if (snap_all_zero(p, RAM_CHUNK)) {
 			*crc = crc32_combine(*crc, zero_crc, RAM_CHUNK);
 			continue;
 		}

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/control_proto.h"
 #include "snapshot/manifest.h"
@@ -18,6 +19,15 @@
 
 struct vm;
 struct vcpu;
+
+/* MTE: bytes of RAM per tag; the tags file holds one byte for each. */
+#define MTE_GRANULE		16
+
+/* Memory with nothing but zeros, which a snapshot need not write or replay. */
+static inline bool snap_all_zero(const uint8_t *p, size_t len)
+{
+	return !p[0] && !memcmp(p, p + 1, len - 1);
+}
 
 /* Register-list groups of a vCPU section outside ONE_REG's space. */
 #define SNAP_VCPU_EVENTS	1	/* serror pending, has esr, dabt, esr */

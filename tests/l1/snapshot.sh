@@ -365,6 +365,16 @@ snapshot_bad_input_checks() {
 	one_line_error "--restore of a snapshot taken on other CPUs (another MIDR): one line naming both" \
 		"^lkvm: --restore /tmp/snapcpu: the snapshot was taken on CPUs with MIDR 0x807060504030201, these are 0x[0-9a-f]+\$" \
 		timeout 120 lkvm run --restore /tmp/snapcpu
+	# A corrupted tags file is found as it is restored, before the guest runs.
+	if [ -e /tmp/snap1/tags ]; then
+		mkdir /tmp/snapg
+		ln /tmp/snap1/manifest /tmp/snap1/state /tmp/snap1/memory /tmp/snapg/
+		cp /tmp/snap1/tags /tmp/snapg/tags
+		printf '\017' | dd of=/tmp/snapg/tags bs=1 seek=4096 conv=notrunc 2>/dev/null
+	fi
+	one_line_error "--restore of a corrupted MTE tags file: one line" \
+		"^lkvm: --restore /tmp/snapg: tags: corrupted \(its CRC-32 is not the manifest's\)\$" \
+		timeout 120 lkvm run --restore /tmp/snapg
 	rm /tmp/snapm/memory
 	dd if=/dev/zero of=/tmp/snapm/memory bs=1M count=0 seek=64 2>/dev/null
 	one_line_error "--restore of a truncated memory file: one line" \
