@@ -187,7 +187,8 @@ $(HOST_OBJDIR)/%.o: %.c Makefile
 	$(quiet) HOSTCC $<
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(HOST_OBJDIR)/tests/%: tests/unit/%.c $(HOST_OBJS) tests/unit/helpers.h
+$(HOST_OBJDIR)/tests/%: tests/unit/%.c $(HOST_OBJS) tests/unit/helpers.h \
+			tests/unit/virtio_pci_fixture.h
 	@mkdir -p $(dir $@)
 	$(quiet) HOSTLD $@
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_OBJS) -lcmocka -lfdt -lz -lpthread
