@@ -69,6 +69,7 @@ PURE_SRCS := \
 	virtio/net.c \
 	virtio/pci.c \
 	virtio/rng.c \
+	virtio/state.c \
 	virtio/virtqueue.c \
 	sdei/calls.c \
 	sdei/catalogue.c \

@@ -126,6 +126,18 @@ static void config_write(struct pci_host *host, struct pci_function *fn,
 	update_bars(host, fn);
 }
 
+int pci_function_load_config(struct pci_function *fn, const uint8_t *cfg)
+{
+	for (unsigned int i = 0; i < PCI_CFG_SIZE; i++)
+		if ((cfg[i] ^ fn->cfg[i]) & ~fn->wmask[i])
+			return -EINVAL;
+	pthread_mutex_lock(&fn->host->lock);
+	memcpy(fn->cfg, cfg, PCI_CFG_SIZE);
+	update_bars(fn->host, fn);
+	pthread_mutex_unlock(&fn->host->lock);
+	return 0;
+}
+
 /*
  * ECAM: bus [27:20], device [19:15], function [14:12], register [11:0].
  * Absent functions read all-ones (no vendor); the extended space reads 0

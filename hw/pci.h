@@ -97,6 +97,13 @@ static inline unsigned int pci_intx_line(unsigned int slot)
 	return slot % 4;
 }
 
+/*
+ * A snapshot's copy of @fn's config space, taken back: -EINVAL unless its
+ * read-only bytes and bits are @fn's (the same function); then the BARs
+ * decode where it says, and bar_moved() tells @fn.
+ */
+int pci_function_load_config(struct pci_function *fn, const uint8_t *cfg);
+
 /* Assert or deassert @fn's INTA; lines shared by several slots are ORed. */
 void pci_set_intx(struct pci_function *fn, bool level);
 

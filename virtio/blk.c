@@ -253,11 +253,31 @@ static void blk_queue_notify(struct virtio_dev *dev, unsigned int q)
 		virtio_queue_done(dev, q);
 }
 
+/* A snapshot's disk that is not this one: its size, or read-only or not. */
+static bool blk_state_differs(struct virtio_dev *dev, uint64_t features, const uint8_t *config,
+			      char *why, size_t why_len)
+{
+	struct virtio_blk *blk = dev->priv;
+	bool ro = features & 1ull << VIRTIO_BLK_F_RO;
+	uint64_t sectors = get_le64(config + CFG_CAPACITY);
+
+	if (ro != blk->ro)
+		snprintf(why, why_len, "%s: the snapshot's disk was %s, this one is %s", dev->name,
+			 ro ? "read-only" : "writable", blk->ro ? "read-only" : "writable");
+	else if (sectors != blk->sectors)
+		snprintf(why, why_len, "%s: the snapshot's disk had %llu sectors, this one %llu",
+			 dev->name, (unsigned long long)sectors, (unsigned long long)blk->sectors);
+	else
+		return false;
+	return true;
+}
+
 static const struct virtio_device_ops blk_ops = {
 	.device_id = VIRTIO_ID_BLOCK,
 	.nr_queues = 1,
 	.config_size = VIRTIO_BLK_CONFIG_SIZE,
 	.queue_notify = blk_queue_notify,
+	.state_differs = blk_state_differs,
 };
 
 static int disk_size(struct virtio_blk *blk, const char *name, uint64_t *size)

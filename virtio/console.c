@@ -4,6 +4,8 @@
  * queue 1 its output, handed to transmit() as it comes. EMERG_WRITE lets a
  * driver print a byte through the configuration before the queues are up.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
 
@@ -81,6 +83,30 @@ static void console_reset(struct virtio_dev *dev)
 	}
 }
 
+/* Snapshots: the input the guest has not taken yet. */
+static size_t console_state_save(struct virtio_dev *dev, uint8_t *buf)
+{
+	struct virtio_console *con = dev->priv;
+
+	memcpy(buf, con->pending, con->pending_len);
+	return con->pending_len;
+}
+
+static int console_state_load(struct virtio_dev *dev, const uint8_t *buf, size_t len,
+			      char *why, size_t why_len)
+{
+	struct virtio_console *con = dev->priv;
+
+	if (len > sizeof(con->pending)) {
+		snprintf(why, why_len, "%s: %zu bytes of pending input, more than it holds",
+			 dev->name, len);
+		return -EINVAL;
+	}
+	memcpy(con->pending, buf, len);
+	con->pending_len = len;
+	return 0;
+}
+
 static const struct virtio_device_ops console_ops = {
 	.device_id = VIRTIO_ID_CONSOLE,
 	.nr_queues = 2,
@@ -88,6 +114,8 @@ static const struct virtio_device_ops console_ops = {
 	.queue_notify = console_queue_notify,
 	.config_write = console_config_write,
 	.reset = console_reset,
+	.state_save = console_state_save,
+	.state_load = console_state_load,
 };
 
 int virtio_console_init(struct virtio_console *con, const struct vq_guest_mem *mem,

@@ -140,11 +140,27 @@ static void net_queue_notify(struct virtio_dev *dev, unsigned int q)
 		receive(net);
 }
 
+/* A snapshot's NIC that is not this one: its MAC address. */
+static bool net_state_differs(struct virtio_dev *dev, uint64_t features, const uint8_t *config,
+			      char *why, size_t why_len)
+{
+	const uint8_t *m = config;
+
+	(void)features;
+	if (!memcmp(config, dev->config, 6))
+		return false;
+	snprintf(why, why_len,
+		 "%s: the snapshot's NIC had MAC %02x:%02x:%02x:%02x:%02x:%02x (give it with guest_mac=)",
+		 dev->name, m[0], m[1], m[2], m[3], m[4], m[5]);
+	return true;
+}
+
 static const struct virtio_device_ops net_ops = {
 	.device_id = VIRTIO_ID_NET,
 	.nr_queues = 2,
 	.config_size = VIRTIO_NET_CONFIG_SIZE,
 	.queue_notify = net_queue_notify,
+	.state_differs = net_state_differs,
 };
 
 void virtio_net_tap_readable(struct virtio_net *net)

@@ -9,6 +9,8 @@
  * Locks: the bridge's lock, then the device's; the device's lock covers
  * the MSI-X state too.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 
@@ -114,10 +116,6 @@ static void vpci_interrupt(struct virtio_dev *dev, int q)
 	if (!(get_le16(vp->fn.cfg + PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE))
 		pci_set_intx(&vp->fn, true);
 }
-
-static const struct virtio_transport_ops pci_transport = {
-	.interrupt = vpci_interrupt,
-};
 
 /* The common structure as the driver would read it now. */
 static void common_snapshot(struct virtio_pci *vp, uint8_t *cc)
@@ -379,6 +377,94 @@ static const struct pci_function_ops virtio_pci_function_ops = {
 	.config_written = config_written,
 	.config_read = config_read,
 	.bar_moved = bar_moved,
+};
+
+/*
+ * Snapshots: the config space, then u32 pending vectors (the PBA), u8
+ * INTA asserted, u8 vectors, u16 0, and the MSI-X table.
+ */
+#define STATE_HEADER	(PCI_CFG_SIZE + 8)
+
+static size_t vpci_state_save(struct virtio_dev *dev, uint8_t *buf)
+{
+	struct virtio_pci *vp = dev->transport_data;
+	uint8_t *p = buf + STATE_HEADER;
+
+	memcpy(buf, vp->fn.cfg, PCI_CFG_SIZE);
+	put_le32(buf + PCI_CFG_SIZE, vp->msix_pending);
+	buf[PCI_CFG_SIZE + 4] = vp->fn.intx;
+	buf[PCI_CFG_SIZE + 5] = vp->nr_vectors;
+	put_le16(buf + PCI_CFG_SIZE + 6, 0);
+	for (unsigned int v = 0; v < vp->nr_vectors; v++, p += 16)
+		for (unsigned int w = 0; w < 4; w++)
+			put_le32(p + 4 * w, vp->msix[v].word[w]);
+	return p - buf;
+}
+
+/* Every vector the core's state names must be one this function has. */
+static bool vectors_valid(struct virtio_pci *vp)
+{
+	struct virtio_dev *dev = vp->dev;
+
+	for (unsigned int q = 0; q < dev->ops->nr_queues; q++)
+		if (valid_vector(vp, dev->queues[q].msix_vector) != dev->queues[q].msix_vector)
+			return false;
+	return valid_vector(vp, dev->config_msix_vector) == dev->config_msix_vector;
+}
+
+/* INTA is up only with an interrupt to read in the ISR, INTx on and MSI-X off. */
+static bool intx_may_assert(const struct virtio_pci *vp, const uint8_t *cfg)
+{
+	return vp->dev->isr && !(get_le16(cfg + PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE) &&
+	       !(vp->has_msix && (get_le16(cfg + MSIX_CTRL) & MSIX_ENABLE));
+}
+
+static int vpci_state_load(struct virtio_dev *dev, const uint8_t *buf, size_t len,
+			   char *why, size_t why_len)
+{
+	struct virtio_pci *vp = dev->transport_data;
+	const uint8_t *p = buf + STATE_HEADER;
+	uint32_t pending;
+
+	if (len < STATE_HEADER || buf[PCI_CFG_SIZE + 5] != vp->nr_vectors ||
+	    len != STATE_HEADER + 16 * vp->nr_vectors) {
+		snprintf(why, why_len, "%s: the snapshot's MSI-X vectors are not this function's",
+			 dev->name);
+		return -EINVAL;
+	}
+	pending = get_le32(buf + PCI_CFG_SIZE);
+	if (buf[PCI_CFG_SIZE + 4] > 1 || get_le16(buf + PCI_CFG_SIZE + 6) ||
+	    pending >> vp->nr_vectors || !vectors_valid(vp) ||
+	    (buf[PCI_CFG_SIZE + 4] && !intx_may_assert(vp, buf))) {
+		snprintf(why, why_len, "%s: the PCI state is malformed", dev->name);
+		return -EINVAL;
+	}
+	for (unsigned int v = 0; v < vp->nr_vectors; v++, p += 16) {
+		for (unsigned int w = 0; w < 4; w++)
+			vp->msix[v].word[w] = get_le32(p + 4 * w);
+		if (vp->msix[v].word[MSIX_CTRL_WORD] & ~MSIX_ENTRY_MASKED) {
+			snprintf(why, why_len, "%s: MSI-X vector %u is malformed", dev->name, v);
+			return -EINVAL;
+		}
+	}
+	if (pci_function_load_config(&vp->fn, buf)) {
+		snprintf(why, why_len, "%s: the snapshot's PCI function is another one", dev->name);
+		return -EINVAL;
+	}
+	vp->msix_pending = pending;
+	/* Routes for the messages the driver wrote, as its writes made them. */
+	for (unsigned int v = 0; v < vp->nr_vectors; v++)
+		if (vp->msix[v].word[MSIX_ADDR_LO] || vp->msix[v].word[MSIX_ADDR_HI] ||
+		    vp->msix[v].word[MSIX_DATA])
+			vp->ops->msix_route(vp, v);
+	pci_set_intx(&vp->fn, buf[PCI_CFG_SIZE + 4]);
+	return 0;
+}
+
+static const struct virtio_transport_ops pci_transport = {
+	.interrupt = vpci_interrupt,
+	.state_save = vpci_state_save,
+	.state_load = vpci_state_load,
 };
 
 static void add_vendor_cap(uint8_t *cfg, uint8_t at, uint8_t next, uint8_t len,

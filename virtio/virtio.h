@@ -59,12 +59,27 @@ struct virtio_device_ops {
 	/* The driver wrote the configuration (optional; else read-only). */
 	void (*config_write)(struct virtio_dev *dev, uint32_t offset,
 			     const uint8_t *data, uint32_t len);
+	/*
+	 * Snapshots, all optional: the model's own state beyond the core's
+	 * (at most VIRTIO_PART_MAX bytes), and back; and, for a snapshot's
+	 * device whose features or configuration are not this one's, the
+	 * difference in the model's words (true if it said).
+	 */
+	size_t (*state_save)(struct virtio_dev *dev, uint8_t *buf);
+	int (*state_load)(struct virtio_dev *dev, const uint8_t *buf, size_t len,
+			  char *why, size_t why_len);
+	bool (*state_differs)(struct virtio_dev *dev, uint64_t features,
+			      const uint8_t *config, char *why, size_t why_len);
 };
 
 /* How a transport raises the device's interrupt (I/O or vCPU thread). */
 struct virtio_transport_ops {
 	/* Queue @q has used buffers, or (q < 0) the configuration changed. */
 	void (*interrupt)(struct virtio_dev *dev, int q);
+	/* Snapshots, optional: the transport's own state, as for a model. */
+	size_t (*state_save)(struct virtio_dev *dev, uint8_t *buf);
+	int (*state_load)(struct virtio_dev *dev, const uint8_t *buf, size_t len,
+			  char *why, size_t why_len);
 };
 
 struct virtio_queue {
@@ -156,6 +171,21 @@ void virtio_queue_done(struct virtio_dev *dev, unsigned int q);
  * driver resets the device. Other devices are not affected.
  */
 void virtio_needs_reset(struct virtio_dev *dev, const char *why);
+
+/*
+ * Snapshots (virtio/state.c), while nothing else touches the device: the
+ * vCPUs paused, on the I/O thread, or before the VM runs. The state into
+ * @buf (its length; at most VIRTIO_STATE_MAX), and back from a snapshot's
+ * copy, checked whole: 0, or -EINVAL with the reason in @why. Once loaded,
+ * virtio_state_resume() has the device look at every live queue, for what
+ * the driver made available while the snapshot was taken.
+ */
+#define VIRTIO_PART_MAX		640
+#define VIRTIO_STATE_MAX	(48 + 64 + 36 * VIRTIO_MAX_QUEUES + 2 * (4 + VIRTIO_PART_MAX))
+size_t virtio_state_save(struct virtio_dev *dev, uint8_t *buf);
+int virtio_state_load(struct virtio_dev *dev, const uint8_t *buf, size_t len, char *why,
+		      size_t why_len);
+void virtio_state_resume(struct virtio_dev *dev);
 
 /* A driver's 32-bit write to one half of a 64-bit queue address. */
 void virtio_set_addr_half(uint64_t *addr, bool high, uint32_t v);

@@ -131,7 +131,7 @@ static void record_interrupt(struct virtio_dev *dev, int q)
 {
 }
 
-static const struct virtio_transport_ops recorder = { record_interrupt };
+static const struct virtio_transport_ops recorder = { .interrupt = record_interrupt };
 
 static void rx_wait(void *opaque, int fd, bool waiting)
 {

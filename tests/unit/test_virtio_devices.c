@@ -48,7 +48,7 @@ static void record_interrupt(struct virtio_dev *dev, int q)
 	f->interrupts++;
 }
 
-static const struct virtio_transport_ops recorder = { record_interrupt };
+static const struct virtio_transport_ops recorder = { .interrupt = record_interrupt };
 
 static int setup(void **state)
 {
