@@ -266,6 +266,18 @@ int devices_start_io(struct vm *vm)
 	return ret;
 }
 
+void devices_report(struct vm *vm)
+{
+	for (unsigned int i = 0; vm->devices && i < vm->devices->nr_nets; i++) {
+		const struct virtio_net *net = &vm->devices->nets[i];
+		const uint8_t *mac = net->config;
+
+		pr_info("network: %s on tap %s, guest MAC %02x:%02x:%02x:%02x:%02x:%02x",
+			net->dev.name, net->ifname, mac[0], mac[1], mac[2], mac[3], mac[4],
+			mac[5]);
+	}
+}
+
 size_t devices_console_space(struct vm *vm)
 {
 	return virtio_console_rx_space(&vm->devices->console);

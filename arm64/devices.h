@@ -51,6 +51,8 @@ int devices_create(struct vm *vm);
 /* Their queue notifications, watched by the I/O thread. */
 int devices_start_io(struct vm *vm);
 void devices_destroy(struct vm *vm);
+/* What the VM was given, once it is built: each NIC's tap and MAC. */
+void devices_report(struct vm *vm);
 
 /* --console virtio: room for input for hvc0, and the input (as much as fits). */
 size_t devices_console_space(struct vm *vm);

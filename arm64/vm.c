@@ -405,6 +405,8 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct snap_image *resto
 			cfg->kernel_path ?: cfg->firmware_path,
 			(unsigned long long)(vm->ram_size / MiB), vm->nr_cpus,
 			vm->name);
+	if (!ret)
+		devices_report(vm);
 	return ret;
 }
 

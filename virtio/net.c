@@ -258,10 +258,6 @@ int virtio_net_init(struct virtio_net *net, const struct net_config *nic,
 		       strerror(-ret));
 		return ret;
 	}
-	pr_info("network: virtio-net%u on tap %s, guest MAC %02x:%02x:%02x:%02x:%02x:%02x",
-		index, net->ifname, nic->guest_mac[0], nic->guest_mac[1],
-		nic->guest_mac[2], nic->guest_mac[3], nic->guest_mac[4],
-		nic->guest_mac[5]);
 	return net_dev_init(net, nic->guest_mac, index, mem);
 }
 
