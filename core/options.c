@@ -723,6 +723,28 @@ static const struct run_option *find_short(char c)
 	return NULL;
 }
 
+const char *run_option_word(int argc, char *const argv[], int *i)
+{
+	const char *word = argv[*i];
+	const struct run_option *opt = NULL;
+	bool attached = false;
+
+	if (word[0] != '-' || !word[1])
+		return NULL;
+	if (word[1] == '-') {
+		size_t n = strcspn(word + 2, "=");
+
+		opt = find_long(word + 2, n);
+		attached = word[2 + n] == '=';
+	} else {
+		opt = find_short(word[1]);
+		attached = word[2];
+	}
+	if (opt && opt->arg_name && !attached && *i + 1 < argc)
+		(*i)++;
+	return opt ? opt->long_name : NULL;
+}
+
 static int apply(const struct run_option *opt, struct vm_config *cfg,
 		 const char *value, char *err, size_t err_len)
 {

@@ -121,6 +121,13 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 void run_options_usage(FILE *out);
 
 /*
+ * The option at @argv[*@i], which run_options_parse() took: its long name
+ * (NULL for a bare argument or no option), with *@i stepped over its value
+ * when that is the next word.
+ */
+const char *run_option_word(int argc, char *const argv[], int *i);
+
+/*
  * "512", "512M", "2G", "65536K": a size in bytes; a bare number counts in
  * units of @default_unit. Returns 0 or -EINVAL (not a size, or overflow).
  */

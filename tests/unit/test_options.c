@@ -483,6 +483,27 @@ static void test_reason_stays_one_line(void **state)
 	assert_string_equal(err, "--disk d,?: unknown flag '?' (ro and direct are known)");
 }
 
+/* Each word of a command line named by its option, values stepped over. */
+static void test_option_word(void **state)
+{
+	char *argv[] = { "-d", "a.img", "-db.img", "--disk=c.img", "--disk", "d.img", "--rng",
+			 "-n", "mode=none", "Image", "--nosuch" };
+	const char *want[] = { "disk", "disk", "disk", "disk", "rng", "network", NULL, NULL };
+	int argc = ARRAY_SIZE(argv), n = 0;
+
+	(void)state;
+	for (int i = 0; i < argc; i++, n++) {
+		const char *name = run_option_word(argc, argv, &i);
+
+		assert_true(n < (int)ARRAY_SIZE(want));
+		if (want[n])
+			assert_string_equal(name, want[n]);
+		else
+			assert_null(name);
+	}
+	assert_int_equal(n, ARRAY_SIZE(want));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_parse_number),
 		cmocka_unit_test(test_command_options),
 		cmocka_unit_test(test_reason_stays_one_line),
+		cmocka_unit_test(test_option_word),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
