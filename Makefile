@@ -110,6 +110,7 @@ KVM_SRCS := \
 	arm64/console.c \
 	arm64/control.c \
 	arm64/devices.c \
+	arm64/devices_state.c \
 	arm64/firmware.c \
 	arm64/gic.c \
 	arm64/gic_state.c \

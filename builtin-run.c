@@ -13,51 +13,92 @@
 
 /*
  * With --restore, the snapshot's command line says what the VM is; the
- * command line given may only rename it and choose how lkvm runs it.
+ * command line given may rename it, choose how lkvm runs it, and give its
+ * disks and NICs again (all of either, in the same number: a clone takes
+ * its own copy of a disk, its own tap).
  */
-static const struct {
-	const char *name;
-	bool value;
-} restore_takes[] = {
-	{ "restore", true }, { "name", true }, { "loglevel", true }, { "sandbox", true },
-	{ "debug", false }, { "debug-mmio", false },
+static const char *const restore_takes[] = {
+	"restore", "name", "loglevel", "sandbox", "debug", "debug-mmio", "disk", "network",
 };
 
 static int check_restore_words(int argc, char *argv[])
 {
 	for (int i = 0; i < argc; i++) {
-		const char *word = argv[i];
-		size_t n = strcspn(word + 2, "="), t = 0;
+		const char *word = argv[i], *name = run_option_word(argc, argv, &i);
+		size_t t = 0;
 
 		while (t < sizeof(restore_takes) / sizeof(restore_takes[0]) &&
-		       (word[0] != '-' || word[1] != '-' || strlen(restore_takes[t].name) != n ||
-			strncmp(word + 2, restore_takes[t].name, n)))
+		       (!name || strcmp(name, restore_takes[t])))
 			t++;
 		if (t == sizeof(restore_takes) / sizeof(restore_takes[0])) {
-			pr_err("--restore: '%s' is not taken: the snapshot records the VM's configuration; only --name, --loglevel, --debug-mmio and --sandbox go with it",
+			pr_err("--restore: '%s' is not taken: the snapshot records the VM's configuration; only --name, --loglevel, --debug-mmio, --sandbox, -d/--disk and -n/--network go with it",
 			       word);
 			return -1;
 		}
-		if (restore_takes[t].value && !word[2 + n])
-			i++;	/* its value */
 	}
 	return 0;
 }
 
-/* The snapshot's words, then the ones given: later options win. */
+/* How many disks and NICs the recorded command line makes. */
+static int recorded_devices(struct snap_image *img, unsigned int *disks, unsigned int *nics)
+{
+	struct vm_config rec;
+	char err[OPT_ERR_LEN];
+
+	if (run_options_parse(&rec, img->nr_words, (char *const *)img->words, err, sizeof(err))) {
+		pr_err("--restore %s: the recorded command line: %s", img->path, err);
+		return -1;
+	}
+	*disks = rec.nr_disks;
+	*nics = rec.nr_nics;
+	return 0;
+}
+
+static bool given_again(const struct vm_config *given, const char *name)
+{
+	if (!strcmp(name, "disk"))
+		return given->nr_disks;
+	return !strcmp(name, "network") && (given->nr_nics || given->no_network);
+}
+
+/*
+ * The snapshot's words, less the disks or NICs given again, then the
+ * words given: later options win.
+ */
 static int restore_config(struct snap_image *img, int argc, char *argv[], char ***words,
 			  struct vm_config *cfg)
 {
+	const struct vm_config given = *cfg;
+	unsigned int disks, nics;
 	char err[OPT_ERR_LEN];
-	int n = img->nr_words + argc;
+	int n = 0;
 
-	*words = calloc(n + 1, sizeof(**words));
+	if (recorded_devices(img, &disks, &nics))
+		return -1;
+	if (given.nr_disks && given.nr_disks != disks) {
+		pr_err("--restore %s: -d gives %u disks, the snapshot's VM has %u", img->path,
+		       given.nr_disks, disks);
+		return -1;
+	}
+	if (given_again(&given, "network") && given.nr_nics != nics) {
+		pr_err("--restore %s: -n gives %u NICs, the snapshot's VM has %u", img->path,
+		       given.nr_nics, nics);
+		return -1;
+	}
+	*words = calloc(img->nr_words + argc + 1, sizeof(**words));
 	if (!*words)
 		return -1;
-	for (int i = 0; i < img->nr_words; i++)
-		(*words)[i] = (char *)img->words[i];
+	for (int i = 0; i < img->nr_words; i++) {
+		int first = i;
+		const char *name = run_option_word(img->nr_words, (char *const *)img->words, &i);
+
+		if (name && given_again(&given, name))
+			continue;
+		while (first <= i)
+			(*words)[n++] = (char *)img->words[first++];
+	}
 	for (int i = 0; i < argc; i++)
-		(*words)[img->nr_words + i] = argv[i];
+		(*words)[n++] = argv[i];
 	if (run_options_parse(cfg, n, *words, err, sizeof(err))) {
 		pr_err("--restore %s: the recorded command line: %s", img->path, err);
 		return -1;

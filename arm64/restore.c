@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "arm64/devices.h"
 #include "arm64/kvm_arm64.h"
 #include "arm64/snapshot.h"
 #include "arm64/vm.h"
@@ -246,6 +247,8 @@ static int load_section(struct vm *vm, const struct snap_section *s, char *why, 
 		return sdei_state_load(&vm->sdei.dispatcher, s->data, s->len, why, len);
 	case SNAP_SEC_RAS:
 		return ras_state_load(vm, s, why, len);
+	case SNAP_SEC_VIRTIO:
+		return devices_state_load(vm, s, why, len);
 	case SNAP_SEC_PVTIME:
 		if (!vm->mem.pvtime || s->len != PVTIME_SIZE) {
 			snprintf(why, len, "the stolen-time region does not match this VM's");
@@ -260,7 +263,8 @@ static int load_section(struct vm *vm, const struct snap_section *s, char *why, 
 }
 
 /* A part without its state would start from reset: the snapshot is refused. */
-static const char *missing(struct vm *vm, const unsigned int *seen, const unsigned int *vcpus)
+static const char *missing(struct vm *vm, const unsigned int *seen, const unsigned int *vcpus,
+			   const unsigned int *virtio)
 {
 	static char what[64];
 
@@ -279,13 +283,20 @@ static const char *missing(struct vm *vm, const unsigned int *seen, const unsign
 		return "the RAS state is missing or twice";
 	if (seen[SNAP_SEC_UART] != 1)
 		return "the UART's state is missing or twice";
+	for (unsigned int i = 0; i < devices_count(vm); i++) {
+		if (virtio[i] != 1) {
+			snprintf(what, sizeof(what), "virtio device %u's state %s", i,
+				 virtio[i] ? "twice" : "is missing");
+			return what;
+		}
+	}
 	return NULL;
 }
 
 int restore_state(struct vm *vm)
 {
 	const struct snap_image *img = vm->restore;
-	unsigned int seen[SNAP_SEC_PVTIME + 1] = { 0 }, *vcpus;
+	unsigned int seen[SNAP_SEC_LAST + 1] = { 0 }, virtio[MAX_VIRTIO_DEVICES] = { 0 }, *vcpus;
 	struct snap_section s;
 	struct snap_in in;
 	const char *gap;
@@ -300,10 +311,12 @@ int restore_state(struct vm *vm)
 		ret = load_section(vm, &s, why, sizeof(why));
 		if (!ret && s.tag == SNAP_SEC_VCPU)
 			vcpus[s.index]++;
+		if (!ret && s.tag == SNAP_SEC_VIRTIO)
+			virtio[s.index]++;
 		if (!ret)
 			seen[s.tag]++;
 	}
-	gap = ret ? NULL : missing(vm, seen, vcpus);
+	gap = ret ? NULL : missing(vm, seen, vcpus, virtio);
 	free(vcpus);
 	if (ret < 0)
 		return refuse(img, ret, why);
@@ -311,6 +324,11 @@ int restore_state(struct vm *vm)
 		snprintf(why, sizeof(why), "the state file is incomplete: %s", gap);
 		return refuse(img, -EINVAL, why);
 	}
-	/* Requests that were waiting are taken at the first KVM_RUN. */
+	/*
+	 * Requests that were waiting are taken at the first KVM_RUN; what a
+	 * driver made available as the snapshot was taken, once the I/O
+	 * thread runs.
+	 */
+	devices_state_resume(vm);
 	return 0;
 }

@@ -51,8 +51,6 @@ static const char *unsupported(struct vm *vm)
 {
 	if (vm->firmware)
 		return "a VM booted from --firmware";
-	if (vm->devices && vm->devices->nr_slots)
-		return "a VM with virtio devices";
 	/* Reading a poisoned page of RAM would kill lkvm. */
 	if (vm->ras.on && __atomic_load_n(&vm->ras.counts.host_errors, __ATOMIC_RELAXED))
 		return "a VM whose RAM the host found poisoned";
@@ -146,7 +144,8 @@ static int build_state(struct vm *vm, struct snap_out *o, char *why, size_t why_
 	if (ret)
 		return ret;
 	save_uart(vm, o);
-	if (save_sdei(vm, o) || (vm->ras.on && ras_state_save(vm, o)))
+	if (save_sdei(vm, o) || (vm->ras.on && ras_state_save(vm, o)) ||
+	    devices_state_save(vm, o))
 		o->err = o->err ?: -ENOMEM;
 	if (vm->mem.pvtime)
 		snap_out_section(o, SNAP_SEC_PVTIME, 0, vm->mem.pvtime, PVTIME_SIZE);

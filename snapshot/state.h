@@ -36,6 +36,8 @@ enum snap_tag {
 	SNAP_SEC_SDEI,		/* sdei_state_save() */
 	SNAP_SEC_RAS,		/* the error sources (arm64/ras.c) */
 	SNAP_SEC_PVTIME,	/* the stolen-time region's bytes */
+	SNAP_SEC_VIRTIO,	/* a virtio device (arm64/devices_state.c) */
+	SNAP_SEC_LAST = SNAP_SEC_VIRTIO
 };
 
 /*

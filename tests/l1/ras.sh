@@ -96,6 +96,9 @@ ras_payload_checks() {
 			lkvm sdei --name ras --signal 2 --vcpu 0
 		}
 		wait_line /tmp/ras.out "WAIT final" && rs --status > /tmp/ras.status3
+		# Reading the poisoned pages would kill lkvm: no snapshot.
+		rm -rf /tmp/ras.snapdir
+		lkvm snapshot --name ras /tmp/ras.snapdir > /tmp/ras.snap 2>&1; echo "rc=$?" >> /tmp/ras.snap
 		ctlpoke $HOME/.lkvm/ras.sock > /tmp/ras.poke 2>&1; echo "rc=$?" >> /tmp/ras.poke
 		rs --inject memory --gpa 0x40000000 --vcpu 3 > /tmp/ras.e1 2>&1; echo "rc=$?" >> /tmp/ras.e1
 		lkvm sdei --name ras --signal 2 --vcpu 0
@@ -115,6 +118,9 @@ ras_payload_checks() {
 		"$pfx: lkvm ras --status: source 0 full, not acked, 2 received, 1 delivered, 1 queued"
 	ras_expect /tmp/ras.status1 'physical_address: 0x0000000040345000' \
 		"$pfx: lkvm ras --status decodes the record the block holds"
+	expect -f /tmp/ras.snap "$pfx: lkvm snapshot of the VM with poisoned RAM: refused in one line; the VM runs on" \
+		eval '[ "$(cat /tmp/ras.snap)" = "lkvm: VM '\''ras'\'': a VM whose RAM the host found poisoned cannot be snapshotted yet
+rc=1" ] && [ ! -e /tmp/ras.snapdir/manifest ]'
 	ras_expect /tmp/ras.poison '^guest page 0x40800000 is poisoned in the host$' \
 		"$pfx: lkvm ras --hwpoison poisons the page (MADV_HWPOISON)"
 	expect -f /tmp/ras.err "$pfx: lkvm caught the SIGBUS of the guest's access and named the guest page" \

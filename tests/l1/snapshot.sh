@@ -23,6 +23,50 @@ wait_tick() {
 	done
 }
 
+# boot_and_snapshot NAME ARGS...: lkvm run ARGS as NAME; once its init
+# says L2-SNAP-READY, lkvm snapshot --stop into /tmp/NAME (its output in
+# /tmp/NAME.cmd), and the VM's end.
+boot_and_snapshot() {
+	name=$1
+	shift
+	lkvm run "$@" --name $name </dev/null >/tmp/$name.out 2>/tmp/$name.err &
+	vm_pid=$!
+	wait_line /tmp/$name.out L2-SNAP-READY &&
+		lkvm snapshot --name $name /tmp/$name --stop >/tmp/$name.cmd 2>&1
+	wait $vm_pid
+}
+
+# restore_typing NAME ARGS...: lkvm run ARGS as NAME, its console a FIFO
+# that say (below) types lines into; the VM is $vm_pid.
+restore_typing() {
+	name=$1
+	shift
+	# A VM that ends early fails its checks; a write to its FIFO then
+	# must not end the suite.
+	trap '' PIPE
+	rm -f /tmp/$name.in
+	mkfifo /tmp/$name.in
+	timeout 600 lkvm run "$@" --name $name </tmp/$name.in >/tmp/$name.out 2>/tmp/$name.err &
+	vm_pid=$!
+	exec 3>/tmp/$name.in
+}
+
+# say NAME LINE KEY: type LINE on NAME's console; wait for its answer KEY=.
+say() {
+	echo "$2" >&3
+	wait_line /tmp/$1.out "$3="
+}
+
+# typing_done: "off" typed and the console closed; the VM's exit status
+# in $status.
+typing_done() {
+	echo off >&3
+	exec 3>&-
+	wait $vm_pid
+	status=$?
+	trap - PIPE
+}
+
 snapshot_checks() {
 	export HOME=/tmp/home
 	mkdir -p $HOME/.lkvm
@@ -159,6 +203,7 @@ snapshot_checks() {
 	umount /tmp/snapramfs
 
 	snapshot_linux_checks
+	snapshot_virtio_checks
 	snapshot_sdei_checks
 	snapshot_ras_checks
 	snapshot_bad_input_checks
@@ -250,28 +295,15 @@ snapshot_ras_checks() {
 # it answers a line typed on its console, and its uptime went on from
 # the snapshot's, not by the 20 s it spent on disk.
 snapshot_linux_checks() {
-	lkvm run -k $K -i $I -c 2 -m 256 -p "quiet lkvmtest.action=snapshot" --name snaplx \
-		</dev/null >/tmp/snaplx.out 2>/tmp/snaplx.err &
-	vm_pid=$!
-	wait_line /tmp/snaplx.out L2-SNAP-READY &&
-		lkvm snapshot --name snaplx /tmp/snaplx --stop >/tmp/snaplx.cmd 2>&1
-	wait $vm_pid
+	boot_and_snapshot snaplx -k $K -i $I -c 2 -m 256 -p "quiet lkvmtest.action=snapshot"
 	up0=$(tr -d '\r' < /tmp/snaplx.out | sed -n 's/^L2-SNAP-READY uptime=//p')
 	sleep 20
-	rm -f /tmp/snaplx.in
-	mkfifo /tmp/snaplx.in
 	t0=$(date +%s)
-	timeout 600 lkvm run --restore /tmp/snaplx --name snaplx2 \
-		</tmp/snaplx.in >/tmp/snaplx2.out 2>/tmp/snaplx2.err &
-	vm_pid=$!
-	exec 3>/tmp/snaplx.in
+	restore_typing snaplx2 --restore /tmp/snaplx
 	echo "typed after the restore" >&3
 	wait_line /tmp/snaplx2.out "L2-ECHO typed after the restore"
 	t1=$(date +%s)
-	echo off >&3
-	exec 3>&-
-	wait $vm_pid
-	status=$?
+	typing_done
 	up1=$(tr -d '\r' < /tmp/snaplx2.out | sed -n 's/^L2-ECHO typed after the restore uptime=//p')
 	echo "#   Linux: uptime $up0 s at the snapshot, $up1 s when it answered, $((t1 - t0)) s after the restore began; exit status $status"
 	run=snaplx2
@@ -280,6 +312,89 @@ snapshot_linux_checks() {
 		eval '[ "$status" = 0 ] && [ -n "$up0" ] && [ -n "$up1" ] &&
 		      awk -v a="$up0" -v b="$up1" -v d=$((t1 - t0)) "BEGIN { exit !(b >= a && b <= a + d + 2) }" &&
 		      ! has snaplx2 "L2-INIT-REACHED"'
+}
+
+# A Linux guest with a virtio disk it has mounted, a tap, virtio-rng and
+# its console on hvc0, on virtio-pci with MSI-X through the ITS,
+# snapshotted at its prompt: restored, it answers on hvc0, pings the host
+# and is pinged, writes a file to its disk and reads one back from it; the
+# host then finds the file in the image. Then a disk on virtio-mmio (whose
+# driver the guest loads as a module, so its console stays ttyS0).
+snapshot_virtio_checks() {
+	insmod $ROOT/lib/tun.ko 2>/dev/null
+	make_disk /tmp/snapvd.img
+	boot_and_snapshot snapvd -k $K -i $I -c 1 -m 256 -d /tmp/snapvd.img --rng \
+		-n mode=tap,tapif=lkvmsnap0 --console virtio \
+		-p "quiet lkvmtest.action=snapdev lkvmtest.net"
+	sum_at_snapshot=$(md5sum < /tmp/snapvd.img)
+	snapshot_virtio_bad_input_checks
+
+	restore_typing snapvd2 --restore /tmp/snapvd
+	host_ping=failed
+	say snapvd2 ping L2-PING && ping -c 2 -W 10 192.168.33.15 >/dev/null && host_ping=ok
+	say snapvd2 "write 20000" L2-WROTE
+	say snapvd2 "read before.txt" L2-READ
+	typing_done
+	run=snapvd2
+	got=$($ROOT/sbin/debugfs -R "cat /after.txt" /tmp/snapvd.img 2>/dev/null | md5sum | cut -d' ' -f1)
+	expect -f /tmp/snapvd.cmd -f /tmp/snapvd2.out -f /tmp/snapvd2.err \
+		"virtio-pci/MSI-X, restored: the guest answers on hvc0 and pings the host through its tap, and the host the guest" \
+		[ "$status" = 0 -a "$(value snapvd L2-CONSOLE)" = hvc0 -a "$(value snapvd2 L2-PING)" = ok \
+		  -a "$host_ping" = ok ]
+	expect "virtio-pci/MSI-X, restored: the guest reads before.txt back from its disk, writes after.txt, unmounts" \
+		[ "$(value snapvd2 L2-READ)" = "$(seq 1 1000 | md5sum | cut -d' ' -f1)" \
+		  -a "$(value snapvd2 L2-WROTE)" = "$(seq 1 20000 | md5sum | cut -d' ' -f1)" ] &&
+		has snapvd2 "^L2-UNMOUNTED" && ! has snapvd2 "L2-INIT-REACHED"
+	expect "virtio-pci/MSI-X, restored: debugfs finds after.txt in the image, byte for byte" \
+		[ "$got" = "$(seq 1 20000 | md5sum | cut -d' ' -f1)" ]
+
+	make_disk /tmp/snapvm.img
+	boot_and_snapshot snapvm -k $K -i $I -c 1 -m 256 -d /tmp/snapvm.img \
+		--virtio-transport mmio -p "quiet lkvmtest.action=snapdev"
+	cp /tmp/snapvm.img /tmp/snapvm-clone.img
+	restore_typing snapvm2 --restore /tmp/snapvm -d /tmp/snapvm-clone.img
+	say snapvm2 "write 5000" L2-WROTE
+	typing_done
+	run=snapvm2
+	got=$($ROOT/sbin/debugfs -R "cat /after.txt" /tmp/snapvm-clone.img 2>/dev/null | md5sum | cut -d' ' -f1)
+	expect -f /tmp/snapvm.cmd -f /tmp/snapvm.out -f /tmp/snapvm2.out -f /tmp/snapvm2.err \
+		"virtio-mmio, restored on a copy of the disk given with -d: the guest answers and writes after.txt into the copy" \
+		[ "$status" = 0 -a "$got" = "$(seq 1 5000 | md5sum | cut -d' ' -f1)" ] &&
+		has snapvm2 "^L2-UNMOUNTED" &&
+		! $ROOT/sbin/debugfs -R "stat /after.txt" /tmp/snapvm.img 2>&1 | grep -q "Inode:"
+}
+
+# Disks given again that are not the snapshot's: one line each, before
+# the guest runs, and no byte of any disk changed.
+snapshot_virtio_bad_input_checks() {
+	make_disk /tmp/snapvd-other.img
+	truncate -s 32M /tmp/snapvd-small.img
+	sum_other=$(md5sum < /tmp/snapvd-other.img)
+	sum_small=$(md5sum < /tmp/snapvd-small.img)
+	one_line_error "--restore with a disk of another size: one line naming both sizes" \
+		"^lkvm: --restore /tmp/snapvd: virtio-blk0: the snapshot's disk had 131072 sectors, this one 65536\$" \
+		timeout 120 lkvm run --restore /tmp/snapvd -d /tmp/snapvd-small.img
+	one_line_error "--restore with a disk read-only that was writable: one line" \
+		"^lkvm: --restore /tmp/snapvd: virtio-blk0: the snapshot's disk was writable, this one is read-only\$" \
+		timeout 120 lkvm run --restore /tmp/snapvd -d /tmp/snapvd-other.img,ro
+	one_line_error "--restore with two disks for one: one line" \
+		"^lkvm: --restore /tmp/snapvd: -d gives 2 disks, the snapshot's VM has 1\$" \
+		timeout 120 lkvm run --restore /tmp/snapvd -d /tmp/snapvd-other.img -d /tmp/snapvd-small.img
+	one_line_error "--restore without the snapshot's NIC: one line" \
+		"^lkvm: --restore /tmp/snapvd: -n gives 0 NICs, the snapshot's VM has 1\$" \
+		timeout 120 lkvm run --restore /tmp/snapvd -n mode=none
+	one_line_error "--restore with a NIC of another MAC: one line" \
+		"^lkvm: --restore /tmp/snapvd: virtio-net0: the snapshot's NIC had MAC 02:15:15:15:15:15 \(give it with guest_mac=\)\$" \
+		timeout 120 lkvm run --restore /tmp/snapvd -n mode=tap,guest_mac=02:00:00:00:00:01
+	mv /tmp/snapvd.img /tmp/snapvd-moved.img
+	one_line_error "--restore when the snapshot's disk is gone: one line naming it" \
+		"^lkvm: --disk /tmp/snapvd.img: cannot open: No such file or directory\$" \
+		timeout 120 lkvm run --restore /tmp/snapvd
+	mv /tmp/snapvd-moved.img /tmp/snapvd.img
+	expect "--restore refused: no byte of the snapshot's disk nor of the disks given changed" \
+		[ "$(md5sum < /tmp/snapvd.img)" = "$sum_at_snapshot" -a \
+		  "$(md5sum < /tmp/snapvd-other.img)" = "$sum_other" -a \
+		  "$(md5sum < /tmp/snapvd-small.img)" = "$sum_small" ]
 }
 
 # SDEI: snapshot while critical event 2's handler runs on vCPU 0 over
@@ -388,15 +503,4 @@ snapshot_bad_input_checks() {
 		lkvm snapshot --name nosuch /tmp/snapx
 	expect -f none "a failed lkvm snapshot leaves no manifest and no stray file" \
 		eval '[ ! -e /tmp/snapx/manifest ] && [ -z "$(ls -A /tmp/snapx)" ]'
-	lkvm run -k $P/ticker.flat -c 1 -m 64 --rng --name snaprng </dev/null >/tmp/snaprng.out 2>&1 &
-	vm_pid=$!
-	wait_line /tmp/snaprng.out "TICK 1"
-	lkvm snapshot --name snaprng /tmp/snaprng >/tmp/snaprng.cmd 2>&1
-	snap_status=$?
-	lkvm stop --name snaprng >/dev/null 2>&1
-	wait $vm_pid
-	expect -f /tmp/snaprng.cmd "a VM with virtio devices is refused, for now, in one line; it runs on" \
-		eval '[ "$snap_status" = 1 ] && [ "$(wc -l < /tmp/snaprng.cmd)" = 1 ] &&
-		      grep -q "^lkvm: VM '\''snaprng'\'': a VM with virtio devices cannot be snapshotted yet\$" /tmp/snaprng.cmd &&
-		      [ ! -e /tmp/snaprng/manifest ]'
 }
