@@ -254,6 +254,77 @@ static uint32_t read_word(struct cfi_flash *f, uint64_t offset)
 	}
 }
 
+/*
+ * Snapshots: u8 mode, u8 cycle, u8 status, u8 0, u32 buffer words, u32
+ * filled, u32 written mask, u64 buffer start, u64 erases, u64 programs,
+ * the buffer's 32 words, then one byte per block: locked or not.
+ */
+#define STATE_HEADER	(40 + 4 * CFI_BUFFER_WORDS)
+
+size_t cfi_flash_state_size(const struct cfi_flash *f)
+{
+	return STATE_HEADER + f->size / CFI_BLOCK_SIZE;
+}
+
+size_t cfi_flash_state_save(struct cfi_flash *f, uint8_t *buf)
+{
+	pthread_mutex_lock(&f->lock);
+	buf[0] = f->mode;
+	buf[1] = f->cycle;
+	buf[2] = f->status;
+	buf[3] = 0;
+	put_le32(buf + 4, f->buf_words);
+	put_le32(buf + 8, f->buf_filled);
+	put_le32(buf + 12, f->buf_written);
+	put_le64(buf + 16, f->buf_start);
+	put_le64(buf + 24, f->erases);
+	put_le64(buf + 32, f->programs);
+	for (unsigned int i = 0; i < CFI_BUFFER_WORDS; i++)
+		put_le32(buf + 40 + 4 * i, f->buf[i]);
+	memcpy(buf + STATE_HEADER, f->locked, f->size / CFI_BLOCK_SIZE);
+	pthread_mutex_unlock(&f->lock);
+	return cfi_flash_state_size(f);
+}
+
+/* What the command set could have left: a buffer inside the array, flags. */
+static bool state_valid(const struct cfi_flash *f, const uint8_t *buf)
+{
+	uint32_t words = get_le32(buf + 4), filled = get_le32(buf + 8);
+	uint64_t start = get_le64(buf + 16);
+
+	if (buf[0] > CFI_READ_ID || buf[1] > CFI_CYCLE_LOCK_CONFIRM || buf[3] ||
+	    buf[2] & ~(SR_READY | SR_SEQUENCE_ERR | SR_LOCKED))
+		return false;
+	if (words > CFI_BUFFER_WORDS || filled > words ||
+	    start % (4 * CFI_BUFFER_WORDS) || start >= f->size)
+		return false;
+	for (uint64_t b = 0; b < f->size / CFI_BLOCK_SIZE; b++)
+		if (buf[STATE_HEADER + b] > 1)
+			return false;
+	return true;
+}
+
+int cfi_flash_state_load(struct cfi_flash *f, const uint8_t *buf, size_t len)
+{
+	if (len != cfi_flash_state_size(f) || !state_valid(f, buf))
+		return -EINVAL;
+	pthread_mutex_lock(&f->lock);
+	f->cycle = buf[1];
+	f->status = buf[2];
+	f->buf_words = get_le32(buf + 4);
+	f->buf_filled = get_le32(buf + 8);
+	f->buf_written = get_le32(buf + 12);
+	f->buf_start = get_le64(buf + 16);
+	f->erases = get_le64(buf + 24);
+	f->programs = get_le64(buf + 32);
+	for (unsigned int i = 0; i < CFI_BUFFER_WORDS; i++)
+		f->buf[i] = get_le32(buf + 40 + 4 * i);
+	memcpy(f->locked, buf + STATE_HEADER, f->size / CFI_BLOCK_SIZE);
+	set_mode(f, buf[0]);
+	pthread_mutex_unlock(&f->lock);
+	return 0;
+}
+
 void cfi_flash_access(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 		      bool is_write)
 {

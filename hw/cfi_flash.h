@@ -65,6 +65,16 @@ int cfi_flash_init(struct cfi_flash *f, uint8_t *mem, uint64_t size,
 		   cfi_array_mode_fn array_mode, void *opaque);
 void cfi_flash_destroy(struct cfi_flash *f);
 
+/*
+ * For a snapshot: the command state, the write buffer and the block locks
+ * (the array is the caller's memory, saved by the caller), at most
+ * cfi_flash_state_size() bytes; loaded back only if well formed (0, or
+ * -EINVAL and the flash unchanged), array_mode() told of the mode.
+ */
+size_t cfi_flash_state_size(const struct cfi_flash *f);
+size_t cfi_flash_state_save(struct cfi_flash *f, uint8_t *buf);
+int cfi_flash_state_load(struct cfi_flash *f, const uint8_t *buf, size_t len);
+
 /* One guest access (core/mmio.h). */
 void cfi_flash_access(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 		      bool is_write);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/le.h"
@@ -192,6 +193,82 @@ void fw_cfg_mmio(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 	pthread_mutex_lock(&cfg->lock);
 	handle_access(cfg, offset, data, len, is_write);
 	pthread_mutex_unlock(&cfg->lock);
+}
+
+/*
+ * Snapshots: u16 selected, u16 files, u32 offset, u32 DMA address's high
+ * half, then per item its u32 size, then the bytes of the writable files.
+ * The items themselves are lkvm's (boot files, ACPI tables), made again
+ * by the restore; their sizes say whether they are the same.
+ */
+#define STATE_HEADER	12
+#define NR_ITEMS	(FW_CFG_FILE_FIRST + FW_CFG_MAX_FILES)
+
+size_t fw_cfg_state_size(const struct fw_cfg *cfg)
+{
+	size_t n = STATE_HEADER + 4 * NR_ITEMS;
+
+	for (unsigned int i = 0; i < NR_ITEMS; i++)
+		if (cfg->items[i].writable)
+			n += cfg->items[i].size;
+	return n;
+}
+
+size_t fw_cfg_state_save(struct fw_cfg *cfg, uint8_t *buf)
+{
+	uint8_t *p = buf + STATE_HEADER + 4 * NR_ITEMS;
+
+	pthread_mutex_lock(&cfg->lock);
+	put_le16(buf, cfg->selected);
+	put_le16(buf + 2, cfg->nr_files);
+	put_le32(buf + 4, cfg->offset);
+	put_le32(buf + 8, cfg->dma_high);
+	for (unsigned int i = 0; i < NR_ITEMS; i++) {
+		const struct fw_cfg_item *it = &cfg->items[i];
+
+		put_le32(buf + STATE_HEADER + 4 * i, it->size);
+		if (it->writable) {
+			memcpy(p, it->data, it->size);
+			p += it->size;
+		}
+	}
+	pthread_mutex_unlock(&cfg->lock);
+	return p - buf;
+}
+
+int fw_cfg_state_load(struct fw_cfg *cfg, const uint8_t *buf, size_t len, char *why,
+		      size_t why_len)
+{
+	const uint8_t *p = buf + STATE_HEADER + 4 * NR_ITEMS;
+
+	if (len != fw_cfg_state_size(cfg) || get_le16(buf + 2) != cfg->nr_files) {
+		snprintf(why, why_len, "fw_cfg: the snapshot's has other files than this VM's");
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < NR_ITEMS; i++) {
+		uint32_t size = get_le32(buf + STATE_HEADER + 4 * i);
+
+		if (size != cfg->items[i].size) {
+			snprintf(why, why_len,
+				 "fw_cfg: item %#x has %u bytes, the snapshot's %u (a kernel, initrd or table that changed)",
+				 i, cfg->items[i].size, size);
+			return -EINVAL;
+		}
+	}
+	pthread_mutex_lock(&cfg->lock);
+	cfg->selected = get_le16(buf);
+	cfg->offset = get_le32(buf + 4);
+	cfg->dma_high = get_le32(buf + 8);
+	for (unsigned int i = 0; i < NR_ITEMS; i++) {
+		struct fw_cfg_item *it = &cfg->items[i];
+
+		if (it->writable) {
+			memcpy(it->data, p, it->size);
+			p += it->size;
+		}
+	}
+	pthread_mutex_unlock(&cfg->lock);
+	return 0;
 }
 
 void fw_cfg_destroy(struct fw_cfg *cfg)

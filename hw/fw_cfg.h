@@ -72,6 +72,17 @@ void fw_cfg_set_u32(struct fw_cfg *cfg, uint16_t key, uint8_t store[4], uint32_t
 int fw_cfg_add_file(struct fw_cfg *cfg, const char *name, uint8_t *data,
 		    uint32_t size, bool writable);
 
+/*
+ * For a snapshot: the selection, each item's size and the writable files'
+ * bytes (fw_cfg_state_size() of them). Loaded back into a device with the
+ * same items: 0, or -EINVAL with the reason in @why (an item of another
+ * size) and the device unchanged.
+ */
+size_t fw_cfg_state_size(const struct fw_cfg *cfg);
+size_t fw_cfg_state_save(struct fw_cfg *cfg, uint8_t *buf);
+int fw_cfg_state_load(struct fw_cfg *cfg, const uint8_t *buf, size_t len, char *why,
+		      size_t why_len);
+
 /* The MMIO handler (core/mmio.h). */
 void fw_cfg_mmio(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 		 bool is_write);

@@ -4,6 +4,7 @@
  * Reference Manual (DDI 0183): flag register, raw and masked interrupt
  * status, interrupt clear, and the peripheral/PrimeCell IDs at 0xFE0.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "core/le.h"
@@ -182,6 +183,58 @@ void pl011_access(struct pl011 *uart, uint64_t offset, uint8_t *data,
 	}
 	update_irq(uart);
 	pthread_mutex_unlock(&uart->lock);
+}
+
+/* The registers as they read, in the order of struct pl011. */
+#define STATE_REGS	9
+
+static uint32_t *state_reg(struct pl011 *uart, unsigned int i)
+{
+	uint32_t *regs[STATE_REGS] = {
+		&uart->ibrd, &uart->fbrd, &uart->lcr_h, &uart->cr, &uart->ifls,
+		&uart->imsc, &uart->dmacr, &uart->ilpr, &uart->ris,
+	};
+
+	return regs[i];
+}
+
+/* What each register keeps of a write (write_reg() above). */
+static const uint32_t state_mask[STATE_REGS] = {
+	0xffff, 0x3f, 0xff, 0xffff, 0x3f, INT_ALL, 7, 0xff, INT_ALL,
+};
+
+size_t pl011_state_save(struct pl011 *uart, uint8_t *buf)
+{
+	size_t n;
+
+	pthread_mutex_lock(&uart->lock);
+	for (unsigned int i = 0; i < STATE_REGS; i++)
+		put_le32(buf + 4 * i, *state_reg(uart, i));
+	put_le32(buf + 4 * STATE_REGS, uart->irq_level);
+	/* The input, oldest first. */
+	for (n = 0; n < uart->rx_count; n++)
+		buf[PL011_STATE_HEADER + n] = uart->rx[(uart->rx_head + n) % SERIAL_RX_BUF];
+	pthread_mutex_unlock(&uart->lock);
+	return PL011_STATE_HEADER + n;
+}
+
+int pl011_state_load(struct pl011 *uart, const uint8_t *buf, size_t len)
+{
+	if (len < PL011_STATE_HEADER || len > PL011_STATE_MAX ||
+	    get_le32(buf + 4 * STATE_REGS) > 1)
+		return -EINVAL;
+	for (unsigned int i = 0; i < STATE_REGS; i++)
+		if (get_le32(buf + 4 * i) & ~state_mask[i])
+			return -EINVAL;
+	pthread_mutex_lock(&uart->lock);
+	for (unsigned int i = 0; i < STATE_REGS; i++)
+		*state_reg(uart, i) = get_le32(buf + 4 * i);
+	uart->irq_level = get_le32(buf + 4 * STATE_REGS);
+	uart->rx_head = 0;
+	uart->rx_count = len - PL011_STATE_HEADER;
+	memcpy(uart->rx, buf + PL011_STATE_HEADER, uart->rx_count);
+	pthread_mutex_unlock(&uart->lock);
+	return 0;
 }
 
 size_t pl011_receive(struct pl011 *uart, const uint8_t *buf, size_t len)

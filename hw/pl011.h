@@ -34,6 +34,16 @@ void pl011_destroy(struct pl011 *uart);
 void pl011_access(struct pl011 *uart, uint64_t offset, uint8_t *data,
 		  uint32_t len, bool is_write);
 
+/*
+ * For a snapshot: the registers and the input not yet read, at most
+ * PL011_STATE_MAX bytes; loaded back only if well formed (0, or -EINVAL
+ * and the UART unchanged).
+ */
+#define PL011_STATE_HEADER	40
+#define PL011_STATE_MAX		(PL011_STATE_HEADER + SERIAL_RX_BUF)
+size_t pl011_state_save(struct pl011 *uart, uint8_t *buf);
+int pl011_state_load(struct pl011 *uart, const uint8_t *buf, size_t len);
+
 /* Host input for the guest. Returns how many bytes fitted. */
 size_t pl011_receive(struct pl011 *uart, const uint8_t *buf, size_t len);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Register map from the Arm PrimeCell RTC (PL031) Technical Reference Manual. */
+#include <errno.h>
 #include <string.h>
 
 #include "core/le.h"
@@ -31,6 +32,36 @@ void pl031_init(struct pl031 *rtc, pl031_clock_fn now)
 void pl031_destroy(struct pl031 *rtc)
 {
 	pthread_mutex_destroy(&rtc->lock);
+}
+
+size_t pl031_state_save(struct pl031 *rtc, uint8_t *buf)
+{
+	pthread_mutex_lock(&rtc->lock);
+	put_le64(buf, rtc->offset);
+	put_le32(buf + 8, rtc->mr);
+	put_le32(buf + 12, rtc->lr);
+	put_le32(buf + 16, rtc->cr);
+	put_le32(buf + 20, rtc->imsc);
+	put_le32(buf + 24, rtc->ris);
+	pthread_mutex_unlock(&rtc->lock);
+	return PL031_STATE_SIZE;
+}
+
+int pl031_state_load(struct pl031 *rtc, const uint8_t *buf, size_t len)
+{
+	/* Started once, the counter runs (write_reg()); flags are one bit. */
+	if (len != PL031_STATE_SIZE || get_le32(buf + 16) != 1 || get_le32(buf + 20) > 1 ||
+	    get_le32(buf + 24) > 1)
+		return -EINVAL;
+	pthread_mutex_lock(&rtc->lock);
+	rtc->offset = get_le64(buf);
+	rtc->mr = get_le32(buf + 8);
+	rtc->lr = get_le32(buf + 12);
+	rtc->cr = 1;
+	rtc->imsc = get_le32(buf + 20);
+	rtc->ris = get_le32(buf + 24);
+	pthread_mutex_unlock(&rtc->lock);
+	return 0;
 }
 
 static uint32_t read_reg(struct pl031 *rtc, uint64_t reg)

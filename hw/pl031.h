@@ -24,6 +24,15 @@ struct pl031 {
 void pl031_init(struct pl031 *rtc, pl031_clock_fn now);
 void pl031_destroy(struct pl031 *rtc);
 
+/*
+ * For a snapshot: the guest's offset from the host's clock (so the RTC
+ * goes on telling the host's time, as it does while the VM runs) and the
+ * registers; loaded back only if well formed (0, or -EINVAL).
+ */
+#define PL031_STATE_SIZE	28
+size_t pl031_state_save(struct pl031 *rtc, uint8_t *buf);
+int pl031_state_load(struct pl031 *rtc, const uint8_t *buf, size_t len);
+
 /* One guest access (core/mmio.h). */
 void pl031_access(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 		  bool is_write);

@@ -17,6 +17,8 @@
  *     make a section of the same length;
  *   - the UART takes a state or refuses it unchanged; taken, it saves
  *     what it loaded (the interrupt enables masked to the four it has);
+ *     so do firmware mode's PL011, PL031, CFI flash (a 768 KiB array)
+ *     and fw_cfg (a kernel, a table and a writable file), byte for byte;
  *   - the recorded command line's words lie inside the section, end with
  *     its NULs and are as many as they are; a machine record decoded is
  *     within its bounds and encodes back to the input.
@@ -27,6 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/cfi_flash.h"
+#include "hw/fw_cfg.h"
+#include "hw/pl011.h"
+#include "hw/pl031.h"
 #include "hw/uart16550.h"
 #include "snapshot/manifest.h"
 #include "snapshot/records.h"
@@ -158,6 +164,82 @@ static void fuzz_uart(const uint8_t *data, size_t len)
 	uart16550_destroy(&uart);
 }
 
+/* A device's state, loaded: refused and unchanged, or saved back the same. */
+#define CHECK_STATE_LOAD(loaded, save, dev, data, len, max) do {		\
+	uint8_t *before_ = malloc(max), *after_ = malloc(max);			\
+	size_t n_ = save(dev, before_);						\
+										\
+	if (!(loaded)) {							\
+		check(save(dev, after_) == n_ && !memcmp(before_, after_, n_));	\
+	} else {								\
+		check(save(dev, after_) == len && !memcmp(after_, data, len));	\
+	}									\
+	free(before_);								\
+	free(after_);								\
+} while (0)
+
+static uint64_t fixed_clock(void)
+{
+	return 1700000000;
+}
+
+static void no_array_mode(void *opaque, bool on)
+{
+	(void)opaque;
+	(void)on;
+}
+
+static uint8_t *no_ram(void *opaque, uint64_t gpa, uint64_t len)
+{
+	(void)opaque, (void)gpa, (void)len;
+	return NULL;
+}
+
+static void fuzz_board(const uint8_t *data, size_t len, unsigned int which)
+{
+	static const struct serial_ops ops = { .transmit = no_transmit, .set_irq = no_irq };
+	static uint8_t kernel[3000], tables[100], addr[8], size_le[4];
+	struct pl011 uart;
+	struct pl031 rtc;
+	struct cfi_flash flash;
+	struct fw_cfg cfg;
+	uint8_t *array;
+	char why[160] = "";
+
+	switch (which) {
+	case 0:
+		pl011_init(&uart, &ops, NULL);
+		CHECK_STATE_LOAD(!pl011_state_load(&uart, data, len), pl011_state_save, &uart,
+				 data, len, PL011_STATE_MAX);
+		pl011_destroy(&uart);
+		break;
+	case 1:
+		pl031_init(&rtc, fixed_clock);
+		CHECK_STATE_LOAD(!pl031_state_load(&rtc, data, len), pl031_state_save, &rtc,
+				 data, len, PL031_STATE_SIZE);
+		pl031_destroy(&rtc);
+		break;
+	case 2:
+		array = calloc(1, 3 * CFI_BLOCK_SIZE);
+		check(!cfi_flash_init(&flash, array, 3 * CFI_BLOCK_SIZE, no_array_mode, NULL));
+		CHECK_STATE_LOAD(!cfi_flash_state_load(&flash, data, len), cfi_flash_state_save,
+				 &flash, data, len, cfi_flash_state_size(&flash));
+		cfi_flash_destroy(&flash);
+		free(array);
+		break;
+	default:
+		fw_cfg_init(&cfg, no_ram, NULL, NULL);
+		fw_cfg_set(&cfg, FW_CFG_KERNEL_DATA, kernel, sizeof(kernel));
+		fw_cfg_set_u32(&cfg, FW_CFG_KERNEL_SIZE, size_le, sizeof(kernel));
+		check(fw_cfg_add_file(&cfg, "etc/acpi/tables", tables, sizeof(tables), false) > 0);
+		check(fw_cfg_add_file(&cfg, "etc/hardware_errors_addr", addr, 8, true) > 0);
+		CHECK_STATE_LOAD(!fw_cfg_state_load(&cfg, data, len, why, sizeof(why)) ||
+				 (one_line(why), false),
+				 fw_cfg_state_save, &cfg, data, len, fw_cfg_state_size(&cfg));
+		fw_cfg_destroy(&cfg);
+	}
+}
+
 static void fuzz_records(const uint8_t *data, size_t len, bool machine)
 {
 	const struct snap_section s = { .tag = 1, .len = len, .data = data };
@@ -204,7 +286,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!file)
 		return 0;
 	memcpy(file, data + 1, size - 1);
-	switch (data[0] % 6) {
+	switch (data[0] % 10) {
 	case 0:
 		fuzz_manifest(file, size - 1);
 		break;
@@ -217,8 +299,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 3:
 		fuzz_uart(file, size - 1);
 		break;
+	case 4:
+	case 5:
+		fuzz_records(file, size - 1, data[0] % 10 == 5);
+		break;
 	default:
-		fuzz_records(file, size - 1, data[0] % 6 == 5);
+		fuzz_board(file, size - 1, data[0] % 10 - 6);
 	}
 	free(file);
 	return 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The CFI flash as edk2's VirtNorFlashDxe drives it (dual x16, 32-bit bus). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,6 +276,54 @@ static void test_buffer_mid_window(void **state)
 	assert_int_equal(f->programs, 1);
 }
 
+/*
+ * A snapshot in the middle of a buffered program, with block 1 locked:
+ * the flash loaded from it leaves the array unmapped (status mode), takes
+ * the rest of the sequence and programs the words; the lock holds.
+ */
+static void test_state(void **state)
+{
+	struct fixture *fx = *state;
+	struct cfi_flash *f = &fx->f, g;
+	uint8_t *mem = malloc(SIZE), *buf = malloc(cfi_flash_state_size(f)), *bad;
+	size_t n;
+
+	memset(fx->mem, 0xff, SIZE);
+	memset(mem, 0xff, SIZE);
+	wr(f, 0, DUAL(0x60));
+	wr(f, CFI_BLOCK_SIZE, DUAL(0x01));		/* lock block 1 */
+	wr(f, 0, DUAL(0xe8));
+	wr(f, 0, DUAL(1));				/* two words */
+	wr(f, 0, 0x11111111);
+	n = cfi_flash_state_save(f, buf);
+	assert_int_equal(n, cfi_flash_state_size(f));
+
+	assert_int_equal(cfi_flash_init(&g, mem, SIZE, array_mode, NULL), 0);
+	bad = malloc(n);
+	memcpy(bad, buf, n);
+	bad[1] = 9;					/* no such cycle */
+	assert_int_equal(cfi_flash_state_load(&g, bad, n), -EINVAL);
+	memcpy(bad, buf, n);
+	put_le64(bad + 16, SIZE);			/* buffer past the array */
+	assert_int_equal(cfi_flash_state_load(&g, bad, n), -EINVAL);
+	assert_int_equal(cfi_flash_state_load(&g, buf, n - 1), -EINVAL);
+	array_off_calls = 0;
+	assert_int_equal(cfi_flash_state_load(&g, buf, n), 0);
+	assert_int_equal(array_off_calls, 1);
+	assert_false(array_on);
+	wr(&g, 4, 0x22222222);
+	wr(&g, 0, DUAL(0xd0));
+	assert_int_equal(rd(&g, 0), READY);
+	assert_int_equal(get_le32(mem), 0x11111111);
+	assert_int_equal(get_le32(mem + 4), 0x22222222);
+	wr(&g, 0, DUAL(0x90));
+	assert_int_equal(rd(&g, CFI_BLOCK_SIZE + 8), DUAL(1));
+	cfi_flash_destroy(&g);
+	free(bad);
+	free(buf);
+	free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +333,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sequence_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buffer_mid_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

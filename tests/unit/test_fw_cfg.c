@@ -216,6 +216,56 @@ static void test_full_directory(void **state)
 	assert_int_equal(fw_cfg_add_file(&cfg, name, tables, 1, false), -EINVAL);
 }
 
+/* A device with the same items, but a writable file of its own. */
+static void setup_again(struct fw_cfg *cfg, uint8_t *addr, uint32_t tables_size)
+{
+	static uint8_t size_le[4];
+
+	fw_cfg_init(cfg, ram_range, written, NULL);
+	fw_cfg_set(cfg, FW_CFG_KERNEL_DATA, kernel, sizeof(kernel));
+	fw_cfg_set_u32(cfg, FW_CFG_KERNEL_SIZE, size_le, sizeof(kernel));
+	assert_int_equal(fw_cfg_add_file(cfg, "etc/acpi/tables", tables, tables_size, false), 0x20);
+	assert_int_equal(fw_cfg_add_file(cfg, "etc/hardware_errors_addr", addr, 8, true), 0x21);
+}
+
+/*
+ * A snapshot in the middle of a read goes on where it was, with what the
+ * firmware wrote; a device whose items differ in size is refused.
+ */
+static void test_state(void **state)
+{
+	const uint8_t gpa[8] = { 0x00, 0x20, 0x12, 0x7f };
+	uint8_t buf[512], b5[5], addr[8] = { 0 };
+	struct fw_cfg a, b, c;
+	char why[160];
+	size_t n;
+
+	(void)state;
+	setup(&a);
+	memcpy(ram + 0x200, gpa, 8);
+	select_key(&a, 0x21);
+	assert_int_equal(dma(&a, 16, 8, RAM_GPA + 0x200), 0);
+	select_key(&a, FW_CFG_KERNEL_DATA);
+	read_data(&a, b5, 5);
+	n = fw_cfg_state_save(&a, buf);
+	assert_int_equal(n, fw_cfg_state_size(&a));
+
+	setup_again(&c, addr, sizeof(tables) - 1);
+	assert_int_equal(fw_cfg_state_load(&c, buf, n, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "fw_cfg: item 0x20 has 99 bytes, the snapshot's 100 (a kernel, initrd or table that changed)");
+	assert_int_equal(fw_cfg_state_load(&c, buf, n - 1, why, sizeof(why)), -EINVAL);
+	fw_cfg_destroy(&c);
+
+	setup_again(&b, addr, sizeof(tables));
+	assert_int_equal(fw_cfg_state_load(&b, buf, n, why, sizeof(why)), 0);
+	assert_memory_equal(addr, gpa, 8);
+	read_data(&b, b5, 5);
+	for (unsigned int i = 0; i < 5; i++)
+		assert_int_equal(b5[i], kernel[5 + i]);
+	fw_cfg_destroy(&a);
+	fw_cfg_destroy(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_dma_write),
 		cmocka_unit_test(test_split_dma_register),
 		cmocka_unit_test(test_full_directory),
+		cmocka_unit_test(test_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The PL011 UART and PL031 RTC as UEFI's PL011UartLib/PL031 library and
  * Linux's amba-pl011 drive them. */
+#include <errno.h>
 #include <string.h>
 
 #include "core/le.h"
@@ -172,6 +173,72 @@ static void test_pl031(void **state)
 	pl031_destroy(&r);
 }
 
+/* A snapshot's PL011 reads as the first did: registers, input, its line. */
+static void test_pl011_state(void **state)
+{
+	struct sink s = { 0 }, t = { 0 };
+	uint8_t buf[PL011_STATE_MAX], bad[PL011_STATE_MAX];
+	struct pl011 a, b;
+	size_t n;
+
+	(void)state;
+	pl011_init(&a, &ops, &s);
+	pl011_init(&b, &ops, &t);
+	wr32(&a, IBRD, 13);
+	wr32(&a, LCR_H, 0x70);
+	wr32(&a, IMSC, INT_RX);
+	assert_int_equal(pl011_receive(&a, (const uint8_t *)"xyz", 3), 3);
+	assert_int_equal(rd32(&a, DR), 'x');
+	n = pl011_state_save(&a, buf);
+	assert_int_equal(n, PL011_STATE_HEADER + 2);
+
+	/* Malformed: a register beyond its bits, a line level of 2, too long. */
+	memcpy(bad, buf, n);
+	put_le32(bad, 0x10000);
+	assert_int_equal(pl011_state_load(&b, bad, n), -EINVAL);
+	memcpy(bad, buf, n);
+	put_le32(bad + 36, 2);
+	assert_int_equal(pl011_state_load(&b, bad, n), -EINVAL);
+	assert_int_equal(pl011_state_load(&b, buf, PL011_STATE_MAX + 1), -EINVAL);
+	assert_int_equal(rd32(&b, IBRD), 0);		/* unchanged */
+
+	assert_int_equal(pl011_state_load(&b, buf, n), 0);
+	assert_int_equal(rd32(&b, IBRD), 13);
+	assert_int_equal(rd32(&b, LCR_H), 0x70);
+	assert_int_equal(rd32(&b, MIS), INT_RX);
+	assert_int_equal(rd32(&b, DR), 'y');
+	assert_int_equal(rd32(&b, DR), 'z');
+	assert_true(rd32(&b, FR) & FR_RXFE);
+	assert_int_equal(t.irq, 0);			/* read out: the line falls */
+	pl011_destroy(&a);
+	pl011_destroy(&b);
+}
+
+/* The RTC keeps its offset from the host's clock, and its registers. */
+static void test_pl031_state(void **state)
+{
+	uint8_t buf[PL031_STATE_SIZE];
+	struct pl031 a, b;
+
+	(void)state;
+	pl031_init(&a, clock_now);
+	pl031_init(&b, clock_now);
+	rtc_wr(&a, 0x08, 5000);
+	rtc_wr(&a, 0x04, 77);
+	assert_int_equal(pl031_state_save(&a, buf), PL031_STATE_SIZE);
+	fake_now += 60;
+	assert_int_equal(pl031_state_load(&b, buf, sizeof(buf) - 1), -EINVAL);
+	put_le32(buf + 20, 2);				/* IMSC has one bit */
+	assert_int_equal(pl031_state_load(&b, buf, sizeof(buf)), -EINVAL);
+	put_le32(buf + 20, 0);
+	assert_int_equal(pl031_state_load(&b, buf, sizeof(buf)), 0);
+	assert_int_equal(rtc_rd(&b, 0x00), 5060);
+	assert_int_equal(rtc_rd(&b, 0x04), 77);
+	assert_int_equal(rtc_rd(&b, 0x08), 5000);
+	pl031_destroy(&a);
+	pl031_destroy(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +246,8 @@ int main(void)
 		cmocka_unit_test(test_pl011_config_reads_back),
 		cmocka_unit_test(test_pl011_receive_and_interrupts),
 		cmocka_unit_test(test_pl031),
+		cmocka_unit_test(test_pl011_state),
+		cmocka_unit_test(test_pl031_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
