@@ -112,6 +112,7 @@ KVM_SRCS := \
 	arm64/devices.c \
 	arm64/devices_state.c \
 	arm64/firmware.c \
+	arm64/firmware_state.c \
 	arm64/gic.c \
 	arm64/gic_state.c \
 	arm64/host.c \

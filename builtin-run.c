@@ -18,7 +18,7 @@
  * its own copy of a disk, its own tap).
  */
 static const char *const restore_takes[] = {
-	"restore", "name", "loglevel", "sandbox", "debug", "debug-mmio", "disk", "network",
+	"restore", "name", "loglevel", "sandbox", "debug", "debug-mmio", "disk", "network", "flash",
 };
 
 static int check_restore_words(int argc, char *argv[])
@@ -31,7 +31,7 @@ static int check_restore_words(int argc, char *argv[])
 		       (!name || strcmp(name, restore_takes[t])))
 			t++;
 		if (t == sizeof(restore_takes) / sizeof(restore_takes[0])) {
-			pr_err("--restore: '%s' is not taken: the snapshot records the VM's configuration; only --name, --loglevel, --debug-mmio, --sandbox, -d/--disk and -n/--network go with it",
+			pr_err("--restore: '%s' is not taken: the snapshot records the VM's configuration; only --name, --loglevel, --debug-mmio, --sandbox, -d/--disk, -n/--network and --flash go with it",
 			       word);
 			return -1;
 		}
@@ -101,6 +101,11 @@ static int restore_config(struct snap_image *img, int argc, char *argv[], char *
 		(*words)[n++] = argv[i];
 	if (run_options_parse(cfg, n, *words, err, sizeof(err))) {
 		pr_err("--restore %s: the recorded command line: %s", img->path, err);
+		return -1;
+	}
+	if (cfg->flash_path && !cfg->firmware_path) {
+		pr_err("--restore %s: --flash: holds UEFI variables, and the snapshot's VM has no --firmware",
+		       img->path);
 		return -1;
 	}
 	/* What sizing chose then, whatever this host would choose now. */

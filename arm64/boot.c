@@ -136,8 +136,8 @@ int arm64_describe_machine(struct vm *vm)
 		plat.initrd_size = 0;
 		plat.ras_size = vm->cfg->ras ? ghes_region_size(RAS_NR_SOURCES(vm->nr_cpus)) : 0;
 		ret = firmware_tables(vm, &plat);
-		if (ret)
-			goto out;
+		if (ret || vm->restore)
+			goto out;	/* a restore's RAM holds its device tree */
 	}
 	ret = fdt_build(&plat, fdt, FDT_BUILD_SIZE);
 	if (ret) {

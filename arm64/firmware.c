@@ -396,7 +396,7 @@ int firmware_tables(struct vm *vm, const struct platform *plat)
 				      false);
 	if (ret < 0)
 		return ret;
-	return vm->cfg->dump_acpi_dir ? dump_acpi(vm) : 0;
+	return vm->cfg->dump_acpi_dir && !vm->restore ? dump_acpi(vm) : 0;
 }
 
 void firmware_destroy(struct vm *vm)

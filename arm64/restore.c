@@ -235,7 +235,7 @@ static int load_section(struct vm *vm, const struct snap_section *s, char *why, 
 	case SNAP_SEC_ITS:
 		return gic_state_load(vm, s, why, len);
 	case SNAP_SEC_UART:
-		if (!uart16550_state_load(&vm->board.uart, s->data, s->len))
+		if (!vm->firmware && !uart16550_state_load(&vm->board.uart, s->data, s->len))
 			return 0;
 		snprintf(why, len, "the UART's state is malformed");
 		return -EINVAL;
@@ -249,6 +249,12 @@ static int load_section(struct vm *vm, const struct snap_section *s, char *why, 
 		return ras_state_load(vm, s, why, len);
 	case SNAP_SEC_VIRTIO:
 		return devices_state_load(vm, s, why, len);
+	case SNAP_SEC_PL011:
+	case SNAP_SEC_PL031:
+	case SNAP_SEC_FW_CFG:
+	case SNAP_SEC_FLASH:
+	case SNAP_SEC_FLASH_BLOCK:
+		return firmware_state_load(vm, s, why, len);
 	case SNAP_SEC_PVTIME:
 		if (!vm->mem.pvtime || s->len != PVTIME_SIZE) {
 			snprintf(why, len, "the stolen-time region does not match this VM's");
@@ -281,8 +287,11 @@ static const char *missing(struct vm *vm, const unsigned int *seen, const unsign
 		return "the SDEI dispatcher's state is missing or twice";
 	if (seen[SNAP_SEC_RAS] != vm->cfg->ras)
 		return "the RAS state is missing or twice";
-	if (seen[SNAP_SEC_UART] != 1)
-		return "the UART's state is missing or twice";
+	if (seen[SNAP_SEC_UART] != !vm->firmware || seen[SNAP_SEC_PL011] != !!vm->firmware)
+		return "the console UART's state is missing or twice";
+	if (vm->firmware && (seen[SNAP_SEC_PL031] != 1 || seen[SNAP_SEC_FW_CFG] != 1 ||
+			     seen[SNAP_SEC_FLASH] != 1))
+		return "the firmware's devices' state is missing or twice";
 	for (unsigned int i = 0; i < devices_count(vm); i++) {
 		if (virtio[i] != 1) {
 			snprintf(what, sizeof(what), "virtio device %u's state %s", i,

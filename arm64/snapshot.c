@@ -49,8 +49,6 @@ static void list_file(struct snap_writer *w, const char *name, uint64_t size, ui
 /* What no snapshot can hold yet, or NULL. */
 static const char *unsupported(struct vm *vm)
 {
-	if (vm->firmware)
-		return "a VM booted from --firmware";
 	/* Reading a poisoned page of RAM would kill lkvm. */
 	if (vm->ras.on && __atomic_load_n(&vm->ras.counts.host_errors, __ATOMIC_RELAXED))
 		return "a VM whose RAM the host found poisoned";
@@ -141,9 +139,11 @@ static int build_state(struct vm *vm, struct snap_out *o, char *why, size_t why_
 		ret = ret ?: vcpu_lkvm_save(&vm->vcpus[i], o);
 	}
 	ret = ret ?: gic_state_save(vm, o, why, why_len);
+	ret = ret ?: (vm->firmware ? firmware_state_save(vm, o, why, why_len) : 0);
 	if (ret)
 		return ret;
-	save_uart(vm, o);
+	if (!vm->firmware)
+		save_uart(vm, o);
 	if (save_sdei(vm, o) || (vm->ras.on && ras_state_save(vm, o)) ||
 	    devices_state_save(vm, o))
 		o->err = o->err ?: -ENOMEM;

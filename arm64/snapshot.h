@@ -71,6 +71,9 @@ int vcpu_lkvm_save(struct vcpu *vcpu, struct snap_out *o);
 int vcpu_lkvm_load(struct vcpu *vcpu, const struct snap_section *s, char *why, size_t why_len);
 int gic_state_save(struct vm *vm, struct snap_out *o, char *why, size_t why_len);
 int gic_state_load(struct vm *vm, const struct snap_section *s, char *why, size_t why_len);
+/* --firmware's devices and in-memory variable store (arm64/firmware_state.c). */
+int firmware_state_save(struct vm *vm, struct snap_out *o, char *why, size_t why_len);
+int firmware_state_load(struct vm *vm, const struct snap_section *s, char *why, size_t why_len);
 /* The virtio devices (arm64/devices_state.c); resume: kick their live queues. */
 int devices_state_save(struct vm *vm, struct snap_out *o);
 int devices_state_load(struct vm *vm, const struct snap_section *s, char *why, size_t why_len);

@@ -349,14 +349,33 @@ static const struct init_step boot_steps[] = {
 };
 
 /*
- * --restore: no boot files; RAM comes from the snapshot (once the vCPUs
- * and vGIC showed this host can take it), and every part's state once
- * every part exists.
+ * A restore of firmware mode: its machine made again as the boot made it
+ * (flash banks, RTC, fw_cfg with the boot files; then the ACPI tables),
+ * for the snapshot's state to be loaded into.
+ */
+static int restore_firmware(struct vm *vm)
+{
+	if (!vm->firmware)
+		return 0;
+	return open_boot_files(vm) ?: build_cmdline(vm) ?: firmware_load(vm);
+}
+
+static int restore_firmware_tables(struct vm *vm)
+{
+	return vm->firmware ? arm64_describe_machine(vm) : 0;
+}
+
+/*
+ * --restore: RAM comes from the snapshot (once the vCPUs and vGIC showed
+ * this host can take it), and every part's state once every part exists.
+ * A direct boot's files are not read again.
  */
 static const struct init_step restore_steps[] = {
 	{ "snapshot ram", restore_ram },
+	{ "firmware", restore_firmware },
 	{ "console", console_create },
 	{ "devices", setup_devices },
+	{ "firmware tables", restore_firmware_tables },
 	{ "snapshot state", restore_state },
 	{ NULL },
 };

@@ -833,7 +833,8 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 		return fail(err, err_len,
 			    "no kernel given (use -k/--kernel FILE)");
 	if (!cfg->firmware_path) {
-		if (cfg->flash_path)
+		/* A restore's --flash meets the snapshot's --firmware (builtin-run.c). */
+		if (cfg->flash_path && !cfg->restore_dir)
 			return fail(err, err_len, "--flash: holds UEFI variables, so needs --firmware");
 		if (cfg->dump_acpi_dir)
 			return fail(err, err_len, "--dump-acpi: lkvm makes ACPI tables only for --firmware");

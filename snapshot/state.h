@@ -37,7 +37,13 @@ enum snap_tag {
 	SNAP_SEC_RAS,		/* the error sources (arm64/ras.c) */
 	SNAP_SEC_PVTIME,	/* the stolen-time region's bytes */
 	SNAP_SEC_VIRTIO,	/* a virtio device (arm64/devices_state.c) */
-	SNAP_SEC_LAST = SNAP_SEC_VIRTIO
+	/* --firmware (arm64/firmware_state.c) */
+	SNAP_SEC_PL011,		/* the console PL011 */
+	SNAP_SEC_PL031,
+	SNAP_SEC_FW_CFG,
+	SNAP_SEC_FLASH,		/* the variable store's CFI flash */
+	SNAP_SEC_FLASH_BLOCK,	/* a block of an in-memory variable store */
+	SNAP_SEC_LAST = SNAP_SEC_FLASH_BLOCK
 };
 
 /*

@@ -67,7 +67,8 @@ static void check_config(const struct vm_config *c)
 	check(c->irqchip <= IRQCHIP_GICV3_ITS && c->console <= CONSOLE_VIRTIO &&
 	      c->transport <= VIRTIO_MMIO && c->log_level <= LOG_DEBUG);
 	check(c->show_help || c->kernel_path || c->firmware_path || c->restore_dir);
-	check(c->firmware_path || (!c->flash_path && !c->dump_acpi_dir));
+	/* A restore's --flash is checked against the snapshot's --firmware. */
+	check(c->firmware_path || ((!c->flash_path || c->restore_dir) && !c->dump_acpi_dir));
 	check(!(c->firmware_path && c->nested));
 	check(!(c->nested && c->irqchip == IRQCHIP_GICV2));
 	check(!c->firmware_path || c->kernel_path || (!c->initrd_path && !c->params));

@@ -204,6 +204,7 @@ snapshot_checks() {
 
 	snapshot_linux_checks
 	snapshot_virtio_checks
+	snapshot_firmware_checks
 	snapshot_sdei_checks
 	snapshot_ras_checks
 	snapshot_bad_input_checks
@@ -397,6 +398,30 @@ snapshot_virtio_bad_input_checks() {
 		  "$(md5sum < /tmp/snapvd-small.img)" = "$sum_small" ]
 }
 
+# Firmware mode: a Linux guest booted by UEFI, which wrote an EFI variable
+# into its in-memory store, is snapshotted at its prompt. Restored, it
+# answers on the PL011, without passing through the firmware again, and
+# the firmware's runtime services (flash0's code, the store restored
+# block by block) write a second variable and read both back.
+snapshot_firmware_checks() {
+	boot_and_snapshot snapfw --firmware $ROOT/guest/QEMU_EFI.fd -k $K -i $I -c 1 -m 256 \
+		-p "quiet lkvmtest.action=snapfw"
+	restore_typing snapfw2 --restore /tmp/snapfw
+	say snapfw2 efivar L2-EFIVAR2
+	typing_done
+	run=snapfw2
+	expect -f /tmp/snapfw.cmd -f /tmp/snapfw.out -f /tmp/snapfw2.out -f /tmp/snapfw2.err \
+		"firmware mode, restored: the guest answers on the PL011; UEFI's runtime services write a variable and read back the one written before the snapshot" \
+		[ "$status" = 0 -a "$(value snapfw2 L2-EFIVAR)" = lkvm-persisted \
+		  -a "$(value snapfw2 L2-EFIVAR2)" = after-restore ] &&
+		has snapfw "^L2-EFIVAR-WRITTEN" && has snapfw2 "^L2-EFIVAR2-WRITTEN" &&
+		! has snapfw2 "UEFI firmware|L2-INIT-REACHED"
+	dd if=/dev/zero of=/tmp/snapfw-vars.fd bs=1M count=1 2>/dev/null
+	one_line_error "--restore with --flash of a snapshot whose variable store was in memory: one line" \
+		"^lkvm: --restore /tmp/snapfw: the snapshot's variable store was in memory, this VM's is --flash /tmp/snapfw-vars.fd\$" \
+		timeout 120 lkvm run --restore /tmp/snapfw --flash /tmp/snapfw-vars.fd
+}
+
 # SDEI: snapshot while critical event 2's handler runs on vCPU 0 over
 # event 1's normal one (the payload waits there at "WAIT B2"); in the
 # restored VM both complete in order, event 2 having seen event 1 still
@@ -443,6 +468,9 @@ snapshot_bad_input_checks() {
 	one_line_error "--restore of a directory without a manifest: not a snapshot, or one not finished" \
 		"^lkvm: --restore /tmp/snapbad: /tmp/snapbad: no manifest: not a snapshot, or one not finished\$" \
 		timeout 120 lkvm run --restore /tmp/snapbad
+	one_line_error "--restore with --flash of a VM without --firmware: one line" \
+		"^lkvm: --restore /tmp/snap1: --flash: holds UEFI variables, and the snapshot's VM has no --firmware\$" \
+		timeout 120 lkvm run --restore /tmp/snap1 --flash /tmp/snap1/state
 	one_line_error "--restore with -k: the snapshot holds the configuration" \
 		"^lkvm: --restore: '-k' is not taken: the snapshot records the VM's configuration" \
 		timeout 120 lkvm run --restore /tmp/snap1 -k $P/hello.flat
