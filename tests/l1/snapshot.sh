@@ -3,15 +3,17 @@
 # restores at once), the SDEI dispatcher with a handler running, and the
 # refusals of bad snapshots and options.
 
-# last_tick FILE: the number of the last whole "TICK n" line of FILE (a
-# last line still being written, without its newline, does not count).
-last_tick() {
+# last_number FILE WORD: n of the last whole "WORD n" line of FILE (a last
+# line still being written, without its newline, does not count).
+last_number() {
 	drop=
 	[ -z "$(tail -c 1 "$1")" ] || drop='$d'
-	tr -d '\r' < "$1" | sed "$drop" | sed -n 's/^TICK \([0-9][0-9]*\)$/\1/p' | tail -n 1
+	tr -d '\r' < "$1" | sed "$drop" | sed -n "s/^$2 \([0-9][0-9]*\)\$/\1/p" | tail -n 1
 }
-# first_tick FILE: the number of the first whole one.
-first_tick() { tr -d '\r' < "$1" | sed -n 's/^TICK \([0-9][0-9]*\)$/\1/p' | head -n 1; }
+# first_number FILE WORD: n of the first whole one.
+first_number() { tr -d '\r' < "$1" | sed -n "s/^$2 \([0-9][0-9]*\)\$/\1/p" | head -n 1; }
+last_tick() { last_number "$1" TICK; }
+first_tick() { first_number "$1" TICK; }
 
 # wait_tick FILE N: wait (up to 2 minutes) for a TICK numbered N or more.
 wait_tick() {
@@ -74,7 +76,8 @@ snapshot_checks() {
 
 	# Taken with --stop, the original's last TICK is the snapshot's. With
 	# a PMU: its registers are in each vCPU's list, which KVM must take
-	# back after the restore's PMU_V3_INIT.
+	# back after the restore's PMU_V3_INIT, and the cycle counter the
+	# ticker prints goes on from its value.
 	run=snapsrc
 	lkvm run -k $P/ticker.flat -c 2 -m 128 --pmu --name snapsrc </dev/null \
 		>/tmp/snapsrc.out 2>/tmp/snapsrc.err &
@@ -105,7 +108,11 @@ snapshot_checks() {
 	vm_pid=$!
 	wait_tick /tmp/snapr1.out $((at + 30))
 	first=$(first_tick /tmp/snapr1.out)
+	cycles0=$(first_number /tmp/snapsrc.out CYCLES)
+	cycles_at=$(last_number /tmp/snapsrc.out CYCLES)
+	cycles_after=$(first_number /tmp/snapr1.out CYCLES)
 	echo "#   restored: first TICK $first, $(last_tick /tmp/snapr1.out) after a while"
+	echo "#   cycle counter: $cycles0 at boot, $cycles_at at the snapshot, $cycles_after first after the restore"
 	lkvm stop --name snapr1 >/dev/null 2>&1
 	wait $vm_pid
 	status=$?
@@ -114,6 +121,9 @@ snapshot_checks() {
 		eval '[ "$status" = 0 ] && { [ "$first" = $((at + 1)) ] || [ "$first" = $((at + 2)) ]; } &&
 		      [ "$(last_tick /tmp/snapr1.out)" -ge $((at + 30)) ] &&
 		      grep -q "^lkvm: run --restore /tmp/snap1 -m 128 -c 2 --name snapr1\$" /tmp/snapr1.err'
+	expect "--pmu: the guest's cycle counter counted before the snapshot and goes on from its value after the restore" \
+		eval '[ -n "$cycles0" ] && [ -n "$cycles_after" ] &&
+		      awk -v a="$cycles0" -v b="$cycles_at" -v c="$cycles_after" "BEGIN { exit !(b > a && c >= b) }"'
 
 	# Three at once from one snapshot, each on its own.
 	pids=
