@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `lkvm run`: options -> struct vm_config -> the VM's life -> exit status. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arm64/snapshot.h"
 #include "arm64/vm.h"
@@ -116,9 +118,99 @@ static int restore_config(struct snap_image *img, int argc, char *argv[], char *
 	return 0;
 }
 
+/*
+ * What a snapshot records of the command line: the words as given, but
+ * each file an option names made absolute (a disk's ,ro and ,direct go
+ * with its path), so that a restore run from another directory opens the
+ * same files. The words and the paths made are in @rec, freed by the
+ * caller.
+ */
+struct recorded_words {
+	char **words;
+	char **paths;
+	int nr_paths;
+};
+
+static const char *const path_options[] = {
+	"disk", "flash", "firmware", "kernel", "initrd", "hugetlbfs", "dev",
+};
+
+static bool names_a_file(const char *option)
+{
+	for (size_t i = 0; i < sizeof(path_options) / sizeof(path_options[0]); i++)
+		if (!strcmp(option, path_options[i]))
+			return true;
+	return false;
+}
+
+/* The value of the option at @argv[@first], which ends at @argv[@last]. */
+static const char *value_of(char *const argv[], int first, int last)
+{
+	const char *word = argv[first];
+
+	if (last > first)
+		return argv[last];
+	if (word[1] == '-')
+		return strchr(word, '=') ? strchr(word, '=') + 1 : NULL;
+	return word[2] ? word + 2 : NULL;
+}
+
+/* @a @sep @b, a string of @rec's own; or NULL. */
+static char *own(struct recorded_words *rec, const char *a, const char *sep, const char *b)
+{
+	char *s;
+
+	if (asprintf(&s, "%s%s%s", a, sep, b) < 0)
+		return NULL;
+	return rec->paths[rec->nr_paths++] = s;
+}
+
+static int record_absolute(struct vm_config *cfg, struct recorded_words *rec)
+{
+	char cwd[4096];
+	int n = 0;
+
+	rec->words = calloc(2 * cfg->argc + 1, sizeof(*rec->words));
+	rec->paths = calloc(2 * cfg->argc + 1, sizeof(*rec->paths));
+	if (!rec->words || !rec->paths || !getcwd(cwd, sizeof(cwd)))
+		return -1;
+	for (int i = 0; i < cfg->argc; i++) {
+		int first = i;
+		const char *name = run_option_word(cfg->argc, cfg->argv, &i), *value = NULL;
+
+		if (!name && cfg->argv[first][0] != '-') {
+			name = "kernel";	/* kvmtool's bare kernel */
+			value = cfg->argv[first];
+		} else if (name && names_a_file(name)) {
+			value = value_of(cfg->argv, first, i);
+		}
+		if (!value || value[0] == '/' || !value[0]) {
+			while (first <= i)
+				rec->words[n++] = cfg->argv[first++];
+			continue;
+		}
+		rec->words[n++] = own(rec, "--", "", name);
+		rec->words[n++] = own(rec, cwd, "/", value);
+		if (!rec->words[n - 2] || !rec->words[n - 1])
+			return -1;
+	}
+	cfg->argv = rec->words;
+	cfg->argc = n;
+	return 0;
+}
+
+static void recorded_free(struct recorded_words *rec)
+{
+	for (int i = 0; i < rec->nr_paths; i++)
+		free(rec->paths[i]);
+	free(rec->paths);
+	free(rec->words);
+}
+
 int cmd_run(int argc, char *argv[])
 {
 	struct snap_image img, *restore = NULL;
+	struct recorded_words rec = { 0 };
 	struct vm_config cfg;
 	char err[OPT_ERR_LEN];
 	char **words = NULL;
@@ -145,6 +237,10 @@ int cmd_run(int argc, char *argv[])
 			goto out;
 		log_set_level(cfg.log_level);
 	}
+	if (record_absolute(&cfg, &rec)) {
+		pr_err("run: cannot record the command line: %s", strerror(errno));
+		goto out;
+	}
 
 	if (vm_init(&vm, &cfg, restore)) {
 		vm_destroy(&vm);
@@ -155,6 +251,7 @@ int cmd_run(int argc, char *argv[])
 out:
 	if (restore)
 		snap_image_close(&img);
+	recorded_free(&rec);
 	free(words);
 	return status;
 }

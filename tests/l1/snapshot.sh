@@ -327,16 +327,19 @@ snapshot_linux_checks() {
 
 # A Linux guest with a virtio disk it has mounted, a tap, virtio-rng and
 # its console on hvc0, on virtio-pci with MSI-X through the ITS,
-# snapshotted at its prompt: restored, it answers on hvc0, pings the host
-# and is pinged, writes a file to its disk and reads one back from it; the
-# host then finds the file in the image. Then a disk on virtio-mmio (whose
-# driver the guest loads as a module, so its console stays ttyS0).
+# snapshotted at its prompt: restored (in another directory than the one
+# its disk's relative path was given in), it answers on hvc0, pings the
+# host and is pinged, writes a file to its disk and reads one back from
+# it; the host then finds the file in the image. Then a disk on
+# virtio-mmio (whose driver the guest loads as a module, so its console
+# stays ttyS0).
 snapshot_virtio_checks() {
 	insmod $ROOT/lib/tun.ko 2>/dev/null
 	make_disk /tmp/snapvd.img
-	boot_and_snapshot snapvd -k $K -i $I -c 1 -m 256 -d /tmp/snapvd.img --rng \
+	# Booted in /tmp with the disk's path relative, restored from $ROOT.
+	(cd /tmp && boot_and_snapshot snapvd -k $K -i $I -c 1 -m 256 -d snapvd.img --rng \
 		-n mode=tap,tapif=lkvmsnap0 --console virtio \
-		-p "quiet lkvmtest.action=snapdev lkvmtest.net"
+		-p "quiet lkvmtest.action=snapdev lkvmtest.net")
 	sum_at_snapshot=$(md5sum < /tmp/snapvd.img)
 	snapshot_virtio_bad_input_checks
 
@@ -349,7 +352,7 @@ snapshot_virtio_checks() {
 	run=snapvd2
 	got=$($ROOT/sbin/debugfs -R "cat /after.txt" /tmp/snapvd.img 2>/dev/null | md5sum | cut -d' ' -f1)
 	expect -f /tmp/snapvd.cmd -f /tmp/snapvd2.out -f /tmp/snapvd2.err \
-		"virtio-pci/MSI-X, restored: the guest answers on hvc0 and pings the host through its tap, and the host the guest" \
+		"virtio-pci/MSI-X, restored from another directory: the guest answers on hvc0 and pings the host through its tap, and the host the guest" \
 		[ "$status" = 0 -a "$(value snapvd L2-CONSOLE)" = hvc0 -a "$(value snapvd2 L2-PING)" = ok \
 		  -a "$host_ping" = ok ]
 	expect "virtio-pci/MSI-X, restored: the guest reads before.txt back from its disk, writes after.txt, unmounts" \
