@@ -521,6 +521,23 @@ snapshot_bad_input_checks() {
 	one_line_error "--restore of a snapshot taken on other CPUs (another MIDR): one line naming both" \
 		"^lkvm: --restore /tmp/snapcpu: the snapshot was taken on CPUs with MIDR 0x807060504030201, these are 0x[0-9a-f]+\$" \
 		timeout 120 lkvm run --restore /tmp/snapcpu
+	# From a host whose KVM has a register this one lacks: vCPU 0's first
+	# register (X0) renamed to a system register no KVM has.
+	mkdir /tmp/snapreg
+	for f in memory tags; do [ ! -e /tmp/snap1/$f ] || ln /tmp/snap1/$f /tmp/snapreg/; done
+	cp /tmp/snap1/state /tmp/snapreg/state
+	reg_at=$((16 + 16 + (config_len + 7) / 8 * 8 + 16 + 48 + 16))
+	first_reg=$(od -An -tx8 -j$reg_at -N8 /tmp/snap1/state | tr -d ' ')
+	printf '\377\377\023\000\000\000\060\140' |
+		dd of=/tmp/snapreg/state bs=1 seek=$reg_at conv=notrunc 2>/dev/null
+	crc=$(gzip -c /tmp/snapreg/state | tail -c 8 | od -An -tx4 -N4 | tr -d ' ')
+	sed "s/^file state \([0-9]*\) crc32 .*/file state \1 crc32 $crc/" /tmp/snap1/manifest \
+		> /tmp/snapreg/manifest
+	expect -f none "the snapshot's vCPU 0 list starts with X0 (0x6030000000100000): $first_reg" \
+		[ "$first_reg" = 6030000000100000 ]
+	one_line_error "--restore of a snapshot with a register this host's KVM lacks: one line naming it" \
+		"^lkvm: --restore /tmp/snapreg: vCPU 0: this host's KVM refuses the snapshot's register 0x603000000013ffff: .+\$" \
+		timeout 120 lkvm run --restore /tmp/snapreg
 	# A corrupted tags file is found as it is restored, before the guest runs.
 	if [ -e /tmp/snap1/tags ]; then
 		mkdir /tmp/snapg
