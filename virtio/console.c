@@ -84,6 +84,8 @@ static void console_reset(struct virtio_dev *dev)
 }
 
 /* Snapshots: the input the guest has not taken yet. */
+_Static_assert(VIRTIO_CONSOLE_PENDING <= VIRTIO_PART_MAX, "a console's input fits its part");
+
 static size_t console_state_save(struct virtio_dev *dev, uint8_t *buf)
 {
 	struct virtio_console *con = dev->priv;

@@ -22,6 +22,9 @@ int virtio_dev_init(struct virtio_dev *dev, const struct virtio_device_ops *ops,
 		    uint64_t features, uint8_t *config)
 {
 	memset(dev, 0, sizeof(*dev));
+	/* A snapshot holds at most this much of it (VIRTIO_STATE_MAX). */
+	if (ops->config_size > VIRTIO_CONFIG_MAX || ops->nr_queues > VIRTIO_MAX_QUEUES)
+		return -EINVAL;
 	dev->ops = ops;
 	dev->priv = priv;
 	dev->mem = mem;

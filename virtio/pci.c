@@ -384,6 +384,8 @@ static const struct pci_function_ops virtio_pci_function_ops = {
  * INTA asserted, u8 vectors, u16 0, and the MSI-X table.
  */
 #define STATE_HEADER	(PCI_CFG_SIZE + 8)
+_Static_assert(STATE_HEADER + 16 * VIRTIO_PCI_MAX_VECTORS <= VIRTIO_PART_MAX,
+	       "virtio-pci's state fits its part");
 
 static size_t vpci_state_save(struct virtio_dev *dev, uint8_t *buf)
 {

@@ -180,8 +180,10 @@ void virtio_needs_reset(struct virtio_dev *dev, const char *why);
  * virtio_state_resume() has the device look at every live queue, for what
  * the driver made available while the snapshot was taken.
  */
+#define VIRTIO_CONFIG_MAX	64
 #define VIRTIO_PART_MAX		640
-#define VIRTIO_STATE_MAX	(48 + 64 + 36 * VIRTIO_MAX_QUEUES + 2 * (4 + VIRTIO_PART_MAX))
+#define VIRTIO_STATE_MAX	(48 + VIRTIO_CONFIG_MAX + 36 * VIRTIO_MAX_QUEUES + \
+				 2 * (4 + VIRTIO_PART_MAX))
 size_t virtio_state_save(struct virtio_dev *dev, uint8_t *buf);
 int virtio_state_load(struct virtio_dev *dev, const uint8_t *buf, size_t len, char *why,
 		      size_t why_len);
