@@ -76,5 +76,5 @@ unsigned int devices_count(struct vm *vm)
 void devices_state_resume(struct vm *vm)
 {
 	for (unsigned int i = 0; i < devices_count(vm); i++)
-		virtio_state_resume(vm->devices->slots[i].dev);
+		virtio_kick_live_queues(vm->devices->slots[i].dev);
 }

@@ -137,9 +137,14 @@ void virtio_write_status(struct virtio_dev *dev, uint8_t status)
 	 * I/O thread like every other notification.
 	 */
 	if ((status & VIRTIO_STATUS_DRIVER_OK) && !(was & VIRTIO_STATUS_DRIVER_OK))
-		for (unsigned int q = 0; q < dev->ops->nr_queues; q++)
-			if (virtio_queue_live(dev, q))
-				eventfd_write(dev->queues[q].notify_fd, 1);
+		virtio_kick_live_queues(dev);
+}
+
+void virtio_kick_live_queues(struct virtio_dev *dev)
+{
+	for (unsigned int q = 0; q < dev->ops->nr_queues; q++)
+		if (virtio_queue_live(dev, q))
+			eventfd_write(dev->queues[q].notify_fd, 1);
 }
 
 struct virtio_queue *virtio_selected_queue(struct virtio_dev *dev)

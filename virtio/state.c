@@ -23,7 +23,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/eventfd.h>
 
 #include "core/le.h"
 #include "virtio/virtio.h"
@@ -240,11 +239,4 @@ int virtio_state_load(struct virtio_dev *dev, const uint8_t *buf, size_t buf_len
 		ret = refuse(why, len, -EINVAL, "%s: its state has %zu bytes too many", dev->name,
 			     c.left);
 	return ret;
-}
-
-void virtio_state_resume(struct virtio_dev *dev)
-{
-	for (unsigned int q = 0; q < dev->ops->nr_queues; q++)
-		if (virtio_queue_live(dev, q))
-			eventfd_write(dev->queues[q].notify_fd, 1);
 }

@@ -144,6 +144,11 @@ uint32_t virtio_isr_read_clear(struct virtio_dev *dev);
 
 /* Device side, with the lock held. */
 bool virtio_has_feature(const struct virtio_dev *dev, unsigned int bit);
+/*
+ * Have the I/O thread look at every live queue, as if the driver had
+ * notified each: at DRIVER_OK, and once a snapshot's state is loaded.
+ */
+void virtio_kick_live_queues(struct virtio_dev *dev);
 /* Is queue @q live: DRIVER_OK, ready, and the device not broken? */
 bool virtio_queue_live(const struct virtio_dev *dev, unsigned int q);
 /*
@@ -177,8 +182,8 @@ void virtio_needs_reset(struct virtio_dev *dev, const char *why);
  * vCPUs paused, on the I/O thread, or before the VM runs. The state into
  * @buf (its length; at most VIRTIO_STATE_MAX), and back from a snapshot's
  * copy, checked whole: 0, or -EINVAL with the reason in @why. Once loaded,
- * virtio_state_resume() has the device look at every live queue, for what
- * the driver made available while the snapshot was taken.
+ * virtio_kick_live_queues(), for what the driver made available while the
+ * snapshot was taken.
  */
 #define VIRTIO_CONFIG_MAX	64
 #define VIRTIO_PART_MAX		640
@@ -187,7 +192,6 @@ void virtio_needs_reset(struct virtio_dev *dev, const char *why);
 size_t virtio_state_save(struct virtio_dev *dev, uint8_t *buf);
 int virtio_state_load(struct virtio_dev *dev, const uint8_t *buf, size_t len, char *why,
 		      size_t why_len);
-void virtio_state_resume(struct virtio_dev *dev);
 
 /* A driver's 32-bit write to one half of a 64-bit queue address. */
 void virtio_set_addr_half(uint64_t *addr, bool high, uint32_t v);

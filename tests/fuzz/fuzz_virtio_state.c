@@ -178,7 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(!virtio_state_load(b->dev, saved, n, why, sizeof(why)));
 	check(virtio_state_save(b->dev, again) == n && !memcmp(again, saved, n));
 
-	virtio_state_resume(a->dev);
+	virtio_kick_live_queues(a->dev);
 	for (unsigned int turn = 0; turn < 4 && serve_kicks(a->dev); turn++)
 		;
 	for (unsigned int q = 0; q < a->dev->ops->nr_queues; q++)
