@@ -26,7 +26,7 @@ static const char *const restore_takes[] = {
 static int check_restore_words(int argc, char *argv[])
 {
 	for (int i = 0; i < argc; i++) {
-		const char *word = argv[i], *name = run_option_word(argc, argv, &i);
+		const char *word = argv[i], *name = run_option_word(argc, argv, &i, NULL);
 		size_t t = 0;
 
 		while (t < sizeof(restore_takes) / sizeof(restore_takes[0]) &&
@@ -92,7 +92,7 @@ static int restore_config(struct snap_image *img, int argc, char *argv[], char *
 		return -1;
 	for (int i = 0; i < img->nr_words; i++) {
 		int first = i;
-		const char *name = run_option_word(img->nr_words, (char *const *)img->words, &i);
+		const char *name = run_option_word(img->nr_words, (char *const *)img->words, &i, NULL);
 
 		if (name && given_again(&given, name))
 			continue;
@@ -143,18 +143,6 @@ static bool names_a_file(const char *option)
 	return false;
 }
 
-/* The value of the option at @argv[@first], which ends at @argv[@last]. */
-static const char *value_of(char *const argv[], int first, int last)
-{
-	const char *word = argv[first];
-
-	if (last > first)
-		return argv[last];
-	if (word[1] == '-')
-		return strchr(word, '=') ? strchr(word, '=') + 1 : NULL;
-	return word[2] ? word + 2 : NULL;
-}
-
 /* @a @sep @b, a string of @rec's own; or NULL. */
 static char *own(struct recorded_words *rec, const char *a, const char *sep, const char *b)
 {
@@ -176,13 +164,13 @@ static int record_absolute(struct vm_config *cfg, struct recorded_words *rec)
 		return -1;
 	for (int i = 0; i < cfg->argc; i++) {
 		int first = i;
-		const char *name = run_option_word(cfg->argc, cfg->argv, &i), *value = NULL;
+		const char *value, *name = run_option_word(cfg->argc, cfg->argv, &i, &value);
 
 		if (!name && cfg->argv[first][0] != '-') {
 			name = "kernel";	/* kvmtool's bare kernel */
 			value = cfg->argv[first];
-		} else if (name && names_a_file(name)) {
-			value = value_of(cfg->argv, first, i);
+		} else if (!name || !names_a_file(name)) {
+			value = NULL;
 		}
 		if (!value || value[0] == '/' || !value[0]) {
 			while (first <= i)

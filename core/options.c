@@ -723,26 +723,31 @@ static const struct run_option *find_short(char c)
 	return NULL;
 }
 
-const char *run_option_word(int argc, char *const argv[], int *i)
+const char *run_option_word(int argc, char *const argv[], int *i, const char **value)
 {
-	const char *word = argv[*i];
+	const char *word = argv[*i], *attached = NULL;
 	const struct run_option *opt = NULL;
-	bool attached = false;
 
+	if (value)
+		*value = NULL;
 	if (word[0] != '-' || !word[1])
 		return NULL;
 	if (word[1] == '-') {
 		size_t n = strcspn(word + 2, "=");
 
 		opt = find_long(word + 2, n);
-		attached = word[2 + n] == '=';
+		attached = word[2 + n] == '=' ? word + 3 + n : NULL;
 	} else {
 		opt = find_short(word[1]);
-		attached = word[2];
+		attached = word[2] ? word + 2 : NULL;
 	}
-	if (opt && opt->arg_name && !attached && *i + 1 < argc)
-		(*i)++;
-	return opt ? opt->long_name : NULL;
+	if (!opt || !opt->arg_name)
+		return opt ? opt->long_name : NULL;
+	if (!attached && *i + 1 < argc)
+		attached = argv[++*i];
+	if (value)
+		*value = attached;
+	return opt->long_name;
 }
 
 static int apply(const struct run_option *opt, struct vm_config *cfg,

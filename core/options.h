@@ -123,9 +123,10 @@ void run_options_usage(FILE *out);
 /*
  * The option at @argv[*@i], which run_options_parse() took: its long name
  * (NULL for a bare argument or no option), with *@i stepped over its value
- * when that is the next word.
+ * when that is the next word, and the value in *@value (if not NULL; NULL
+ * for an option without one).
  */
-const char *run_option_word(int argc, char *const argv[], int *i);
+const char *run_option_word(int argc, char *const argv[], int *i, const char **value);
 
 /*
  * "512", "512M", "2G", "65536K": a size in bytes; a bare number counts in

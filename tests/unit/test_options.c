@@ -483,23 +483,29 @@ static void test_reason_stays_one_line(void **state)
 	assert_string_equal(err, "--disk d,?: unknown flag '?' (ro and direct are known)");
 }
 
-/* Each word of a command line named by its option, values stepped over. */
+/* Each word of a command line named by its option, with its value, in any spelling. */
 static void test_option_word(void **state)
 {
 	char *argv[] = { "-d", "a.img", "-db.img", "--disk=c.img", "--disk", "d.img", "--rng",
 			 "-n", "mode=none", "Image", "--nosuch" };
 	const char *want[] = { "disk", "disk", "disk", "disk", "rng", "network", NULL, NULL };
+	const char *want_value[] = { "a.img", "b.img", "c.img", "d.img", NULL, "mode=none", NULL,
+				     NULL };
 	int argc = ARRAY_SIZE(argv), n = 0;
 
 	(void)state;
 	for (int i = 0; i < argc; i++, n++) {
-		const char *name = run_option_word(argc, argv, &i);
+		const char *value, *name = run_option_word(argc, argv, &i, &value);
 
 		assert_true(n < (int)ARRAY_SIZE(want));
 		if (want[n])
 			assert_string_equal(name, want[n]);
 		else
 			assert_null(name);
+		if (want_value[n])
+			assert_string_equal(value, want_value[n]);
+		else
+			assert_null(value);
 	}
 	assert_int_equal(n, ARRAY_SIZE(want));
 }
