@@ -84,6 +84,7 @@ PURE_SRCS := \
 	ras/ghes.c \
 	ras/ghes_state.c \
 	ras/host_ring.c \
+	ras/poison.c \
 	ras/policy.c \
 	ras/records.c \
 	ras/status.c \

@@ -21,7 +21,11 @@
  *     and fw_cfg (a kernel, a table and a writable file), byte for byte;
  *   - the recorded command line's words lie inside the section, end with
  *     its NULs and are as many as they are; a machine record decoded is
- *     within its bounds and encodes back to the input.
+ *     within its bounds and encodes back to the input;
+ *   - a list of poisoned extents is refused in one line with the set
+ *     unchanged, or taken: then whole pages of RAM, ascending with gaps,
+ *     saved back byte for byte, and still so after each extent is taken
+ *     out and added back in halves.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -34,6 +38,7 @@
 #include "hw/pl011.h"
 #include "hw/pl031.h"
 #include "hw/uart16550.h"
+#include "ras/poison.h"
 #include "snapshot/manifest.h"
 #include "snapshot/records.h"
 #include "snapshot/state.h"
@@ -274,6 +279,55 @@ static void fuzz_records(const uint8_t *data, size_t len, bool machine)
 	check((const uint8_t *)words[n - 1] + strlen(words[n - 1]) + 1 == data + len);
 }
 
+/* Sorted, disjoint, not touching, whole pages of the RAM at 1 GiB. */
+static void canonical(const struct ras_poison *p, uint64_t ram_size)
+{
+	check(p->nr <= RAS_POISON_MAX);
+	for (unsigned int i = 0; i < p->nr; i++) {
+		const struct ras_extent *e = &p->e[i];
+
+		check(e->size && e->gpa % PAGE == 0 && e->size % PAGE == 0);
+		check(e->gpa >= (1ull << 30) && e->gpa - (1ull << 30) < ram_size &&
+		      e->size <= ram_size - (e->gpa - (1ull << 30)));
+		check(!i || e->gpa > p->e[i - 1].gpa + p->e[i - 1].size);
+	}
+}
+
+static void fuzz_poison(const uint8_t *data, size_t len)
+{
+	const uint64_t ram = 1ull << 30, ram_size = 256ull << 20;
+	static struct ras_poison p, before;
+	static uint8_t again[RAS_POISON_STATE_MAX];
+	char why[160];
+
+	memset(&p, 0, sizeof(p));
+	ras_poison_add(&p, ram + PAGE, PAGE);
+	before = p;
+	if (ras_poison_state_load(&p, data, len, ram, ram_size, PAGE, why, sizeof(why))) {
+		one_line(why);
+		check(!memcmp(&p, &before, sizeof(p)));
+		return;
+	}
+	canonical(&p, ram_size);
+	check(ras_poison_state_size(&p) == len);
+	ras_poison_state_save(&p, again);
+	check(!memcmp(again, data, len));
+	/* Each extent out, then back in two halves: the same set again. */
+	for (unsigned int i = 0; i < p.nr; i++) {
+		struct ras_extent e = p.e[i];
+		uint64_t half = e.size / PAGE / 2 * PAGE;
+
+		ras_poison_remove(&p, e.gpa, e.size);
+		canonical(&p, ram_size);
+		ras_poison_add(&p, e.gpa + half, e.size - half);
+		ras_poison_add(&p, e.gpa, half);
+		canonical(&p, ram_size);
+	}
+	check(!p.overflowed && ras_poison_state_size(&p) == len);
+	ras_poison_state_save(&p, again);
+	check(!memcmp(again, data, len));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -286,7 +340,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!file)
 		return 0;
 	memcpy(file, data + 1, size - 1);
-	switch (data[0] % 10) {
+	switch (data[0] % 11) {
 	case 0:
 		fuzz_manifest(file, size - 1);
 		break;
@@ -301,10 +355,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 4:
 	case 5:
-		fuzz_records(file, size - 1, data[0] % 10 == 5);
+		fuzz_records(file, size - 1, data[0] % 11 == 5);
+		break;
+	case 10:
+		fuzz_poison(file, size - 1);
 		break;
 	default:
-		fuzz_board(file, size - 1, data[0] % 10 - 6);
+		fuzz_board(file, size - 1, data[0] % 11 - 6);
 	}
 	free(file);
 	return 0;
