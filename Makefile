@@ -126,6 +126,7 @@ KVM_SRCS := \
 	arm64/ras_capture.c \
 	arm64/ras_control.c \
 	arm64/ras_kvm.c \
+	arm64/ras_repoison.c \
 	arm64/restore.c \
 	arm64/sandbox_policy.c \
 	arm64/sdei_kvm.c \

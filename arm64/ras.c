@@ -176,8 +176,13 @@ void ras_poll(struct vm *vm)
 		poll_blocks(vm);
 }
 
-/* Records for every guest page of a poisoned host extent. */
-static void report_poison(struct vm *vm, uintptr_t hva, short lsb, struct ras_notice n)
+/*
+ * Records for every guest page of a poisoned host extent. A snapshot skips
+ * the extent and a restore poisons it again, unless lkvm @replaced it with
+ * a zero page.
+ */
+static void report_poison(struct vm *vm, uintptr_t hva, short lsb, bool replaced,
+			  struct ras_notice n)
 {
 	uint64_t extent = (uint64_t)1 << lsb, gpa, done;
 	uintptr_t base = hva & ~(uintptr_t)(extent - 1);
@@ -188,6 +193,12 @@ static void report_poison(struct vm *vm, uintptr_t hva, short lsb, struct ras_no
 		return;
 	}
 	__atomic_add_fetch(&vm->ras.counts.host_errors, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&vm->ras.lock);
+	if (replaced)
+		ras_poison_remove(&vm->ras.poisoned, gpa, extent);
+	else
+		ras_poison_add(&vm->ras.poisoned, gpa, extent);
+	pthread_mutex_unlock(&vm->ras.lock);
 	pr_info("ras: host memory error: guest page 0x%" PRIx64 " (%" PRIu64 " bytes) is poisoned",
 		gpa, extent);
 	for (uint64_t off = 0; off < extent; off += done) {
@@ -208,7 +219,7 @@ void ras_vcpu_check_poison(struct vcpu *vcpu)
 	if (!vm->ras.on || !ras_capture_consumed(&addr, &lsb))
 		return;
 	/* Records first: the abort must find them in the block. */
-	report_poison(vm, addr, lsb,
+	report_poison(vm, addr, lsb, false,
 		      (struct ras_notice){ .how = RAS_NOTIFY_SEA, .vcpu = vcpu->id, .sent = true });
 	ret = arm64_inject_dabt(vcpu);
 	if (ret) {
@@ -278,7 +289,7 @@ static void on_host_error(struct ioloop *loop, void *opaque)
 		if (e.consumed_by_lkvm)
 			pr_warn("ras: lkvm read poisoned guest memory at %p; the page now reads as zeros",
 				(void *)e.addr);
-		report_poison(vm, e.addr, e.lsb, (struct ras_notice){
+		report_poison(vm, e.addr, e.lsb, e.consumed_by_lkvm, (struct ras_notice){
 			.how = how, .iss = ras_serror_iss(CPER_SEV_RECOVERABLE, false),
 		});
 	}
@@ -390,7 +401,8 @@ int ras_state_save(struct vm *vm, struct snap_out *o)
 		__atomic_load_n(&ras->counts.host_errors, __ATOMIC_RELAXED),
 		__atomic_load_n(&ras->counts.sea_exits, __ATOMIC_RELAXED),
 	};
-	uint8_t head[RAS_STATE_HEADER], *state;
+	uint8_t head[RAS_STATE_HEADER], list[RAS_POISON_STATE_MAX], *state;
+	struct ras_poison poisoned;
 	size_t n, begin;
 
 	pthread_mutex_lock(&ras->lock);
@@ -401,6 +413,7 @@ int ras_state_save(struct vm *vm, struct snap_out *o)
 		return -ENOMEM;
 	}
 	ghes_state_save(&ras->region, state);
+	poisoned = ras->poisoned;
 	pthread_mutex_unlock(&ras->lock);
 	memset(head, 0, sizeof(head));
 	put_le64(head, ras->region.gpa);
@@ -412,6 +425,11 @@ int ras_state_save(struct vm *vm, struct snap_out *o)
 	snap_out_append(o, state, n);
 	snap_out_end(o, begin);
 	free(state);
+	if (poisoned.nr) {
+		ras_poison_state_save(&poisoned, list);
+		snap_out_section(o, SNAP_SEC_RAS_POISON, 0, list,
+				 ras_poison_state_size(&poisoned));
+	}
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "ras/ghes.h"
 #include "ras/host_ring.h"
+#include "ras/poison.h"
 #include "ras/policy.h"
 #include "ras/status.h"
 #include "snapshot/state.h"
@@ -39,6 +40,7 @@ struct vm_ras {
 	uint64_t poll_ns;		/* its period; 0 when disarmed */
 	struct log_ratelimit region_warn;	/* the guest's WRITE_POINTER, placed anew */
 	struct ras_counts counts;	/* host_errors, sea_exits: atomic */
+	struct ras_poison poisoned;	/* under @lock */
 	uint64_t counter_offset;	/* host counter - guest counter */
 };
 
@@ -54,6 +56,12 @@ int ras_setup(struct vm *vm);
  */
 int ras_state_save(struct vm *vm, struct snap_out *o);
 int ras_state_load(struct vm *vm, const struct snap_section *s, char *why, size_t why_len);
+/*
+ * SNAP_SEC_RAS_POISON (arm64/ras_repoison.c): the guest pages the host had
+ * poisoned, poisoned again in the restored RAM so that the guest's next
+ * access takes the host's poison path as it would have. 0 or -errno.
+ */
+int ras_poison_load(struct vm *vm, const struct snap_section *s, char *why, size_t why_len);
 /* Firmware mode: the firmware put the region at @gpa (0: took it back). */
 void ras_region_placed(struct vm *vm, uint64_t gpa);
 void ras_destroy(struct vm *vm);

@@ -247,6 +247,8 @@ static int load_section(struct vm *vm, const struct snap_section *s, char *why, 
 		return sdei_state_load(&vm->sdei.dispatcher, s->data, s->len, why, len);
 	case SNAP_SEC_RAS:
 		return ras_state_load(vm, s, why, len);
+	case SNAP_SEC_RAS_POISON:
+		return ras_poison_load(vm, s, why, len);
 	case SNAP_SEC_VIRTIO:
 		return devices_state_load(vm, s, why, len);
 	case SNAP_SEC_PL011:

@@ -49,9 +49,9 @@ static void list_file(struct snap_writer *w, const char *name, uint64_t size, ui
 /* What no snapshot can hold yet, or NULL. */
 static const char *unsupported(struct vm *vm)
 {
-	/* Reading a poisoned page of RAM would kill lkvm. */
-	if (vm->ras.on && __atomic_load_n(&vm->ras.counts.host_errors, __ATOMIC_RELAXED))
-		return "a VM whose RAM the host found poisoned";
+	/* The snapshot would read a poisoned page it does not know of. */
+	if (vm->ras.on && vm->ras.poisoned.overflowed)
+		return "a VM with more poisoned extents of RAM than lkvm keeps";
 	if (vm->cfg->nested)
 		return "a VM with --nested";
 	return NULL;
@@ -154,24 +154,83 @@ static int build_state(struct vm *vm, struct snap_out *o, char *why, size_t why_
 	return o->err;
 }
 
+/* Where a run of clean RAM goes: into @buf, which starts at @gpa. */
+struct run_dest {
+	uint8_t *buf;
+	uint64_t gpa;
+};
+
+/*
+ * With --ras, the host may have poisoned pages of RAM: lkvm must not read
+ * them (the bytes, or their tags), and stores zeros in their place. The
+ * vCPUs are paused, so the set does not change under these walks.
+ */
+static bool any_poisoned(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	const struct ras_extent *e = vm->ras.on ? ras_poison_next(&vm->ras.poisoned, gpa) : NULL;
+
+	return e && e->gpa < gpa + len;
+}
+
+/* @fn on each run of [@gpa, @gpa + @len) that no poisoned extent covers. */
+static int each_clean_run(struct vm *vm, uint64_t gpa, uint64_t len,
+			  int (*fn)(struct vm *vm, uint64_t at, uint64_t len, struct run_dest *d),
+			  struct run_dest *d)
+{
+	const uint64_t end = gpa + len;
+	const struct ras_extent *e;
+	int ret = 0;
+
+	for (uint64_t at = gpa; at < end && !ret; at = e ? e->gpa + e->size : end) {
+		uint64_t clean_end;
+
+		e = ras_poison_next(&vm->ras.poisoned, at);
+		if (e && e->gpa >= end)
+			e = NULL;
+		clean_end = e ? e->gpa : end;
+		if (clean_end > at)
+			ret = fn(vm, at, clean_end - at, d);
+	}
+	return ret;
+}
+
+static int copy_ram(struct vm *vm, uint64_t gpa, uint64_t len, struct run_dest *d)
+{
+	memcpy(d->buf + (gpa - d->gpa), guest_ram_host(&vm->mem.ram, gpa), len);
+	return 0;
+}
+
+/* The chunk of RAM at @off, or a copy in @bounce without its poison. */
+static const uint8_t *readable_chunk(struct vm *vm, uint64_t off, uint8_t *bounce)
+{
+	const struct guest_ram *ram = &vm->mem.ram;
+	struct run_dest d = { bounce, ram->gpa + off };
+
+	if (!any_poisoned(vm, d.gpa, RAM_CHUNK))
+		return ram->host + off;
+	memset(bounce, 0, RAM_CHUNK);
+	each_clean_run(vm, d.gpa, RAM_CHUNK, copy_ram, &d);
+	return bounce;
+}
+
 /*
  * Guest RAM into @fd, with holes where it is zero (most of a young
- * guest's RAM), the CRC-32 of every byte all the same.
+ * guest's RAM, and the pages the host poisoned), the CRC-32 of every byte
+ * all the same.
  */
 static int write_ram(struct vm *vm, int fd, uint32_t *crc)
 {
 	const struct guest_ram *ram = &vm->mem.ram;
 	uint32_t zero_crc;
-	uint8_t *zeros = calloc(1, RAM_CHUNK);
+	uint8_t *bounce = calloc(1, RAM_CHUNK);
 	int ret = 0;
 
-	if (!zeros)
+	if (!bounce)
 		return -ENOMEM;
-	zero_crc = crc32(0, zeros, RAM_CHUNK);
-	free(zeros);
+	zero_crc = crc32(0, bounce, RAM_CHUNK);
 	*crc = 0;
 	for (uint64_t off = 0; off < ram->size && !ret; off += RAM_CHUNK) {
-		const uint8_t *p = ram->host + off;
+		const uint8_t *p = readable_chunk(vm, off, bounce);
 
 		if (snap_all_zero(p, RAM_CHUNK)) {
 			*crc = crc32_combine(*crc, zero_crc, RAM_CHUNK);
@@ -180,9 +239,34 @@ static int write_ram(struct vm *vm, int fd, uint32_t *crc)
 		*crc = crc32(*crc, p, RAM_CHUNK);
 		ret = pwrite_full(fd, p, RAM_CHUNK, off);
 	}
+	free(bounce);
 	if (!ret && ftruncate(fd, ram->size))
 		ret = -errno;
 	return ret;
+}
+
+static int copy_tags(struct vm *vm, uint64_t gpa, uint64_t len, struct run_dest *d)
+{
+	struct kvm_arm_copy_mte_tags copy = {
+		.guest_ipa = gpa, .length = len, .addr = d->buf + (gpa - d->gpa) / MTE_GRANULE,
+		.flags = KVM_ARM_TAGS_FROM_GUEST,
+	};
+	long n = ioctl(vm->vm_fd, KVM_ARM_MTE_COPY_TAGS, &copy);
+
+	if (n != (long)len)
+		return n < 0 ? -errno : -EIO;
+	return 0;
+}
+
+/* The tags of @len bytes of RAM at @gpa into @tags; zeros where poisoned. */
+static int read_tags(struct vm *vm, uint64_t gpa, uint64_t len, uint8_t *tags)
+{
+	struct run_dest d = { tags, gpa };
+
+	if (!any_poisoned(vm, gpa, len))
+		return copy_tags(vm, gpa, len, &d);
+	memset(tags, 0, len / MTE_GRANULE);
+	return each_clean_run(vm, gpa, len, copy_tags, &d);
 }
 
 /* MTE: one byte per 16-byte granule, the tag in its low four bits. */
@@ -198,16 +282,9 @@ static int write_tags(struct vm *vm, int fd, uint64_t *size, uint32_t *crc)
 	*crc = 0;
 	*size = ram->size / MTE_GRANULE;
 	for (uint64_t off = 0; off < ram->size && !ret; off += chunk) {
-		struct kvm_arm_copy_mte_tags copy = {
-			.guest_ipa = ram->gpa + off, .length = chunk,
-			.addr = tags, .flags = KVM_ARM_TAGS_FROM_GUEST,
-		};
-		long n = ioctl(vm->vm_fd, KVM_ARM_MTE_COPY_TAGS, &copy);
-
-		if (n != (long)chunk) {
-			ret = n < 0 ? -errno : -EIO;
+		ret = read_tags(vm, ram->gpa + off, chunk, tags);
+		if (ret)
 			break;
-		}
 		*crc = crc32(*crc, tags, chunk / MTE_GRANULE);
 		ret = pwrite_full(fd, tags, chunk / MTE_GRANULE, off / MTE_GRANULE);
 	}

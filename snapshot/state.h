@@ -43,7 +43,8 @@ enum snap_tag {
 	SNAP_SEC_FW_CFG,
 	SNAP_SEC_FLASH,		/* the variable store's CFI flash */
 	SNAP_SEC_FLASH_BLOCK,	/* a block of an in-memory variable store */
-	SNAP_SEC_LAST = SNAP_SEC_FLASH_BLOCK
+	SNAP_SEC_RAS_POISON,	/* the guest pages the host poisoned (ras/poison.h) */
+	SNAP_SEC_LAST = SNAP_SEC_RAS_POISON
 };
 
 /*

@@ -16,7 +16,9 @@
  *   hwpoison  poison the page at HWPOISON_PA for real, then signal event 2
  *   lkvmread  poison the page at TTBR1_TABLE_PA for real, then signal event 2
  *   storm     10,000 corrected errors while the handler acks, then event 2
- *   final     read the counters, then event 2
+ *   final     read the counters, snapshot the VM, then event 2; the
+ *             payload touches the poisoned pages again, and so does a
+ *             restore of that snapshot once it gets event 2
  * Every record is checked byte for byte against bytes this file writes
  * from the spec's layout tables, not from lkvm's encoder.
  */
@@ -44,7 +46,7 @@
 #define HIGH_VA(pa)		(0xffffff8000000000ull | (pa))
 #define NR_SNAPSHOTS		8
 
-static volatile int serror_seen, sync_seen, skip_fault, crit_seen;
+static volatile int serror_seen, sync_seen, skip_fault, crit_seen, ao_poisoned;
 static volatile uint64_t serror_esr, sync_esr, sync_far;
 static volatile int sdei_count, storm, storm_good, storm_bad, storm_multi;
 static volatile uint8_t snapshots[NR_SNAPSHOTS][REC_MAX];
@@ -144,6 +146,23 @@ static bool page_is_zero(uint64_t pa)
 	return true;
 }
 
+/* The guest touches @pa, which the host poisoned: abort number @nth. */
+static void still_poisoned(uint64_t pa, int nth, const char *took, const char *far,
+			   const char *record)
+{
+	uint8_t want[REC_MAX];
+	unsigned int len;
+
+	skip_fault = 1;
+	(void)*(volatile uint64_t *)pa;
+	skip_fault = 0;
+	check_eq(sync_seen, nth, took);
+	check_eq(sync_far, pa, far);
+	len = expect_memory(want, pa, SEV_RECOVERABLE, true);
+	same_record(block(SRC_SEA(0)), want, len, record);
+	ack(SRC_SEA(0));
+}
+
 static void wait_crit(void)
 {
 	check(wait_for(&crit_seen), "the harness signalled event 2");
@@ -209,6 +228,7 @@ void main(void)
 		len = expect_memory(want, AO_PA, SEV_RECOVERABLE, true);
 		same_record(snapshots[3], want, len,
 			    "poison the host found in the background (AO), by SDEI, byte for byte");
+		ao_poisoned = 1;
 	}
 
 	*(volatile uint64_t *)HWPOISON_PA = 0x5a5a5a5a5a5a5a5aull;
@@ -263,5 +283,18 @@ void main(void)
 	check(storm_good == sdei_count && sdei_count > 0, "every storm record was checked");
 	puts("WAIT final\n");
 	wait_crit();
+	/*
+	 * Here a restore of the snapshot taken at "final" goes on too: in
+	 * either, the host's poison is still there, and the page lkvm
+	 * replaced still reads as zeros.
+	 */
+	still_poisoned(HWPOISON_PA, 3, "touching the poisoned page again took an abort again",
+		       "FAR_EL1 is the poisoned address again",
+		       "the second host poison record, byte for byte");
+	if (ao_poisoned)
+		still_poisoned(AO_PA, 4,
+			       "touching the page the host found poisoned (AO) took an abort",
+			       "FAR_EL1 is that page's address", "its record, byte for byte");
+	check(page_is_zero(TTBR1_TABLE_PA), "the page lkvm replaced still reads as zeros");
 	puts(failures() ? "DONE with failures\n" : "DONE\n");
 }

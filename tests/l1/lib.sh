@@ -114,6 +114,16 @@ has() {
 	tr -d '\r' < /tmp/$1.out | grep -qE "$2"
 }
 
+# wait_socket NAME: until VM NAME answers on its socket (up to a minute).
+wait_socket() {
+	n=0
+	until lkvm list 2>/dev/null | grep -q " $1 "; do
+		n=$((n + 1))
+		[ $n -gt 60 ] && return 1
+		sleep 1
+	done
+}
+
 # value NAME KEY: the value the guest reported as KEY=value.
 value() {
 	tr -d '\r' < /tmp/$1.out | sed -n "s/^$2=//p" | head -n 1

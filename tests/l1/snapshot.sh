@@ -220,16 +220,6 @@ snapshot_checks() {
 	snapshot_bad_input_checks
 }
 
-# wait_socket NAME: until VM NAME answers on its socket (up to a minute).
-wait_socket() {
-	n=0
-	until lkvm list 2>/dev/null | grep -q " $1 "; do
-		n=$((n + 1))
-		[ $n -gt 60 ] && return 1
-		sleep 1
-	done
-}
-
 # RAS: tests/guest/ras.c snapshotted inside its SDEI handler, with a
 # second record queued behind the first, which the handler has not
 # acknowledged: after the restore, once the host lets the handler ack,
