@@ -67,6 +67,7 @@ PURE_SRCS := \
 	virtio/core.c \
 	virtio/mmio.c \
 	virtio/net.c \
+	virtio/net_stream.c \
 	virtio/pci.c \
 	virtio/rng.c \
 	virtio/state.c \

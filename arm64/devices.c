@@ -179,12 +179,15 @@ static void console_drained(void *opaque)
 	console_input_space(vm);
 }
 
-/* The guest has no receive buffers: leave packets in the tap till it has. */
-static void net_rx_wait(void *opaque, int tap_fd, bool waiting)
+/*
+ * A NIC waits for what its queues need: packets while the guest has
+ * receive buffers, room to finish a frame passt has not taken.
+ */
+static void net_set_events(void *opaque, int fd, uint32_t events)
 {
 	struct vm *vm = opaque;
 
-	ioloop_pause(&vm->io.loop, tap_fd, waiting);
+	ioloop_set_events(&vm->io.loop, fd, events);
 }
 
 int devices_create(struct vm *vm)
@@ -215,7 +218,7 @@ int devices_create(struct vm *vm)
 	}
 	for (unsigned int i = 0; i < cfg->nr_nics; i++) {
 		ret = virtio_net_init(&devs->nets[i], &cfg->nics[i], i, &devs->mem,
-				      net_rx_wait, vm);
+				      net_set_events, vm);
 		devs->nr_nets++;
 		ret = ret ?: attach(vm, &devs->nets[i].dev, cfg->nics[i].transport);
 		if (ret)
@@ -242,10 +245,15 @@ static void on_queue_notify(struct ioloop *loop, void *opaque)
 	pthread_mutex_unlock(&dev->lock);
 }
 
-static void on_tap_readable(struct ioloop *loop, void *opaque)
+static void on_net_ready(struct ioloop *loop, void *opaque)
 {
-	(void)loop;
-	virtio_net_tap_readable(opaque);
+	struct virtio_net *net = opaque;
+
+	virtio_net_backend_writable(net);
+	virtio_net_backend_readable(net);
+	/* A closed stream would be reported ready for ever. */
+	if (net->gone)
+		ioloop_unwatch(loop, net->fd);
 }
 
 int devices_start_io(struct vm *vm)
@@ -254,8 +262,7 @@ int devices_start_io(struct vm *vm)
 	int ret = 0;
 
 	for (unsigned int i = 0; devs && i < devs->nr_nets && !ret; i++)
-		ret = ioloop_watch(&vm->io.loop, devs->nets[i].tap_fd, on_tap_readable,
-				   &devs->nets[i]);
+		ret = ioloop_watch(&vm->io.loop, devs->nets[i].fd, on_net_ready, &devs->nets[i]);
 	for (unsigned int i = 0; devs && i < devs->nr_slots && !ret; i++) {
 		struct virtio_slot *slot = &devs->slots[i];
 

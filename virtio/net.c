@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-net (Virtio 1.2, 5.1) on a tap. The tap speaks the same 12-byte
- * virtio_net_hdr (IFF_VNET_HDR), so packets move between the tap and the
- * guest's buffers with one readv or writev and no copy, offloads included:
- * checksum and TSO in both directions. Without MRG_RXBUF the driver posts
- * buffers big enough for any packet (5.1.6.3.1).
+ * virtio-net (Virtio 1.2, 5.1) on a tap or on passt's stream.
+ *
+ * A tap speaks the same 12-byte virtio_net_hdr (IFF_VNET_HDR), so packets
+ * move between it and the guest's buffers with one readv or writev and no
+ * copy, offloads included: checksum and TSO in both directions.
+ *
+ * passt takes plain Ethernet frames in its framing (virtio/net_stream.h):
+ * each is copied once, between the guest's buffers and lkvm's own. The
+ * guest is offered no transmit offload, so what it sends is whole; it is
+ * offered receive TSO all the same, which passt never uses, because only
+ * then does Linux post receive buffers big enough for passt's 65520-byte
+ * MTU (without MRG_RXBUF, 5.1.6.3.1).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,7 +22,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "core/le.h"
@@ -56,76 +65,212 @@ static unsigned int wanted_offloads(const struct virtio_dev *dev)
 	return off;
 }
 
-static void set_rx_waiting(struct virtio_net *net, bool waiting)
+/* Watch the backend for what the queues need of it: room for packets, a frame to finish. */
+static void update_events(struct virtio_net *net, bool rx_waiting)
 {
-	if (net->rx_waiting != waiting) {
-		net->rx_waiting = waiting;
-		net->rx_wait(net->opaque, net->tap_fd, waiting);
+	uint32_t events = rx_waiting || net->gone ? 0 : EPOLLIN;
+
+	if (net->stream && net_stream_tx_pending(net->stream) && !net->gone)
+		events |= EPOLLOUT;
+	if (net->events != events) {
+		net->events = events;
+		net->set_events(net->opaque, net->fd, events);
 	}
 }
 
+/* The stream ended or broke: say so once, and stop watching it. */
+static void stream_gone(struct virtio_net *net, const char *why)
+{
+	if (!net->gone)
+		pr_warn("%s: %s; the guest's network is down", net->dev.name, why);
+	net->gone = true;
+	update_events(net, true);
+}
+
+/* The receive buffers, after the rings' own checks, must hold the header. */
+static int pop_rx_chain(struct virtio_net *net)
+{
+	struct vq_chain *c = &net->chain;
+	int ret = virtio_queue_pop(&net->dev, RX_QUEUE, c);
+
+	if (ret > 0 && c->in_len < NET_HDR_SIZE) {
+		virtio_needs_reset(&net->dev, "receive buffer smaller than the 12-byte header");
+		return -EINVAL;
+	}
+	return ret;
+}
+
 /* Move packets from the tap into receive buffers, until either runs out. */
-static void receive(struct virtio_net *net)
+static bool receive_tap(struct virtio_net *net)
 {
 	struct virtio_dev *dev = &net->dev;
 	struct vq_chain *c = &net->chain;
 	bool pushed = false;
 
-	if (!virtio_queue_live(dev, RX_QUEUE)) {
-		set_rx_waiting(net, true);
-		return;
-	}
 	if (net->offloads != wanted_offloads(dev)) {
 		net->offloads = wanted_offloads(dev);
-		if (ioctl(net->tap_fd, TUNSETOFFLOAD, net->offloads))
+		if (ioctl(net->fd, TUNSETOFFLOAD, net->offloads))
 			pr_warn_ratelimited(&dev->warn_limit, "%s: TUNSETOFFLOAD on %s: %s", dev->name,
 				net->ifname, strerror(errno));
 	}
 	for (;;) {
 		uint16_t one = 1;
 		ssize_t n;
-		int ret = virtio_queue_pop(dev, RX_QUEUE, c);
+		int ret = pop_rx_chain(net);
 
 		if (ret <= 0) {
 			/* No buffers: wait for the driver's kick, not the tap. */
-			set_rx_waiting(net, ret == 0);
+			update_events(net, ret == 0);
 			break;
 		}
-		if (c->in_len < NET_HDR_SIZE) {
-			virtio_needs_reset(dev, "receive buffer smaller than the 12-byte header");
-			break;
-		}
-		n = readv(net->tap_fd, c->iov + c->nr_out, c->nr_in);
+		n = readv(net->fd, c->iov + c->nr_out, c->nr_in);
 		if (n < 0 && errno != EAGAIN)
 			pr_debug("%s: reading %s: %s", dev->name, net->ifname,
 				 strerror(errno));
 		if (n < 0) {
 			vq_unpop(&dev->queues[RX_QUEUE].vq);
-			set_rx_waiting(net, false);
+			update_events(net, false);
 			break;
 		}
 		iov_copy_to(c->iov + c->nr_out, c->nr_in, NET_HDR_NUM_BUFFERS, &one, 2);
 		vq_push(&dev->queues[RX_QUEUE].vq, c->head, n);
 		pushed = true;
 	}
+	return pushed;
+}
+
+/* The next whole frame passt sent, reading for it: 1, 0 (none yet) or < 0. */
+static int next_frame(struct virtio_net *net, const uint8_t **frame, size_t *len)
+{
+	int ret;
+
+	while ((ret = net_stream_peek(net->stream, frame, len)) == 0) {
+		ssize_t n = net_stream_read(net->stream, net->fd);
+
+		if (n == -EAGAIN || n == -EINTR)
+			return 0;
+		if (n <= 0) {
+			stream_gone(net, n ? "reading from passt failed" : "passt closed its end");
+			return -EPIPE;
+		}
+	}
+	if (ret < 0)
+		stream_gone(net, "passt sent a frame of a length no frame has");
+	return ret;
+}
+
+/* Frames from passt into receive buffers, each after a header that says nothing. */
+static bool receive_stream(struct virtio_net *net)
+{
+	struct virtio_dev *dev = &net->dev;
+	struct vq_chain *c = &net->chain;
+	uint8_t hdr[NET_HDR_SIZE] = { 0 };
+	bool pushed = false;
+
+	hdr[NET_HDR_NUM_BUFFERS] = 1;
+	while (!net->gone) {
+		const uint8_t *frame;
+		size_t len;
+		int ret = next_frame(net, &frame, &len);
+
+		if (ret <= 0) {
+			update_events(net, false);
+			break;
+		}
+		ret = pop_rx_chain(net);
+		if (ret <= 0) {
+			update_events(net, ret == 0);
+			break;
+		}
+		if (c->in_len - NET_HDR_SIZE < len) {
+			pr_warn_ratelimited(&dev->warn_limit,
+					    "%s: a %zu-byte frame does not fit the guest's %u-byte receive buffer; dropped",
+					    dev->name, len, c->in_len - NET_HDR_SIZE);
+			vq_unpop(&dev->queues[RX_QUEUE].vq);
+			net->rx_dropped++;
+		} else {
+			iov_copy_to(c->iov + c->nr_out, c->nr_in, 0, hdr, sizeof(hdr));
+			iov_copy_to(c->iov + c->nr_out, c->nr_in, NET_HDR_SIZE, frame, len);
+			vq_push(&dev->queues[RX_QUEUE].vq, c->head, NET_HDR_SIZE + len);
+			pushed = true;
+		}
+		net_stream_consume(net->stream);
+	}
+	return pushed;
+}
+
+static void receive(struct virtio_net *net)
+{
+	bool pushed;
+
+	if (!virtio_queue_live(&net->dev, RX_QUEUE)) {
+		update_events(net, true);
+		return;
+	}
+	pushed = net->backend == NET_BACKEND_TAP ? receive_tap(net) : receive_stream(net);
 	if (pushed)
-		virtio_queue_done(dev, RX_QUEUE);
+		virtio_queue_done(&net->dev, RX_QUEUE);
+}
+
+/* A packet the tap refuses is dropped, as a wire would. */
+static void transmit_tap(struct virtio_net *net, const struct vq_chain *c)
+{
+	if (writev(net->fd, c->iov, c->nr_out) < 0)
+		pr_debug("%s: %s refused a packet: %s", net->dev.name, net->ifname,
+			 strerror(errno));
+}
+
+/*
+ * One packet into lkvm's buffer, then to passt: false while passt has not
+ * taken all of it (the queue waits for the socket). The guest was offered
+ * no offload, so a header asking for one is refused with its packet.
+ */
+static bool transmit_stream(struct virtio_net *net, const struct vq_chain *c)
+{
+	struct virtio_dev *dev = &net->dev;
+	uint8_t hdr[NET_HDR_SIZE];
+	size_t len = c->out_len - NET_HDR_SIZE;
+	const char *bad = NULL;
+	int ret;
+
+	if (net->gone)
+		return true;
+	if (c->out_len < NET_HDR_SIZE + NET_FRAME_MIN || len > NET_FRAME_MAX)
+		bad = "a packet shorter than an Ethernet header or longer than 65535 bytes";
+	else if (iov_copy_from(c->iov, c->nr_out, 0, hdr, sizeof(hdr)) != sizeof(hdr) ||
+		 hdr[0] || hdr[1])
+		bad = "a packet asking for an offload it was not offered";
+	if (bad) {
+		pr_warn_ratelimited(&dev->warn_limit, "%s: the guest sent %s; dropped", dev->name, bad);
+		return true;
+	}
+	iov_copy_from(c->iov, c->nr_out, NET_HDR_SIZE, net_stream_tx_frame(net->stream, len), len);
+	ret = net_stream_flush(net->stream, net->fd);
+	if (ret == -EAGAIN)
+		return false;
+	if (ret)
+		stream_gone(net, "writing to passt failed");
+	return true;
 }
 
 static void transmit(struct virtio_net *net)
 {
 	struct virtio_dev *dev = &net->dev;
 	struct vq_chain *c = &net->chain;
-	bool pushed = false;
+	bool pushed = false, sent = true;
 
-	while (virtio_queue_pop(dev, TX_QUEUE, c) > 0) {
-		/* A packet the tap refuses is dropped, as a wire would. */
-		if (writev(net->tap_fd, c->iov, c->nr_out) < 0)
-			pr_debug("%s: %s refused a packet: %s", dev->name,
-				 net->ifname, strerror(errno));
+	if (net->stream && net_stream_tx_pending(net->stream))
+		return;		/* the socket's room comes first */
+	while (sent && virtio_queue_pop(dev, TX_QUEUE, c) > 0) {
+		if (net->backend == NET_BACKEND_TAP)
+			transmit_tap(net, c);
+		else
+			sent = transmit_stream(net, c);
 		vq_push(&dev->queues[TX_QUEUE].vq, c->head, 0);
 		pushed = true;
 	}
+	if (!sent)
+		update_events(net, net->events & EPOLLIN ? false : true);
 	if (pushed)
 		virtio_queue_done(dev, TX_QUEUE);
 }
@@ -163,11 +308,29 @@ static const struct virtio_device_ops net_ops = {
 	.state_differs = net_state_differs,
 };
 
-void virtio_net_tap_readable(struct virtio_net *net)
+void virtio_net_backend_readable(struct virtio_net *net)
 {
 	pthread_mutex_lock(&net->dev.lock);
 	virtio_queue_new_round(&net->dev, RX_QUEUE);
 	receive(net);
+	pthread_mutex_unlock(&net->dev.lock);
+}
+
+void virtio_net_backend_writable(struct virtio_net *net)
+{
+	int ret;
+
+	pthread_mutex_lock(&net->dev.lock);
+	if (net->stream && net_stream_tx_pending(net->stream) && !net->gone) {
+		ret = net_stream_flush(net->stream, net->fd);
+		if (ret && ret != -EAGAIN)
+			stream_gone(net, "writing to passt failed");
+		if (!net_stream_tx_pending(net->stream)) {
+			update_events(net, !(net->events & EPOLLIN));
+			virtio_queue_new_round(&net->dev, TX_QUEUE);
+			transmit(net);
+		}
+	}
 	pthread_mutex_unlock(&net->dev.lock);
 }
 
@@ -200,7 +363,7 @@ static int configure_tap(const char *ifname, uint32_t host_ip, bool set_addr)
 	return ret;
 }
 
-/* The device's configuration and features, once it has a tap_fd. */
+/* The device's configuration and features, once it has its backend. */
 static int net_dev_init(struct virtio_net *net, const uint8_t mac[6],
 			unsigned int index, const struct vq_guest_mem *mem)
 {
@@ -210,10 +373,14 @@ static int net_dev_init(struct virtio_net *net, const uint8_t mac[6],
 	memcpy(net->config, mac, 6);
 	put_le16(net->config + 6, VIRTIO_NET_S_LINK_UP);
 	features = 1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS |
-		   1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_GUEST_CSUM |
-		   1ull << VIRTIO_NET_F_HOST_TSO4 | 1ull << VIRTIO_NET_F_HOST_TSO6 |
-		   1ull << VIRTIO_NET_F_HOST_ECN | 1ull << VIRTIO_NET_F_GUEST_TSO4 |
-		   1ull << VIRTIO_NET_F_GUEST_TSO6 | 1ull << VIRTIO_NET_F_GUEST_ECN;
+		   1ull << VIRTIO_NET_F_GUEST_CSUM | 1ull << VIRTIO_NET_F_GUEST_TSO4 |
+		   1ull << VIRTIO_NET_F_GUEST_TSO6;
+	if (net->backend == NET_BACKEND_TAP)
+		features |= 1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_HOST_TSO4 |
+			    1ull << VIRTIO_NET_F_HOST_TSO6 | 1ull << VIRTIO_NET_F_HOST_ECN |
+			    1ull << VIRTIO_NET_F_GUEST_ECN;
+	/* Watched for reading from the start (arm64/devices.c). */
+	net->events = EPOLLIN;
 	snprintf(name, sizeof(name), "virtio-net%u", index);
 	return virtio_dev_init(&net->dev, &net_ops, net, name, mem, features,
 			       net->config);
@@ -221,23 +388,24 @@ static int net_dev_init(struct virtio_net *net, const uint8_t mac[6],
 
 int virtio_net_init(struct virtio_net *net, const struct net_config *nic,
 		    unsigned int index, const struct vq_guest_mem *mem,
-		    void (*rx_wait)(void *, int, bool), void *opaque)
+		    void (*set_events)(void *, int, uint32_t), void *opaque)
 {
 	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
 	int hdr_size = NET_HDR_SIZE, ret;
 	bool existed = nic->tapif[0] && if_nametoindex(nic->tapif);
 
 	memset(net, 0, sizeof(*net));
-	net->rx_wait = rx_wait;
+	net->backend = NET_BACKEND_TAP;
+	net->set_events = set_events;
 	net->opaque = opaque;
-	net->tap_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (net->tap_fd < 0) {
+	net->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (net->fd < 0) {
 		pr_err("--network mode=tap: cannot open /dev/net/tun: %s",
 		       strerror(errno));
 		return -errno;
 	}
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", nic->tapif);
-	if (ioctl(net->tap_fd, TUNSETIFF, &ifr)) {
+	if (ioctl(net->fd, TUNSETIFF, &ifr)) {
 		ret = -errno;
 		pr_err("--network mode=tap: cannot %s tap%s%s: %s",
 		       existed ? "attach to" : "create", nic->tapif[0] ? " " : "",
@@ -245,8 +413,8 @@ int virtio_net_init(struct virtio_net *net, const struct net_config *nic,
 		return ret;
 	}
 	snprintf(net->ifname, sizeof(net->ifname), "%s", ifr.ifr_name);
-	if (ioctl(net->tap_fd, TUNSETVNETHDRSZ, &hdr_size) ||
-	    ioctl(net->tap_fd, TUNSETOFFLOAD, 0)) {
+	if (ioctl(net->fd, TUNSETVNETHDRSZ, &hdr_size) ||
+	    ioctl(net->fd, TUNSETOFFLOAD, 0)) {
 		ret = -errno;
 		pr_err("--network mode=tap: %s lacks virtio-net headers: %s",
 		       net->ifname, strerror(-ret));
@@ -261,26 +429,33 @@ int virtio_net_init(struct virtio_net *net, const struct net_config *nic,
 	return net_dev_init(net, nic->guest_mac, index, mem);
 }
 
-/*
- * Not for lkvm itself, which always opens a tap: tests and fuzzers drive
- * the device over a socketpair end instead (one packet a read or write,
- * as a tap with IFF_VNET_HDR), without /dev/net/tun and root.
- */
-int virtio_net_init_fd(struct virtio_net *net, int fd, const uint8_t mac[6],
-		       unsigned int index, const struct vq_guest_mem *mem,
-		       void (*rx_wait)(void *, int, bool), void *opaque)
+int virtio_net_init_fd(struct virtio_net *net, enum net_backend backend, int fd,
+		       const uint8_t mac[6], unsigned int index, const struct vq_guest_mem *mem,
+		       void (*set_events)(void *, int, uint32_t), void *opaque)
 {
 	memset(net, 0, sizeof(*net));
-	net->rx_wait = rx_wait;
+	net->backend = backend;
+	net->set_events = set_events;
 	net->opaque = opaque;
-	net->tap_fd = fd;
-	snprintf(net->ifname, sizeof(net->ifname), "fd%d", fd);
+	net->fd = fd;
+	if (backend == NET_BACKEND_STREAM) {
+		net->stream = malloc(sizeof(*net->stream));
+		if (!net->stream)
+			return -ENOMEM;
+		net_stream_init(net->stream);
+		snprintf(net->ifname, sizeof(net->ifname), "passt");
+	} else {
+		snprintf(net->ifname, sizeof(net->ifname), "fd%d", fd);
+	}
 	return net_dev_init(net, mac, index, mem);
 }
 
 void virtio_net_destroy(struct virtio_net *net)
 {
-	if (net->tap_fd >= 0)
-		close(net->tap_fd);
+	if (net->fd >= 0)
+		close(net->fd);
+	net->fd = -1;
+	free(net->stream);
+	net->stream = NULL;
 	virtio_dev_destroy(&net->dev);
 }

@@ -8,9 +8,10 @@
  * and discard ranges, raw bytes, whole chains (direct or indirect), and
  * notifies queues through virtio_queue_notify(), the I/O thread's path.
  * virtio-blk runs on a small memfd disk, opened read-write or read-only;
- * virtio-net on a datagram socketpair end instead of a tap: the input's
- * "tap" packets go in at the other end, and virtio_net_tap_readable()
- * takes them. Guest RAM is a heap allocation of exactly its size, made
+ * virtio-net on a datagram socketpair end instead of a tap, or on a
+ * stream socketpair end in passt's framing: the input's packets go in at
+ * the other end, and virtio_net_backend_readable() takes them (on the
+ * stream, a length no frame has may follow them, which ends the stream). Guest RAM is a heap allocation of exactly its size, made
  * per input, so that AddressSanitizer sees any byte written outside it.
  *
  * Around every step where the device runs, guest RAM is compared with a
@@ -33,15 +34,22 @@
  *   - net: a transmitted chain's used length is 0 and its readable bytes
  *     reach the tap as one packet, in order; a received packet lands in
  *     the next receive chain whole (or cut at the chain's size), with
- *     num_buffers 1, and its used length is what was written.
+ *     num_buffers 1, and its used length is what was written;
+ *   - net on the stream: the frames passt reads are exactly those of the
+ *     transmitted chains with a header asking for nothing and 14 to 65535
+ *     bytes after it, whole and in order, until the stream ended; a
+ *     received frame lands whole in the next receive chain after a header
+ *     saying nothing but num_buffers 1, or is dropped when it does not
+ *     fit that chain, which then takes the next.
  * Always:
  *   - blk: a read-only disk's file never changes;
  *   - at most one queue's worth of chains per virtio_queue_notify() and
- *     per virtio_net_tap_readable();
+ *     per virtio_net_backend_readable() or _writable();
  *   - a device that hits a ring error is in NEEDS_RESET, changes no guest
  *     memory and uses no chain, and stays so until the driver resets it;
  *   - net: every tap packet is taken by exactly one used receive chain,
- *     in order, or is still waiting at the end.
+ *     in order, or is still waiting at the end (on the stream: or was
+ *     dropped as too big for its chain).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +61,8 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "virtio/net_stream.h"
 
 #include "core/le.h"
 #include "core/log.h"
@@ -66,6 +76,7 @@
 #define IO_ROUNDS	4
 #define MAX_PACKET	4096
 #define MAX_PENDING	64		/* tap packets not yet taken */
+#define MAX_EXPECTED	512		/* stream frames used, not yet read: a ring */
 
 /* Each queue's rings, at fixed offsets in RAM (room for 256 entries). */
 #define Q_DESC(q)	(0x2000u * (q))
@@ -120,6 +131,15 @@ struct world {
 	int peer;		/* the "tap"'s other end */
 	struct packet *pending;	/* sent, not yet taken */
 	unsigned int nr_pending;
+	/* Stream: a bad length was sent after the pending packets. */
+	bool stream, stream_ended;
+	/* Stream: frames the device must write, in order, from head to tail. */
+	struct frame { uint32_t len; uint8_t *data; } *expected;
+	unsigned int exp_head, exp_tail;
+	bool tx_unknown;	/* a step not walked: what follows is not checked */
+	uint64_t drops_seen;	/* frames the device dropped, as modelled here */
+	uint8_t *txbuf;		/* read from the stream, not yet a whole frame */
+	size_t tx_have;
 	struct walked chain;
 	uint8_t pkt[MAX_PACKET + 1];
 };
@@ -133,7 +153,7 @@ static void record_interrupt(struct virtio_dev *dev, int q)
 
 static const struct virtio_transport_ops recorder = { .interrupt = record_interrupt };
 
-static void rx_wait(void *opaque, int fd, bool waiting)
+static void set_events(void *opaque, int fd, uint32_t events)
 {
 }
 
@@ -333,6 +353,11 @@ static void check_rx_chain(struct world *w, const struct walked *c, uint32_t use
 	uint32_t want, at = 0;
 	bool alone = true;
 
+	/* The stream drops what does not fit the chain, header included. */
+	while (w->stream && w->nr_pending && w->pending[0].len > c->in_len) {
+		drop_taken(w, 1);
+		w->drops_seen++;
+	}
 	check(w->nr_pending);
 	pkt = &w->pending[0];
 	want = pkt->len < c->in_len ? pkt->len : c->in_len;
@@ -355,11 +380,72 @@ static void check_rx_chain(struct world *w, const struct walked *c, uint32_t use
 	drop_taken(w, 1);
 }
 
+/* Stream: the frames of the chains used, as passt must read them. */
+static void expect_frames(struct world *w, const struct walked *chains, unsigned int nr,
+			  bool ended)
+{
+	for (unsigned int j = 0; j < nr && !ended; j++) {
+		const struct walked *c = &chains[j];
+		uint8_t hdr[12];
+		struct frame *f;
+
+		if (c->out_len < 12 + NET_FRAME_MIN || c->out_len - 12 > NET_FRAME_MAX ||
+		    gather(c, w->shadow, 0, hdr, 12) != 12 || hdr[0] || hdr[1])
+			continue;	/* dropped */
+		check(w->exp_tail - w->exp_head < MAX_EXPECTED);
+		f = &w->expected[w->exp_tail++ % MAX_EXPECTED];
+		f->len = c->out_len - 12;
+		f->data = malloc(f->len);
+		check(gather(c, w->shadow, 12, f->data, f->len) == f->len);
+	}
+}
+
+/* Stream: read what the device wrote; each whole frame must be the next expected. */
+static void check_stream_tx(struct world *w, const struct walked *chains, unsigned int nr,
+			    bool ended)
+{
+	ssize_t n;
+
+	if (!chains && nr)
+		w->tx_unknown = true;
+	if (!w->tx_unknown)
+		expect_frames(w, chains, nr, ended);
+	while ((n = recv(w->peer, w->txbuf + w->tx_have, 4 + NET_FRAME_MAX - w->tx_have,
+			 MSG_DONTWAIT)) > 0) {
+		w->tx_have += n;
+		for (;;) {
+			uint32_t len;
+
+			if (w->tx_have < 4)
+				break;
+			len = __builtin_bswap32(get_le32(w->txbuf));
+			check(len >= NET_FRAME_MIN && len <= NET_FRAME_MAX);
+			if (w->tx_have < 4 + len)
+				break;
+			if (!w->tx_unknown) {
+				struct frame *want = &w->expected[w->exp_head++ % MAX_EXPECTED];
+
+				check(w->exp_head <= w->exp_tail);
+				check(want->len == len && !memcmp(want->data, w->txbuf + 4, len));
+				free(want->data);
+				want->data = NULL;
+			}
+			memmove(w->txbuf, w->txbuf + 4 + len, w->tx_have - 4 - len);
+			w->tx_have -= 4 + len;
+		}
+	}
+}
+
 /* Packets the device sent to the tap since the last look. */
 static void check_tx(struct world *w, const struct walked *chains, unsigned int nr)
 {
 	unsigned int j = 0;
 	ssize_t n;
+
+	if (w->stream) {
+		check_stream_tx(w, chains, nr, w->net.gone);
+		return;
+	}
 
 	while ((n = recv(w->peer, w->pkt, sizeof(w->pkt), MSG_DONTWAIT | MSG_TRUNC)) >= 0) {
 		if (!chains)
@@ -444,7 +530,7 @@ static void check_used(struct world *w, unsigned int q, uint16_t last_avail,
 		if (w->is_net && q == 0)
 			drop_taken(w, nr_used);
 		if (w->is_net && q == 1)
-			check_tx(w, NULL, 0);
+			check_tx(w, NULL, nr_used);
 		free(chains);
 		return;
 	}
@@ -485,7 +571,7 @@ static void check_disk(const struct world *w)
 	free(now);
 }
 
-enum run { RUN_NOTIFY, RUN_TAP };
+enum run { RUN_NOTIFY, RUN_TAP, RUN_ROOM };
 
 /* The device runs once on queue @q: compare everything it may change. */
 static void device_step(struct world *w, enum run how, unsigned int q)
@@ -500,8 +586,11 @@ static void device_step(struct world *w, enum run how, unsigned int q)
 	if (how == RUN_NOTIFY)
 		virtio_queue_notify(dev, q);
 	pthread_mutex_unlock(&dev->lock);
+	/* Each takes the lock. */
 	if (how == RUN_TAP)
-		virtio_net_tap_readable(&w->net);	/* takes the lock */
+		virtio_net_backend_readable(&w->net);
+	if (how == RUN_ROOM)
+		virtio_net_backend_writable(&w->net);
 
 	nr_used = vq->used_idx - used;
 	check(!dev->broken || (dev->status & VIRTIO_STATUS_NEEDS_RESET));
@@ -515,6 +604,13 @@ static void device_step(struct world *w, enum run how, unsigned int q)
 	check(nr_used <= vq->size && nr_used <= dev->queues[q].size);
 	check(nr_used <= (uint16_t)(vq->last_avail - last_avail));
 	check_used(w, q, last_avail, nr_used);
+	/* Frames dropped with no chain used after them: the next ones taken. */
+	if (w->stream) {
+		check(w->net.rx_dropped >= w->drops_seen &&
+		      w->net.rx_dropped - w->drops_seen <= w->nr_pending);
+		drop_taken(w, w->net.rx_dropped - w->drops_seen);
+		w->drops_seen = w->net.rx_dropped;
+	}
 	check_disk(w);
 }
 
@@ -622,6 +718,40 @@ static void build_chain(struct world *w, bool indirect, const uint8_t **p,
 	make_available(w, q, head);
 }
 
+/*
+ * Stream: a frame of 14 to MAX_PACKET - 13 bytes in passt's framing, or,
+ * for @len a multiple of 61, a length no frame has, which ends the
+ * stream. What lands in a receive chain is pending: a header saying
+ * nothing but num_buffers 1, then the frame.
+ */
+static void stream_send(struct world *w, uint32_t len, const uint8_t **p, const uint8_t *end)
+{
+	struct packet *pkt = &w->pending[w->nr_pending];
+	uint8_t wire[4 + MAX_PACKET];
+	uint32_t frame = NET_FRAME_MIN + len % (MAX_PACKET - 12 - NET_FRAME_MIN + 1);
+
+	if (w->stream_ended)
+		return;
+	if (len % 61 == 0) {
+		put_le32(wire, __builtin_bswap32(len % NET_FRAME_MIN));
+		check(send(w->peer, wire, 4, MSG_DONTWAIT) == 4);
+		w->stream_ended = true;
+		return;
+	}
+	memset(pkt->data, 0, 12);
+	pkt->data[10] = 1;
+	pkt->len = 12 + frame;
+	for (uint32_t i = 12; i < pkt->len; i++)
+		pkt->data[i] = pick(p, end);
+	put_le32(wire, __builtin_bswap32(frame));
+	memcpy(wire + 4, pkt->data + 12, frame);
+	/* A frame the socket took in part: nothing after it can be whole. */
+	if (send(w->peer, wire, 4 + frame, MSG_DONTWAIT) == (ssize_t)(4 + frame))
+		w->nr_pending++;
+	else
+		w->stream_ended = true;
+}
+
 /* A packet from the tap, with its 12-byte virtio_net_hdr first. */
 static void tap_send(struct world *w, const uint8_t **p, const uint8_t *end)
 {
@@ -630,6 +760,10 @@ static void tap_send(struct world *w, const uint8_t **p, const uint8_t *end)
 
 	if (w->nr_pending == MAX_PENDING) {
 		*p += len < (size_t)(end - *p) ? len : (size_t)(end - *p);
+		return;
+	}
+	if (w->stream) {
+		stream_send(w, len, p, end);
 		return;
 	}
 	pkt = &w->pending[w->nr_pending];
@@ -741,6 +875,10 @@ static void run(struct world *w, const uint8_t *p, const uint8_t *end)
 			if (w->is_net)
 				device_step(w, RUN_TAP, 0);
 			break;
+		case 12:	/* the stream has room again */
+			if (w->stream)
+				device_step(w, RUN_ROOM, 1);
+			break;
 		default:	/* flags of the available ring: interrupts or not */
 			put_le16(w->mem.host + Q_AVAIL(pick(&p, end) % nq), pick(&p, end));
 			break;
@@ -755,7 +893,7 @@ static void check_tap_left(struct world *w)
 	unsigned int i = 0;
 	ssize_t n;
 
-	while ((n = recv(w->net.tap_fd, w->pkt, sizeof(w->pkt), MSG_DONTWAIT)) >= 0) {
+	while ((n = recv(w->net.fd, w->pkt, sizeof(w->pkt), MSG_DONTWAIT)) >= 0) {
 		check(i < w->nr_pending);
 		check((uint32_t)n == w->pending[i].len);
 		check(!memcmp(w->pkt, w->pending[i].data, n));
@@ -795,10 +933,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		static const uint8_t mac[6] = { 2, 0x15, 0x15, 0x15, 0x15, 0x15 };
 		int sv[2];
 
-		check(!socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv));
+		w->stream = flags & 0x20;
+		check(!socketpair(AF_UNIX, (w->stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK |
+				  SOCK_CLOEXEC, 0, sv));
 		w->peer = sv[1];
 		w->pending = malloc(MAX_PENDING * sizeof(*w->pending));
-		check(!virtio_net_init_fd(&w->net, sv[0], mac, 0, &w->mem, rx_wait, w));
+		if (w->stream) {
+			w->expected = calloc(MAX_EXPECTED, sizeof(*w->expected));
+			w->txbuf = malloc(4 + NET_FRAME_MAX);
+		}
+		check(!virtio_net_init_fd(&w->net, w->stream ? NET_BACKEND_STREAM : NET_BACKEND_TAP,
+					  sv[0], mac, 0, &w->mem, set_events, w));
 		w->dev = &w->net.dev;
 		/* The guest may take offloads: the tap is then asked for them. */
 		if (flags & 0x10)
@@ -822,8 +967,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	run(w, p, end);
 
-	if (w->is_net) {
+	if (w->stream) {
+		/* All expected went, but a frame the socket had no room for. */
+		check_stream_tx(w, NULL, 0, true);
+		check(w->tx_unknown || w->exp_head == w->exp_tail ||
+		      (net_stream_tx_pending(w->net.stream) && w->exp_tail - w->exp_head == 1));
+		for (unsigned int i = 0; i < MAX_EXPECTED; i++)
+			free(w->expected[i].data);
+		free(w->expected);
+		free(w->txbuf);
+	} else if (w->is_net) {
 		check_tap_left(w);
+	}
+	if (w->is_net) {
 		virtio_net_destroy(&w->net);
 		close(w->peer);
 	} else {

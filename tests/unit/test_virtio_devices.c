@@ -5,19 +5,24 @@
  * exactly its size, so AddressSanitizer sees any byte a device writes
  * outside it. The transport is a recorder of interrupts.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/le.h"
 #include "tests/unit/helpers.h"
 #include "virtio/blk.h"
 #include "virtio/console.h"
+#include "virtio/net.h"
 #include "virtio/rng.h"
 
 #define GPA		0x40000000ull
-#define MEM_SIZE	0x8000
+#define MEM_SIZE	0x40000	/* room for three 64 KiB frames */
 #define DESC		(GPA + 0x0000)
 #define AVAIL		(GPA + 0x1000)
 #define USED		(GPA + 0x2000)
@@ -33,7 +38,10 @@ struct fixture {
 		struct virtio_blk blk;
 		struct virtio_rng rng;
 		struct virtio_console con;
+		struct virtio_net net;
 	};
+	int peer;		/* passt's end of the stream */
+	uint32_t events;	/* what the NIC last asked to wait for */
 };
 
 static uint8_t *at(struct fixture *f, uint64_t gpa)
@@ -318,6 +326,285 @@ static void test_notify_work_is_bounded(void **state)
 	virtio_dev_destroy(&con->dev);
 }
 
+/* --- virtio-net on passt's stream ---------------------------------- */
+
+#define RXQ		0
+#define TXQ		1
+#define NET_HDR		12
+
+static void record_events(void *opaque, int fd, uint32_t events)
+{
+	struct fixture *f = opaque;
+
+	(void)fd;
+	f->events = events;
+}
+
+static struct virtio_net *stream_nic(struct fixture *f)
+{
+	static const uint8_t mac[6] = { 2, 0x15, 0x15, 0x15, 0x15, 0x15 };
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	f->peer = sv[1];
+	assert_int_equal(virtio_net_init_fd(&f->net, NET_BACKEND_STREAM, sv[0], mac, 0, &f->mem,
+					    record_events, f), 0);
+	f->events = EPOLLIN;
+	driver_ok(f, &f->net.dev);
+	return &f->net;
+}
+
+static void stream_nic_destroy(struct fixture *f)
+{
+	virtio_net_destroy(&f->net);
+	close(f->peer);
+}
+
+/* passt's side: @len bytes of frame @tag after their big-endian length. */
+static size_t framed(uint8_t *out, size_t len, uint8_t tag)
+{
+	out[0] = len >> 24;
+	out[1] = len >> 16;
+	out[2] = len >> 8;
+	out[3] = len;
+	for (size_t i = 0; i < len; i++)
+		out[4 + i] = tag + i;
+	return 4 + len;
+}
+
+static void peer_write(struct fixture *f, const uint8_t *p, size_t len)
+{
+	assert_int_equal(write(f->peer, p, len), (ssize_t)len);
+}
+
+/* Receive buffer @i (as chain @i, ring entry @idx): @len bytes at BUF + i * 0x11000. */
+static void post_rx(struct fixture *f, unsigned int i, uint16_t idx, uint32_t len)
+{
+	put_desc(f, RXQ, i, BUF + i * 0x11000, len, 2, 0);
+	make_available(f, RXQ, idx, i);
+}
+
+/* Used entry @n of @q: its chain and length. */
+static void used_entry(struct fixture *f, unsigned int q, unsigned int n, uint32_t *id,
+		       uint32_t *len)
+{
+	const uint8_t *e = at(f, USED + q * 0x400 + 4 + 8 * (n % QSIZE));
+
+	*id = get_le32(e);
+	*len = get_le32(e + 4);
+}
+
+/* Received buffer @i holds frame @tag of @len bytes, after a header saying nothing. */
+static void expect_received(struct fixture *f, unsigned int i, size_t len, uint8_t tag)
+{
+	const uint8_t *b = at(f, BUF + i * 0x11000);
+	uint8_t hdr[NET_HDR] = { 0 };
+
+	hdr[10] = 1;		/* num_buffers */
+	assert_memory_equal(b, hdr, NET_HDR);
+	for (size_t k = 0; k < len; k++)
+		assert_int_equal(b[NET_HDR + k], (uint8_t)(tag + k));
+}
+
+/*
+ * Transmit chain @head (even) and @head + 1: a header (flags @flags), then
+ * @len bytes of frame @tag.
+ */
+static void post_tx_frame(struct fixture *f, uint16_t idx, uint16_t head, size_t len, uint8_t tag,
+			  uint8_t flags)
+{
+	uint64_t hdr = BUF + 0x34000 + head * 0x10, data = BUF + head / 2 * 0x11000;
+
+	memset(at(f, hdr), 0, NET_HDR);
+	*at(f, hdr) = flags;
+	for (size_t k = 0; k < len; k++)
+		*at(f, data + k) = tag + k;
+	put_desc(f, TXQ, head, hdr, NET_HDR, 1, (head + 1) % QSIZE);
+	put_desc(f, TXQ, (head + 1) % QSIZE, data, len, 0, 0);
+	make_available(f, TXQ, idx, head);
+}
+
+/* What passt reads next: a frame of @len bytes, frame @tag. */
+static void peer_expects(struct fixture *f, size_t len, uint8_t tag)
+{
+	uint8_t *buf = malloc(4 + len), *want = malloc(4 + len);
+	size_t got = 0;
+
+	framed(want, len, tag);
+	while (got < 4 + len) {
+		ssize_t n = read(f->peer, buf + got, 4 + len - got);
+
+		assert_true(n > 0);
+		got += n;
+	}
+	assert_memory_equal(buf, want, 4 + len);
+	free(buf);
+	free(want);
+}
+
+/*
+ * Frames both ways, as passt frames them: two frames and a third's first
+ * bytes in one write, each frame into a buffer of its own with a header
+ * saying nothing, the third once its rest came and a buffer was there;
+ * a frame the guest gathers from two buffers reaches passt whole.
+ */
+static void test_net_stream_frames(void **state)
+{
+	struct fixture *f = *state;
+	struct virtio_net *net = stream_nic(f);
+	uint8_t wire[3 * (4 + 100)];
+	size_t n = 0, third;
+	uint32_t id, len;
+
+	n += framed(wire + n, 60, 0x10);
+	n += framed(wire + n, 14, 0x20);
+	third = framed(wire + n, 100, 0x30);
+	peer_write(f, wire, n + 3);		/* the third's length, cut */
+	post_rx(f, 0, 0, NET_HDR + 1514);
+	post_rx(f, 1, 1, NET_HDR + 1514);
+	virtio_net_backend_readable(net);
+	assert_int_equal(used_idx(f, RXQ), 2);
+	used_entry(f, RXQ, 0, &id, &len);
+	assert_int_equal(id, 0);
+	assert_int_equal(len, NET_HDR + 60);
+	expect_received(f, 0, 60, 0x10);
+	used_entry(f, RXQ, 1, &id, &len);
+	assert_int_equal(id, 1);
+	assert_int_equal(len, NET_HDR + 14);
+	expect_received(f, 1, 14, 0x20);
+	/* No buffer left: stop reading the stream until the driver posts one. */
+	peer_write(f, wire + n + 3, third - 3);
+	virtio_net_backend_readable(net);
+	assert_int_equal(used_idx(f, RXQ), 2);
+	assert_int_equal(f->events, 0);
+	post_rx(f, 2, 2, NET_HDR + 1514);
+	virtio_queue_notify(&net->dev, RXQ);
+	assert_int_equal(used_idx(f, RXQ), 3);
+	expect_received(f, 2, 100, 0x30);
+	assert_int_equal(f->events, EPOLLIN);
+
+	post_tx_frame(f, 0, 0, 60, 0x40, 0);
+	virtio_queue_notify(&net->dev, TXQ);
+	assert_int_equal(used_idx(f, TXQ), 1);
+	used_entry(f, TXQ, 0, &id, &len);
+	assert_int_equal(len, 0);
+	peer_expects(f, 60, 0x40);
+	assert_false(net->gone);
+	stream_nic_destroy(f);
+}
+
+/*
+ * What the guest may not send is dropped, the queue going on: a packet
+ * asking for a checksum offload never offered, one shorter than an
+ * Ethernet header. A frame bigger than the guest's buffer is dropped and
+ * the buffer takes the next.
+ */
+static void test_net_stream_drops(void **state)
+{
+	struct fixture *f = *state;
+	struct virtio_net *net = stream_nic(f);
+	uint8_t *wire = malloc(2 * (4 + 2000));
+	size_t n = 0;
+	uint32_t id, len;
+
+	post_tx_frame(f, 0, 0, 60, 0x50, 1 /* NEEDS_CSUM */);
+	post_tx_frame(f, 1, 2, 13, 0x60, 0);
+	post_tx_frame(f, 2, 4, 14, 0x70, 0);
+	virtio_queue_notify(&net->dev, TXQ);
+	assert_int_equal(used_idx(f, TXQ), 3);
+	peer_expects(f, 14, 0x70);		/* and only it */
+	assert_int_equal(recv(f->peer, wire, 1, MSG_DONTWAIT), -1);
+
+	n += framed(wire + n, 2000, 0x80);
+	n += framed(wire + n, 1000, 0x90);
+	peer_write(f, wire, n);
+	post_rx(f, 0, 0, NET_HDR + 1514);
+	virtio_net_backend_readable(net);
+	assert_int_equal(used_idx(f, RXQ), 1);
+	used_entry(f, RXQ, 0, &id, &len);
+	assert_int_equal(len, NET_HDR + 1000);
+	expect_received(f, 0, 1000, 0x90);
+	assert_false(net->gone);
+	free(wire);
+	stream_nic_destroy(f);
+}
+
+/*
+ * A socket that takes part of a frame: the queue waits, with the NIC
+ * asking for room (EPOLLOUT), and goes on once the rest went; the frames
+ * reach passt whole and in order, 64 KiB ones included.
+ */
+static void test_net_stream_full_socket(void **state)
+{
+	struct fixture *f = *state;
+	struct virtio_net *net = stream_nic(f);
+	int small = 4096;
+	uint16_t i;
+
+	assert_int_equal(setsockopt(net->fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
+	for (i = 0; i < 3; i++)
+		post_tx_frame(f, i, 2 * i, NET_FRAME_MAX, 0xa0 + i, 0);
+	virtio_queue_notify(&net->dev, TXQ);
+	assert_true(used_idx(f, TXQ) < 3);
+	assert_true(f->events & EPOLLOUT);
+	for (i = 0; i < 3; i++) {
+		/* passt reads; lkvm finishes the frame and sends the next. */
+		uint8_t *buf = malloc(4 + NET_FRAME_MAX), *want = malloc(4 + NET_FRAME_MAX);
+		size_t got = 0;
+
+		framed(want, NET_FRAME_MAX, 0xa0 + i);
+		while (got < 4 + NET_FRAME_MAX) {
+			ssize_t n = recv(f->peer, buf + got, 4 + NET_FRAME_MAX - got, MSG_DONTWAIT);
+
+			if (n < 0 && errno == EAGAIN) {
+				virtio_net_backend_writable(net);
+				continue;
+			}
+			assert_true(n > 0);
+			got += n;
+		}
+		assert_memory_equal(buf, want, 4 + NET_FRAME_MAX);
+		free(buf);
+		free(want);
+	}
+	virtio_net_backend_writable(net);
+	assert_int_equal(used_idx(f, TXQ), 3);
+	assert_false(f->events & EPOLLOUT);
+	stream_nic_destroy(f);
+}
+
+/*
+ * passt gone, or speaking something else: the NIC says so once, stops
+ * watching the stream, and drops what the guest sends from then on.
+ */
+static void test_net_stream_gone(void **state)
+{
+	struct fixture *f = *state;
+	struct virtio_net *net = stream_nic(f);
+	const uint8_t bad[4] = { 0, 0, 0, 13 };	/* shorter than any frame */
+
+	peer_write(f, bad, sizeof(bad));
+	post_rx(f, 0, 0, NET_HDR + 1514);
+	virtio_net_backend_readable(net);
+	assert_true(net->gone);
+	assert_int_equal(f->events, 0);
+	assert_int_equal(used_idx(f, RXQ), 0);
+	post_tx_frame(f, 0, 0, 60, 0x10, 0);
+	virtio_queue_notify(&net->dev, TXQ);
+	assert_int_equal(used_idx(f, TXQ), 1);
+	stream_nic_destroy(f);
+
+	net = stream_nic(f);
+	close(f->peer);
+	f->peer = -1;
+	post_rx(f, 0, 0, NET_HDR + 1514);
+	virtio_net_backend_readable(net);
+	assert_true(net->gone);
+	assert_int_equal(f->events, 0);
+	stream_nic_destroy(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +614,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_blk_read_of_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_console_input_takes_only_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify_work_is_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_net_stream_frames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_net_stream_drops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_net_stream_full_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_net_stream_gone, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("virtio devices", tests, NULL, NULL);
