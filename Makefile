@@ -49,6 +49,7 @@ PURE_SRCS := \
 	core/options.c \
 	core/outbuf.c \
 	core/panic_line.c \
+	core/passt.c \
 	core/signals.c \
 	core/term.c \
 	arm64/fdt.c \
@@ -285,13 +286,16 @@ $(BUILD)/guest/%.flat: tests/guest/%.c $(GUEST_RT) $(wildcard tests/guest/*.h te
 
 # Test helpers that run inside the emulated host.
 L1_HELPERS := $(BUILD)/l1/ptytest $(BUILD)/l1/ctlpoke $(BUILD)/l1/startup-bench \
-	      $(BUILD)/l1/iobench $(BUILD)/l1/touchpage
+	      $(BUILD)/l1/iobench $(BUILD)/l1/touchpage $(BUILD)/l1/dnsstub \
+	      $(BUILD)/l1/udpmsg
 
 $(BUILD)/l1/ptytest: tests/l1/ptytest.c
 $(BUILD)/l1/ctlpoke: tests/l1/ctlpoke.c
 $(BUILD)/l1/startup-bench: bench/startup.c
 $(BUILD)/l1/iobench: bench/iobench.c
 $(BUILD)/l1/touchpage: tests/l1/touchpage.c
+$(BUILD)/l1/dnsstub: tests/l1/dnsstub.c
+$(BUILD)/l1/udpmsg: tests/l1/udpmsg.c
 $(L1_HELPERS):
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<

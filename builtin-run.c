@@ -11,6 +11,7 @@
 #include "builtin.h"
 #include "core/log.h"
 #include "core/options.h"
+#include "core/passt.h"
 #include "sdei/sdei.h"
 
 /*
@@ -153,12 +154,23 @@ static char *own(struct recorded_words *rec, const char *a, const char *sep, con
 	return rec->paths[rec->nr_paths++] = s;
 }
 
-static int record_absolute(struct vm_config *cfg, struct recorded_words *rec)
+/*
+ * kvmtool's default NIC, user-mode: where passt is installed, and not for
+ * a restore, which makes the NICs its snapshot records.
+ */
+static bool default_network(struct vm_config *cfg)
+{
+	if (cfg->restore_dir || !run_wants_default_network(cfg) || !passt_installed())
+		return false;
+	return !run_add_default_network(cfg);
+}
+
+static int record_absolute(struct vm_config *cfg, struct recorded_words *rec, bool default_nic)
 {
 	char cwd[4096];
 	int n = 0;
 
-	rec->words = calloc(2 * cfg->argc + 1, sizeof(*rec->words));
+	rec->words = calloc(2 * cfg->argc + 3, sizeof(*rec->words));
 	rec->paths = calloc(2 * cfg->argc + 1, sizeof(*rec->paths));
 	if (!rec->words || !rec->paths || !getcwd(cwd, sizeof(cwd)))
 		return -1;
@@ -182,6 +194,9 @@ static int record_absolute(struct vm_config *cfg, struct recorded_words *rec)
 		if (!rec->words[n - 2] || !rec->words[n - 1])
 			return -1;
 	}
+	/* A default NIC is recorded as given: its restore has one too. */
+	for (int i = 0; default_nic && i < 2; i++)
+		rec->words[n++] = (char *)run_default_network[i];
 	cfg->argv = rec->words;
 	cfg->argc = n;
 	return 0;
@@ -225,7 +240,7 @@ int cmd_run(int argc, char *argv[])
 			goto out;
 		log_set_level(cfg.log_level);
 	}
-	if (record_absolute(&cfg, &rec)) {
+	if (record_absolute(&cfg, &rec, default_network(&cfg))) {
 		pr_err("run: cannot record the command line: %s", strerror(errno));
 		goto out;
 	}

@@ -190,6 +190,30 @@ static void net_set_events(void *opaque, int fd, uint32_t events)
 	ioloop_set_events(&vm->io.loop, fd, events);
 }
 
+/* -n mode=user: virtio-net on the stream of a passt of its own. */
+static int create_user_nic(struct vm *vm, unsigned int i)
+{
+	const struct net_config *nic = &vm->cfg->nics[i];
+	struct vm_devices *devs = vm->devices;
+	char why[200];
+	int fd, ret;
+
+	devs->nets[i].fd = -1;
+	ret = passt_start(&devs->passts[i], nic, &fd, why, sizeof(why));
+	if (ret && vm->cfg->default_network)
+		pr_warn("network: no user-mode network: %s; -n mode=none goes without one quietly",
+			why);
+	else if (ret)
+		pr_err("--network mode=user: %s", why);
+	if (ret)
+		return ret;
+	ret = virtio_net_init_fd(&devs->nets[i], NET_BACKEND_STREAM, fd, nic->guest_mac, i,
+				 &devs->mem, net_set_events, vm);
+	if (ret)
+		pr_err("--network mode=user: %s", strerror(-ret));
+	return ret;
+}
+
 int devices_create(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -217,8 +241,16 @@ int devices_create(struct vm *vm)
 			return ret;
 	}
 	for (unsigned int i = 0; i < cfg->nr_nics; i++) {
-		ret = virtio_net_init(&devs->nets[i], &cfg->nics[i], i, &devs->mem,
-				      net_set_events, vm);
+		if (cfg->nics[i].mode == NET_MODE_USER)
+			ret = create_user_nic(vm, i);
+		else
+			ret = virtio_net_init(&devs->nets[i], &cfg->nics[i], i, &devs->mem,
+					      net_set_events, vm);
+		/* A quick VM runs on where the default NIC cannot. */
+		if (ret && cfg->default_network) {
+			ret = 0;
+			continue;
+		}
 		devs->nr_nets++;
 		ret = ret ?: attach(vm, &devs->nets[i].dev, cfg->nics[i].transport);
 		if (ret)
@@ -245,6 +277,14 @@ static void on_queue_notify(struct ioloop *loop, void *opaque)
 	pthread_mutex_unlock(&dev->lock);
 }
 
+static void on_passt_message(struct ioloop *loop, void *opaque)
+{
+	struct passt *p = opaque;
+
+	if (!passt_drain_messages(p))
+		ioloop_unwatch(loop, p->err_fd);
+}
+
 static void on_net_ready(struct ioloop *loop, void *opaque)
 {
 	struct virtio_net *net = opaque;
@@ -263,6 +303,10 @@ int devices_start_io(struct vm *vm)
 
 	for (unsigned int i = 0; devs && i < devs->nr_nets && !ret; i++)
 		ret = ioloop_watch(&vm->io.loop, devs->nets[i].fd, on_net_ready, &devs->nets[i]);
+	for (unsigned int i = 0; devs && i < devs->nr_nets && !ret; i++)
+		if (devs->passts[i].pid)
+			ret = ioloop_watch(&vm->io.loop, devs->passts[i].err_fd, on_passt_message,
+					   &devs->passts[i]);
 	for (unsigned int i = 0; devs && i < devs->nr_slots && !ret; i++) {
 		struct virtio_slot *slot = &devs->slots[i];
 
@@ -273,15 +317,37 @@ int devices_start_io(struct vm *vm)
 	return ret;
 }
 
+/* "network: virtio-net0 through passt, guest MAC ..., tcp 127.0.0.1:2222 to 22" */
+static void report_user_nic(const struct virtio_net *net, const struct net_config *nic)
+{
+	const uint8_t *mac = net->config;
+	char fwds[MAX_HOSTFWDS * 40] = "";
+	size_t used = 0;
+
+	for (unsigned int i = 0; i < nic->nr_fwds; i++) {
+		const struct net_hostfwd *f = &nic->fwds[i];
+
+		used += snprintf(fwds + used, sizeof(fwds) - used, ", %s %u.%u.%u.%u:%u to %u",
+				 f->udp ? "udp" : "tcp", f->host_ip >> 24, f->host_ip >> 16 & 0xff,
+				 f->host_ip >> 8 & 0xff, f->host_ip & 0xff, f->host_port,
+				 f->guest_port);
+	}
+	pr_info("network: %s through passt (user mode), guest MAC %02x:%02x:%02x:%02x:%02x:%02x%s",
+		net->dev.name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], fwds);
+}
+
 void devices_report(struct vm *vm)
 {
 	for (unsigned int i = 0; vm->devices && i < vm->devices->nr_nets; i++) {
 		const struct virtio_net *net = &vm->devices->nets[i];
 		const uint8_t *mac = net->config;
 
-		pr_info("network: %s on tap %s, guest MAC %02x:%02x:%02x:%02x:%02x:%02x",
-			net->dev.name, net->ifname, mac[0], mac[1], mac[2], mac[3], mac[4],
-			mac[5]);
+		if (net->backend == NET_BACKEND_TAP)
+			pr_info("network: %s on tap %s, guest MAC %02x:%02x:%02x:%02x:%02x:%02x",
+				net->dev.name, net->ifname, mac[0], mac[1], mac[2], mac[3],
+				mac[4], mac[5]);
+		else
+			report_user_nic(net, &vm->cfg->nics[i]);
 	}
 }
 
@@ -312,8 +378,11 @@ void devices_destroy(struct vm *vm)
 	}
 	for (unsigned int i = 0; i < devs->nr_blks; i++)
 		virtio_blk_destroy(&devs->blks[i]);
+	/* A NIC's end of passt's stream closes first: then passt exits. */
 	for (unsigned int i = 0; i < devs->nr_nets; i++)
 		virtio_net_destroy(&devs->nets[i]);
+	for (unsigned int i = 0; i < devs->nr_nets; i++)
+		passt_stop(&devs->passts[i]);
 	virtio_dev_destroy(&devs->rng.dev);
 	virtio_dev_destroy(&devs->console.dev);
 	if (devs->nr_pci)

@@ -3,6 +3,7 @@
 #define LKVM_ARM64_DEVICES_H
 
 #include "core/options.h"
+#include "core/passt.h"
 #include "hw/pci.h"
 #include "virtio/blk.h"
 #include "virtio/console.h"
@@ -41,6 +42,7 @@ struct vm_devices {
 	struct virtio_blk blks[MAX_DISKS];
 	unsigned int nr_blks;
 	struct virtio_net nets[MAX_NICS];
+	struct passt passts[MAX_NICS];	/* mode=user NICs' */
 	unsigned int nr_nets;
 	struct virtio_rng rng;
 	struct virtio_console console;
@@ -51,7 +53,7 @@ int devices_create(struct vm *vm);
 /* Their queue notifications, watched by the I/O thread. */
 int devices_start_io(struct vm *vm);
 void devices_destroy(struct vm *vm);
-/* What the VM was given, once it is built: each NIC's tap and MAC. */
+/* What the VM was given, once it is built: each NIC's backend and MAC. */
 void devices_report(struct vm *vm);
 
 /* --console virtio: room for input for hvc0, and the input (as much as fits). */

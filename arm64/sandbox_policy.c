@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <termios.h>
 
 #include "arm64/kvm_arm64.h"
@@ -97,6 +98,8 @@ static const struct sandbox_allow main_calls[] = {
 	/* stop the vCPUs, drain the console, take the VM apart */
 	TGKILL_OWN, ANY(ppoll), ANY(sendto), ANY(close),
 	ANY(msync), ANY(fdatasync), ANY(unlinkat),
+	/* reap the passt of each mode=user NIC */
+	IF_ARG(wait4, 2, WNOHANG),
 };
 
 #ifdef __SANITIZE_ADDRESS__

@@ -341,6 +341,71 @@ static int parse_ipv4(const char *s, size_t n, uint32_t *ip)
 	return 0;
 }
 
+/* A port, 1 to 65535, of @n characters at @s. */
+static int parse_port(const char *s, size_t n, uint16_t *port)
+{
+	unsigned long v = 0;
+
+	if (!n || n > 5)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (!v || v > 65535)
+		return -EINVAL;
+	*port = v;
+	return 0;
+}
+
+/*
+ * QEMU's hostfwd=tcp|udp:[HOST_IP]:PORT-[GUEST_IP]:GUEST_PORT. The guest
+ * address is the guest's own (passt forwards to it), so none may be given;
+ * no host address means 127.0.0.1, never every address unless asked.
+ */
+static int parse_hostfwd(const char *v, size_t vn, struct net_hostfwd *fwd)
+{
+	const char *end = v + vn, *colon, *dash;
+
+	if (vn > 4 && !strncmp(v, "tcp:", 4))
+		fwd->udp = false;
+	else if (vn > 4 && !strncmp(v, "udp:", 4))
+		fwd->udp = true;
+	else
+		return -EINVAL;
+	v += 4;
+	dash = memchr(v, '-', end - v);
+	colon = memchr(v, ':', end - v);
+	if (!dash || !colon || colon > dash || dash + 2 > end || dash[1] != ':')
+		return -EINVAL;
+	fwd->host_ip = 127u << 24 | 1;
+	if (colon > v && parse_ipv4(v, colon - v, &fwd->host_ip))
+		return -EINVAL;
+	if (parse_port(colon + 1, dash - colon - 1, &fwd->host_port) ||
+	    parse_port(dash + 2, end - dash - 2, &fwd->guest_port))
+		return -EINVAL;
+	return 0;
+}
+
+/* What a tap's and a user NIC's options may not share. */
+static int check_network_mode(const struct net_config *nic, bool tap_only, const char *arg,
+			      char *err, size_t len)
+{
+	if (nic->mode == NET_MODE_USER && tap_only)
+		return fail(err, len, "--network %s: tapif and host_ip are for mode=tap", arg);
+	if (nic->mode == NET_MODE_TAP && nic->nr_fwds)
+		return fail(err, len, "--network %s: hostfwd is for mode=user", arg);
+	for (unsigned int i = 0; i < nic->nr_fwds; i++)
+		for (unsigned int j = 0; j < i; j++)
+			if (nic->fwds[i].udp == nic->fwds[j].udp &&
+			    nic->fwds[i].host_port == nic->fwds[j].host_port)
+				return fail(err, len, "--network %s: %s port %u is forwarded twice",
+					    arg, nic->fwds[i].udp ? "udp" : "tcp",
+					    nic->fwds[i].host_port);
+	return 0;
+}
+
 /*
  * kvmtool's syntax: comma-separated key=value; without mode= it means tap.
  * Each -n adds a NIC; mode=none means no NIC at all.
@@ -355,6 +420,7 @@ static int set_network(struct vm_config *cfg, const char *arg, char *err,
 	};
 	const char *p = arg, *mode = "tap";
 	size_t mode_len = 3;
+	bool tap_only = false;
 
 	while (*p) {
 		size_t n = strcspn(p, ","), k = strcspn(p, "=");
@@ -374,6 +440,7 @@ static int set_network(struct vm_config *cfg, const char *arg, char *err,
 					    "--network %s: tapif must be 1 to 15 characters without '/'",
 					    arg);
 			memcpy(nic.tapif, v, vn);
+			tap_only = true;
 		} else if (k == 9 && !strncmp(p, "guest_mac", 9)) {
 			if (parse_mac(v, vn, nic.guest_mac))
 				return fail(err, len,
@@ -384,6 +451,15 @@ static int set_network(struct vm_config *cfg, const char *arg, char *err,
 				return fail(err, len,
 					    "--network %s: host_ip must be an IPv4 address",
 					    arg);
+			tap_only = true;
+		} else if (k == 7 && !strncmp(p, "hostfwd", 7)) {
+			if (nic.nr_fwds == MAX_HOSTFWDS)
+				return fail(err, len, "--network %s: at most %d hostfwd", arg,
+					    MAX_HOSTFWDS);
+			if (parse_hostfwd(v, vn, &nic.fwds[nic.nr_fwds++]))
+				return fail(err, len,
+					    "--network %s: hostfwd must be tcp|udp:[HOST_IP]:PORT-:GUEST_PORT, like tcp:127.0.0.1:2222-:22",
+					    arg);
 		} else if (k == 5 && !strncmp(p, "trans", 5)) {
 			if (parse_transport(v, vn, &nic.transport))
 				return fail(err, len,
@@ -392,7 +468,7 @@ static int set_network(struct vm_config *cfg, const char *arg, char *err,
 			nic.transport_given = true;
 		} else {
 			return fail(err, len,
-				    "--network %s: unknown parameter '%.*s' (mode, tapif, guest_mac, host_ip and trans are known)",
+				    "--network %s: unknown parameter '%.*s' (mode, tapif, guest_mac, host_ip, hostfwd and trans are known)",
 				    arg, (int)k, p);
 		}
 		p += n + (p[n] == ',');
@@ -402,13 +478,13 @@ static int set_network(struct vm_config *cfg, const char *arg, char *err,
 		return 0;
 	}
 	if (mode_len == 4 && !strncmp(mode, "user", 4))
+		nic.mode = NET_MODE_USER;
+	else if (mode_len != 3 || strncmp(mode, "tap", 3))
 		return fail(err, len,
-			    "--network %s: mode=user is not available: lkvm has no user-mode network stack; use mode=tap",
-			    arg);
-	if (mode_len != 3 || strncmp(mode, "tap", 3))
-		return fail(err, len,
-			    "--network %s: mode '%.*s' is unknown (tap or none)",
+			    "--network %s: mode '%.*s' is unknown (user, tap or none)",
 			    arg, (int)mode_len, mode);
+	if (check_network_mode(&nic, tap_only, arg, err, len))
+		return -EINVAL;
 	if (cfg->nr_nics == MAX_NICS)
 		return fail(err, len, "--network %s: at most %d NICs", arg,
 			    MAX_NICS);
@@ -602,7 +678,7 @@ static const struct run_option kernel_options[] = {
 };
 
 static const struct run_option network_options[] = {
-	{ 'n', "network", "params", "a NIC: mode=tap[,tapif=NAME][,guest_mac=MAC][,host_ip=IP][,trans=pci|mmio], or mode=none", set_network, 0 },
+	{ 'n', "network", "params", "a NIC: mode=user[,hostfwd=tcp|udp:[HOST_IP]:PORT-:GUEST_PORT]... (through passt; the default where it is installed) or mode=tap[,tapif=NAME][,host_ip=IP], with [,guest_mac=MAC][,trans=pci|mmio]; or mode=none", set_network, 0 },
 	{ 0, "no-dhcp", NULL, "kvmtool's: lkvm never adds ip=dhcp, so this changes nothing", FIELD(no_dhcp) },
 	{ 0 }
 };
@@ -651,6 +727,25 @@ static const struct option_group option_groups[] = {
 	{ NULL, misc_options },
 	{ 0 }
 };
+
+const char *const run_default_network[2] = { "--network", "mode=user" };
+
+bool run_wants_default_network(const struct vm_config *cfg)
+{
+	return !cfg->nr_nics && !cfg->no_network && !cfg->nodefaults;
+}
+
+int run_add_default_network(struct vm_config *cfg)
+{
+	char err[OPT_ERR_LEN];
+	int ret = set_network(cfg, run_default_network[1], err, sizeof(err));
+
+	if (!ret) {
+		cfg->nics[0].transport = cfg->transport;
+		cfg->default_network = true;
+	}
+	return ret;
+}
 
 void run_options_usage(FILE *out)
 {

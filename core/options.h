@@ -48,11 +48,31 @@ struct disk_config {
 	bool direct;
 };
 
-/* -n mode=tap[,tapif=NAME][,guest_mac=MAC][,host_ip=IP][,trans=pci|mmio] */
+enum net_mode {
+	NET_MODE_TAP,
+	NET_MODE_USER,		/* through passt (core/passt.c) */
+};
+
+#define MAX_HOSTFWDS 8
+
+/* hostfwd=tcp|udp:[HOST_IP]:PORT-:GUEST_PORT, QEMU's grammar */
+struct net_hostfwd {
+	bool udp;
+	uint32_t host_ip;	/* host byte order; 127.0.0.1 unless given */
+	uint16_t host_port, guest_port;
+};
+
+/*
+ * -n mode=tap[,tapif=NAME][,host_ip=IP] or mode=user[,hostfwd=...]..., each
+ * with [,guest_mac=MAC][,trans=pci|mmio]
+ */
 struct net_config {
+	enum net_mode mode;
 	char tapif[16];		/* IFNAMSIZ; empty: the kernel picks tapN */
 	uint8_t guest_mac[6];
 	uint32_t host_ip;	/* in host byte order; set on a tap lkvm creates */
+	struct net_hostfwd fwds[MAX_HOSTFWDS];
+	unsigned int nr_fwds;
 	enum virtio_transport_kind transport;
 	bool transport_given;	/* trans=; else --virtio-transport's */
 };
@@ -79,6 +99,7 @@ struct vm_config {
 	struct net_config nics[MAX_NICS];
 	unsigned int nr_nics;
 	bool no_network;	/* -n mode=none: no NIC at all */
+	bool default_network;	/* the one NIC is kvmtool's default, not asked for */
 	bool rng;
 	bool nodefaults;
 	bool pmu;
@@ -119,6 +140,14 @@ struct vm_config {
 int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 		      char *err, size_t err_len);
 void run_options_usage(FILE *out);
+/*
+ * kvmtool's default NIC, user-mode, for a configuration that names none
+ * and does not ask for none (nor --nodefaults): the words it takes, for
+ * the caller to add when it adds the NIC (lkvm run does where passt is).
+ */
+extern const char *const run_default_network[2];
+bool run_wants_default_network(const struct vm_config *cfg);
+int run_add_default_network(struct vm_config *cfg);
 
 /*
  * The option at @argv[*@i], which run_options_parse() took: its long name

@@ -17,7 +17,7 @@
 #   $cache/guest/busybox    static arm64 busybox
 #   $cache/l1tools/         arm64 e2fsprogs (mkfs.ext4, debugfs) with the
 #                           libraries and loader they need, for the host
-#                           side of the virtio-blk tests
+#                           side of the virtio-blk tests, and passt
 set -euo pipefail
 
 cache=${LKVM_CACHE:-$HOME/.cache/lkvm}
@@ -124,7 +124,7 @@ bdir=$cache/busybox-$(basename "$bdeb" .deb)
 ln -sfn "$bdir/bin/busybox" "$cache/guest/busybox"
 
 # e2fsprogs for the emulated host: it makes the guest's ext4 images and
-# reads them back after the guest wrote to them.
-for p in e2fsprogs libext2fs2 libcom-err2 libblkid1 libuuid1 libss2 libc6; do
+# reads them back after the guest wrote to them. passt: -n mode=user.
+for p in e2fsprogs libext2fs2 libcom-err2 libblkid1 libuuid1 libss2 libc6 passt; do
 	unpack "$(fetch $p)" "$cache/l1tools"
 done

@@ -12,7 +12,8 @@
  *   - run: the config is within its documented bounds: --mem unset or at
  *     least 64 MiB (128 MiB with --firmware) in whole MiB; the enums in
  *     range; at most 8 disks and 4 NICs, each well formed (a file name
- *     ending at a comma, a tap name of at most 15 bytes, a unicast MAC);
+ *     ending at a comma, a tap name of at most 15 bytes, a unicast MAC,
+ *     a user NIC's forwards of distinct ports, none on a tap);
  *     a name of 1 to 64 bytes without '/'; a kernel, firmware or snapshot
  *     to restore unless --help; no option that needs another without
  *     it; every string points into argv;
@@ -108,6 +109,16 @@ static void check_config(const struct vm_config *c)
 		check(!(n->guest_mac[0] & 1));
 		check(n->transport <= VIRTIO_MMIO);
 		check(n->transport_given || n->transport == c->transport);
+		/* A user NIC forwards distinct ports, each 1 to 65535; a tap none. */
+		check(n->mode <= NET_MODE_USER && n->nr_fwds <= MAX_HOSTFWDS);
+		check(n->mode == NET_MODE_USER || (!n->nr_fwds));
+		check(n->mode == NET_MODE_TAP || !n->tapif[0]);
+		for (unsigned int f = 0; f < n->nr_fwds; f++) {
+			check(n->fwds[f].host_port && n->fwds[f].guest_port);
+			for (unsigned int g = 0; g < f; g++)
+				check(n->fwds[f].udp != n->fwds[g].udp ||
+				      n->fwds[f].host_port != n->fwds[g].host_port);
+		}
 	}
 }
 
@@ -136,7 +147,16 @@ static bool same_config(const struct vm_config *a, const struct vm_config *b)
 		       !memcmp(a->nics[i].guest_mac, b->nics[i].guest_mac, 6) &&
 		       a->nics[i].host_ip == b->nics[i].host_ip &&
 		       a->nics[i].transport == b->nics[i].transport &&
-		       a->nics[i].transport_given == b->nics[i].transport_given;
+		       a->nics[i].transport_given == b->nics[i].transport_given &&
+		       a->nics[i].mode == b->nics[i].mode && a->nics[i].nr_fwds == b->nics[i].nr_fwds;
+	for (unsigned int i = 0; same && i < a->nr_nics; i++) {
+		for (unsigned int f = 0; same && f < a->nics[i].nr_fwds; f++) {
+			const struct net_hostfwd *x = &a->nics[i].fwds[f], *y = &b->nics[i].fwds[f];
+
+			same = x->udp == y->udp && x->host_ip == y->host_ip &&
+			       x->host_port == y->host_port && x->guest_port == y->guest_port;
+		}
+	}
 	return same;
 }
 

@@ -8,6 +8,7 @@
 . "$ROOT/sdei.sh"
 . "$ROOT/control.sh"
 . "$ROOT/virtio.sh"
+. "$ROOT/netuser.sh"
 . "$ROOT/linux.sh"
 . "$ROOT/dropin.sh"
 . "$ROOT/ras.sh"
@@ -33,6 +34,8 @@ control_checks
 took "the control plane"
 virtio_checks
 took "virtio"
+netuser_checks
+took "user-mode network through passt"
 linux_checks
 took "Linux guests: 2 vCPUs, SDEI and CPU hotplug"
 panic_checks

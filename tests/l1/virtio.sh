@@ -164,8 +164,8 @@ virtio_checks() {
 	fi
 	kill $vm_pid
 	wait $vm_pid
-	one_line_error "bad input: --network mode=user" \
-		'^lkvm: --network mode=user: mode=user is not available: lkvm has no user-mode network stack; use mode=tap$' \
-		lkvm run -k $K -n mode=user
+	one_line_error "bad input: --network mode=user with a tap's option" \
+		'^lkvm: --network mode=user,tapif=tap0: tapif and host_ip are for mode=tap$' \
+		lkvm run -k $K -n mode=user,tapif=tap0
 	rm -f /tmp/blk-*.img
 }

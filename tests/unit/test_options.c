@@ -204,7 +204,7 @@ static void test_network_and_transport(void **state)
 	char err[OPT_ERR_LEN];
 
 	(void)state;
-	/* No -n: no NIC (kvmtool's default NIC is user-mode, which lkvm lacks). */
+	/* No -n: no NIC here; lkvm run adds a user-mode one where passt is. */
 	assert_int_equal(parse(&cfg, err, "-k", "I", NULL), 0);
 	assert_int_equal(cfg.nr_nics, 0);
 	assert_int_equal(cfg.transport, VIRTIO_PCI);
@@ -227,6 +227,25 @@ static void test_network_and_transport(void **state)
 	assert_int_equal(cfg.transport, VIRTIO_MMIO);
 	assert_int_equal(cfg.console, CONSOLE_VIRTIO);
 	assert_true(cfg.rng);
+
+	/* mode=user with QEMU's hostfwd; no host address is 127.0.0.1. */
+	assert_int_equal(parse(&cfg, err, "-k", "I", "-n",
+			       "mode=user,hostfwd=tcp::2222-:22,hostfwd=udp:0.0.0.0:5353-:53", NULL), 0);
+	assert_int_equal(cfg.nr_nics, 1);
+	assert_int_equal(cfg.nics[0].mode, NET_MODE_USER);
+	assert_int_equal(cfg.nics[0].nr_fwds, 2);
+	assert_false(cfg.nics[0].fwds[0].udp);
+	assert_int_equal(cfg.nics[0].fwds[0].host_ip, 0x7f000001);
+	assert_int_equal(cfg.nics[0].fwds[0].host_port, 2222);
+	assert_int_equal(cfg.nics[0].fwds[0].guest_port, 22);
+	assert_true(cfg.nics[0].fwds[1].udp);
+	assert_int_equal(cfg.nics[0].fwds[1].host_ip, 0);
+	assert_int_equal(cfg.nics[0].fwds[1].host_port, 5353);
+	assert_int_equal(cfg.nics[0].fwds[1].guest_port, 53);
+	/* The same port for tcp and udp is two forwards. */
+	assert_int_equal(parse(&cfg, err, "-k", "I", "-n",
+			       "mode=user,hostfwd=tcp::53-:53,hostfwd=udp::53-:53", NULL), 0);
+	assert_int_equal(cfg.nics[0].nr_fwds, 2);
 
 	/* mode=none turns every NIC off, wherever it comes. */
 	assert_int_equal(parse(&cfg, err, "-k", "I", "-n", "mode=tap",
@@ -291,9 +310,19 @@ static const struct bad_case bad_cases[] = {
 	{ { "-k", "I", "--pmu=yes" }, "--pmu: takes no value" },
 	{ { "-k", "I", "--nested", "--irqchip=gicv2" }, "--nested: needs a GICv3 (KVM gives EL2 only to GICv3 guests), not --irqchip gicv2" },
 	{ { "-k", "I", "--mem" }, "--mem: needs a value (<size>)" },
-	{ { "-k", "I", "-n", "mode=user" }, "--network mode=user: mode=user is not available: lkvm has no user-mode network stack; use mode=tap" },
-	{ { "-k", "I", "-n", "mode=vde" }, "--network mode=vde: mode 'vde' is unknown (tap or none)" },
-	{ { "-k", "I", "-n", "vhost=1" }, "--network vhost=1: unknown parameter 'vhost' (mode, tapif, guest_mac, host_ip and trans are known)" },
+	{ { "-k", "I", "-n", "mode=vde" }, "--network mode=vde: mode 'vde' is unknown (user, tap or none)" },
+	{ { "-k", "I", "-n", "vhost=1" }, "--network vhost=1: unknown parameter 'vhost' (mode, tapif, guest_mac, host_ip, hostfwd and trans are known)" },
+	{ { "-k", "I", "-n", "mode=user,tapif=tap0" }, "--network mode=user,tapif=tap0: tapif and host_ip are for mode=tap" },
+	{ { "-k", "I", "-n", "host_ip=10.0.0.1,mode=user" }, "--network host_ip=10.0.0.1,mode=user: tapif and host_ip are for mode=tap" },
+	{ { "-k", "I", "-n", "hostfwd=tcp::22-:22" }, "--network hostfwd=tcp::22-:22: hostfwd is for mode=user" },
+	{ { "-k", "I", "-n", "mode=user,hostfwd=tcp::2222-:22,hostfwd=tcp:0.0.0.0:2222-:23" }, "--network mode=user,hostfwd=tcp::2222-:22,hostfwd=tcp:0.0.0.0:2222-:23: tcp port 2222 is forwarded twice" },
+	{ { "-k", "I", "-n", "mode=user,hostfwd=sctp::1-:1" }, "--network mode=user,hostfwd=sctp::1-:1: hostfwd must be tcp|udp:[HOST_IP]:PORT-:GUEST_PORT, like tcp:127.0.0.1:2222-:22" },
+	{ { "-k", "I", "-n", "mode=user,hostfwd=tcp::2222-10.0.2.15:22" }, "--network mode=user,hostfwd=tcp::2222-10.0.2.15:22: hostfwd must be tcp|udp:[HOST_IP]:PORT-:GUEST_PORT, like tcp:127.0.0.1:2222-:22" },
+	{ { "-k", "I", "-n", "mode=user,hostfwd=tcp::0-:22" }, "--network mode=user,hostfwd=tcp::0-:22: hostfwd must be tcp|udp:[HOST_IP]:PORT-:GUEST_PORT, like tcp:127.0.0.1:2222-:22" },
+	{ { "-k", "I", "-n", "mode=user,hostfwd=tcp::2222-:65536" }, "--network mode=user,hostfwd=tcp::2222-:65536: hostfwd must be tcp|udp:[HOST_IP]:PORT-:GUEST_PORT, like tcp:127.0.0.1:2222-:22" },
+	{ { "-k", "I", "-n", "mode=user,hostfwd=tcp:localhost:2222-:22" }, "--network mode=user,hostfwd=tcp:localhost:2222-:22: hostfwd must be tcp|udp:[HOST_IP]:PORT-:GUEST_PORT, like tcp:127.0.0.1:2222-:22" },
+	{ { "-k", "I", "-n", "mode=user,hostfwd=tcp::2222" }, "--network mode=user,hostfwd=tcp::2222: hostfwd must be tcp|udp:[HOST_IP]:PORT-:GUEST_PORT, like tcp:127.0.0.1:2222-:22" },
+	{ { "-k", "I", "-n", "mode=user,hostfwd=tcp::1-:1,hostfwd=tcp::2-:1,hostfwd=tcp::3-:1,hostfwd=tcp::4-:1,hostfwd=tcp::5-:1,hostfwd=tcp::6-:1,hostfwd=tcp::7-:1,hostfwd=tcp::8-:1,hostfwd=tcp::9-:1" }, "--network mode=user,hostfwd=tcp::1-:1,hostfwd=tcp::2-:1,hostfwd=tcp::3-:1,hostfwd=tcp::4-:1,hostfwd=tcp::5-:1,hostfwd=tcp::6-:1,hostfwd=tcp::7-:1,hostfwd=tcp::8-:1,hostfwd=tcp::9-:1: at most 8 hostfwd" },
 	{ { "-k", "I", "-n", "tap" }, "--network tap: 'tap' is not key=value" },
 	{ { "-k", "I", "-n", "tapif=" }, "--network tapif=: tapif must be 1 to 15 characters without '/'" },
 	{ { "-k", "I", "-n", "tapif=sixteen_chars_xx" }, "--network tapif=sixteen_chars_xx: tapif must be 1 to 15 characters without '/'" },
