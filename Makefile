@@ -73,6 +73,7 @@ PURE_SRCS := \
 	virtio/rng.c \
 	virtio/state.c \
 	virtio/virtqueue.c \
+	virtio/vsock.c \
 	sdei/calls.c \
 	sdei/catalogue.c \
 	sdei/dispatch.c \
@@ -287,7 +288,7 @@ $(BUILD)/guest/%.flat: tests/guest/%.c $(GUEST_RT) $(wildcard tests/guest/*.h te
 # Test helpers that run inside the emulated host.
 L1_HELPERS := $(BUILD)/l1/ptytest $(BUILD)/l1/ctlpoke $(BUILD)/l1/startup-bench \
 	      $(BUILD)/l1/iobench $(BUILD)/l1/touchpage $(BUILD)/l1/dnsstub \
-	      $(BUILD)/l1/udpmsg
+	      $(BUILD)/l1/udpmsg $(BUILD)/l1/vsockmsg
 
 $(BUILD)/l1/ptytest: tests/l1/ptytest.c
 $(BUILD)/l1/ctlpoke: tests/l1/ctlpoke.c
@@ -296,6 +297,7 @@ $(BUILD)/l1/iobench: bench/iobench.c
 $(BUILD)/l1/touchpage: tests/l1/touchpage.c
 $(BUILD)/l1/dnsstub: tests/l1/dnsstub.c
 $(BUILD)/l1/udpmsg: tests/l1/udpmsg.c
+$(BUILD)/l1/vsockmsg: tests/l1/vsockmsg.c
 $(L1_HELPERS):
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<

@@ -214,6 +214,20 @@ static int create_user_nic(struct vm *vm, unsigned int i)
 	return ret;
 }
 
+static int create_vsock(struct vm *vm)
+{
+	struct vm_devices *devs = vm->devices;
+	char why[200];
+	int ret = virtio_vsock_init(&devs->vsock, "/dev/vhost-vsock", vm->cfg->vsock_cid,
+				    &devs->mem, why, sizeof(why));
+
+	if (ret) {
+		pr_err("--vsock %llu: %s", (unsigned long long)vm->cfg->vsock_cid, why);
+		return ret;
+	}
+	return attach(vm, &devs->vsock.dev, vm->cfg->transport);
+}
+
 int devices_create(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -260,6 +274,8 @@ int devices_create(struct vm *vm)
 		ret = virtio_rng_init(&devs->rng, &devs->mem);
 		ret = ret ?: attach(vm, &devs->rng.dev, cfg->transport);
 	}
+	if (!ret && cfg->vsock_cid)
+		ret = create_vsock(vm);
 	return ret;
 }
 
@@ -275,6 +291,16 @@ static void on_queue_notify(struct ioloop *loop, void *opaque)
 	pthread_mutex_lock(&dev->lock);
 	virtio_queue_notify(dev, w->q);
 	pthread_mutex_unlock(&dev->lock);
+}
+
+/* Either queue's eventfd: both are looked at, the other one is cheap. */
+static void on_vsock_used(struct ioloop *loop, void *opaque)
+{
+	struct vm_devices *devs = opaque;
+
+	(void)loop;
+	virtio_vsock_used(&devs->vsock, 0);
+	virtio_vsock_used(&devs->vsock, 1);
 }
 
 static void on_passt_message(struct ioloop *loop, void *opaque)
@@ -311,9 +337,12 @@ int devices_start_io(struct vm *vm)
 		struct virtio_slot *slot = &devs->slots[i];
 
 		for (unsigned int q = 0; q < slot->dev->ops->nr_queues && !ret; q++)
-			ret = ioloop_watch(&vm->io.loop, slot->dev->queues[q].notify_fd,
-					   on_queue_notify, &slot->watches[q]);
+			if (!(slot->dev->ops->kernel_queues & 1u << q))
+				ret = ioloop_watch(&vm->io.loop, slot->dev->queues[q].notify_fd,
+						   on_queue_notify, &slot->watches[q]);
 	}
+	for (unsigned int q = 0; devs && devs->vsock.dev.ops && q < 2 && !ret; q++)
+		ret = ioloop_watch(&vm->io.loop, devs->vsock.call_fds[q], on_vsock_used, devs);
 	return ret;
 }
 
@@ -384,6 +413,8 @@ void devices_destroy(struct vm *vm)
 	for (unsigned int i = 0; i < devs->nr_nets; i++)
 		passt_stop(&devs->passts[i]);
 	virtio_dev_destroy(&devs->rng.dev);
+	if (devs->vsock.dev.ops)
+		virtio_vsock_destroy(&devs->vsock);
 	virtio_dev_destroy(&devs->console.dev);
 	if (devs->nr_pci)
 		pci_host_destroy(&devs->pci);

@@ -11,6 +11,7 @@
 #include "virtio/net.h"
 #include "virtio/pci.h"
 #include "virtio/rng.h"
+#include "virtio/vsock.h"
 
 #define MAX_VIRTIO_DEVICES	(MAX_DISKS + MAX_NICS + 2)
 
@@ -46,6 +47,7 @@ struct vm_devices {
 	unsigned int nr_nets;
 	struct virtio_rng rng;
 	struct virtio_console console;
+	struct virtio_vsock vsock;	/* --vsock, when vsock.dev.ops is set */
 };
 
 /* The virtio devices the configuration asks for, on their transports. */

@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/if_tun.h>
 #include <linux/kvm.h>
+#include <linux/vhost.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -55,6 +56,10 @@ static const struct sandbox_allow vcpu_calls[] = {
 	IOCTL(KVM_IRQ_LINE),
 	/* the guest programs a PCI BAR or an MSI-X vector */
 	IOCTL(KVM_IOEVENTFD), IOCTL(KVM_IRQFD), IOCTL(KVM_SET_GSI_ROUTING),
+	/* virtio-vsock: vhost-vsock started at DRIVER_OK, stopped at reset */
+	IOCTL(VHOST_SET_FEATURES), IOCTL(VHOST_SET_VRING_NUM), IOCTL(VHOST_SET_VRING_BASE),
+	IOCTL(VHOST_SET_VRING_ADDR), IOCTL(VHOST_SET_VRING_KICK), IOCTL(VHOST_SET_VRING_CALL),
+	IOCTL(VHOST_VSOCK_SET_RUNNING),
 	/* the CFI flash between read-array and command mode; under MTE,
 	 * what the guest programs is written back to --flash */
 	IOCTL(KVM_SET_USER_MEMORY_REGION), ANY(pwrite64),

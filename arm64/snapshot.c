@@ -54,6 +54,9 @@ static const char *unsupported(struct vm *vm)
 		return "a VM with more poisoned extents of RAM than lkvm keeps";
 	if (vm->cfg->nested)
 		return "a VM with --nested";
+	/* vhost-vsock's rings and connections live in the host kernel. */
+	if (vm->cfg->vsock_cid)
+		return "a VM with --vsock";
 	return NULL;
 }
 

@@ -556,6 +556,15 @@ static int set_counter_offset(struct vm_config *cfg, const char *arg, char *err,
 	return 0;
 }
 
+static int set_vsock(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	if (parse_number(arg, VSOCK_MAX_CID, &cfg->vsock_cid) || cfg->vsock_cid < VSOCK_MIN_CID)
+		return fail(err, len,
+			    "--vsock %s: a guest's context ID is 3 to 4294967294 (0 to 2 are the hypervisor's, local and the host's)",
+			    arg);
+	return 0;
+}
+
 static int set_kaslr_seed(struct vm_config *cfg, const char *arg, char *err,
 			  size_t len)
 {
@@ -657,10 +666,11 @@ static const struct run_option basic_options[] = {
 	{ 'd', "disk", "file[,ro][,direct]", "a raw disk image as virtio-blk (several allowed)", set_disk, 0 },
 	{ 0, "console", "serial|virtio", "the console: the 16550 UART (ttyS0), or virtio-console (hvc0)", set_console, 0 },
 	{ 0, "rng", NULL, "a virtio-rng device fed from the host's getrandom()", FIELD(rng) },
+	{ 0, "vsock", "cid", "a virtio-vsock device through the host's vhost-vsock, the guest's context ID (3 or more)", set_vsock, 0 },
 	{ 0, "virtio-transport", "pci|mmio", "how virtio devices attach (default pci)", set_transport, 0 },
 	{ 0, "dev", "device_file", "KVM device file (default /dev/kvm)", FIELD(kvm_dev_path) },
 	{ 0, "hugetlbfs", "path", "back guest RAM with huge pages from this hugetlbfs mount", FIELD(hugetlbfs_path) },
-	{ 0, "nodefaults", NULL, "pass -p to the kernel verbatim, add neither console= nor panic=-1", FIELD(nodefaults) },
+	{ 0, "nodefaults", NULL, "pass -p to the kernel verbatim, add neither console= nor panic=-1, no default NIC", FIELD(nodefaults) },
 	{ 0, "no-pvpanic", NULL, "no pvpanic device (by default a guest panic it reports ends lkvm with status 3)", FIELD(no_pvpanic) },
 	{ 0, "loglevel", "level", "error, warning, info (default) or debug", set_loglevel, 0 },
 	{ 0, "restore", "dir", "continue the VM lkvm snapshot wrote into this directory", FIELD(restore_dir) },
@@ -782,7 +792,6 @@ static const struct refused_option {
 	{ "gtk", "lkvm has no framebuffer" },
 	{ "sdl", "lkvm has no framebuffer" },
 	{ "9p", "lkvm has no 9p (the guests' kernels lack it)" },
-	{ "vsock", "lkvm has no virtio-vsock yet" },
 	{ "tty", "lkvm has one console, on stdin and stdout" },
 	{ "vfio-pci", "lkvm has no device assignment" },
 	{ "virtio-legacy", "lkvm's virtio is the modern kind only (--virtio-transport pci or mmio)" },

@@ -38,6 +38,8 @@ enum virtio_transport_kind {
 #define AARCH32_MAX_RAM (3072 * MiB)	/* from 0x4000_0000 up to 4 GiB */
 
 #define MAX_DISKS 8
+#define VSOCK_MIN_CID 3			/* 0-2: hypervisor, local, host */
+#define VSOCK_MAX_CID 0xfffffffeull	/* vhost-vsock's bound */
 #define MAX_NICS 4
 
 /* -d FILE[,ro][,direct] */
@@ -101,6 +103,7 @@ struct vm_config {
 	bool no_network;	/* -n mode=none: no NIC at all */
 	bool default_network;	/* the one NIC is kvmtool's default, not asked for */
 	bool rng;
+	uint64_t vsock_cid;	/* --vsock; 0: no virtio-vsock */
 	bool nodefaults;
 	bool pmu;
 	bool nested;		/* the guest boots at EL2h */

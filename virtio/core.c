@@ -136,8 +136,17 @@ void virtio_write_status(struct virtio_dev *dev, uint8_t status)
 	 * Buffers made available before DRIVER_OK are looked at now, on the
 	 * I/O thread like every other notification.
 	 */
-	if ((status & VIRTIO_STATUS_DRIVER_OK) && !(was & VIRTIO_STATUS_DRIVER_OK))
-		virtio_kick_live_queues(dev);
+	if (!(status & VIRTIO_STATUS_DRIVER_OK) && (was & VIRTIO_STATUS_DRIVER_OK) &&
+	    dev->ops->stop)
+		dev->ops->stop(dev);
+	if ((status & VIRTIO_STATUS_DRIVER_OK) && !(was & VIRTIO_STATUS_DRIVER_OK)) {
+		const char *why = NULL;
+
+		if (dev->ops->driver_ok && dev->ops->driver_ok(dev, &why))
+			virtio_needs_reset(dev, why);
+		else
+			virtio_kick_live_queues(dev);
+	}
 }
 
 void virtio_kick_live_queues(struct virtio_dev *dev)
@@ -269,6 +278,8 @@ void virtio_needs_reset(struct virtio_dev *dev, const char *why)
 	dev->broken = true;
 	pr_warn_ratelimited(&dev->warn_limit, "%s: %s; the device needs a reset",
 			    dev->name, why);
+	if (dev->ops->stop)
+		dev->ops->stop(dev);
 	dev->status |= VIRTIO_STATUS_NEEDS_RESET;
 	dev->isr |= VIRTIO_ISR_CONFIG;
 	if (dev->status & VIRTIO_STATUS_DRIVER_OK)

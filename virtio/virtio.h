@@ -34,6 +34,7 @@
 #define VIRTIO_ID_BLOCK			2
 #define VIRTIO_ID_CONSOLE		3
 #define VIRTIO_ID_RNG			4
+#define VIRTIO_ID_VSOCK			19
 
 #define VIRTIO_MAX_QUEUES		4
 #define VIRTIO_NO_VECTOR		0xffff
@@ -56,6 +57,18 @@ struct virtio_device_ops {
 	void (*queue_notify)(struct virtio_dev *dev, unsigned int q);
 	/* Back to the state after creation; the core resets the rest. */
 	void (*reset)(struct virtio_dev *dev);
+	/*
+	 * The driver set DRIVER_OK (optional): 0, or -errno with the reason
+	 * in @why, and the device then needs a reset.
+	 */
+	int (*driver_ok)(struct virtio_dev *dev, const char **why);
+	/* Queues the host kernel serves (vhost): lkvm leaves their kicks alone. */
+	uint32_t kernel_queues;
+	/*
+	 * The queues are no longer live (optional): the device needs a reset,
+	 * or the driver took DRIVER_OK back. The kernel's service stops too.
+	 */
+	void (*stop)(struct virtio_dev *dev);
 	/* The driver wrote the configuration (optional; else read-only). */
 	void (*config_write)(struct virtio_dev *dev, uint32_t offset,
 			     const uint8_t *data, uint32_t len);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target for the virtio-mmio transport (virtio/mmio.c) with a
- * real device behind it: virtio-rng, or virtio-console (two queues and a
- * configuration space), picked by the input's first byte. The input is a
+ * real device behind it: virtio-rng, virtio-console (two queues and a
+ * configuration space), or virtio-vsock on a stand-in for the kernel's
+ * vhost-vsock, picked by the input's first byte. The input is a
  * hostile driver's program: register accesses of any width at any offset
  * of the 0x200-byte window, queue kicks as KVM's ioeventfd gives them,
  * writes into guest RAM between accesses (the rings are there), and host
@@ -29,8 +30,18 @@
  *     bytes where it exists and 0 beyond;
  *   - bounded work: one wake-up of a queue (a notification, console
  *     input) takes at most one queue size of chains; the rest waits for
- *     the next turn of the I/O loop.
+ *     the next turn of the I/O loop;
+ *   - vsock: vhost is handed only guest RAM: its memory table is RAM's,
+ *     and each ring it is given lies wholly inside RAM, aligned, of a
+ *     size up to 256 and a power of two; it runs only once both queues
+ *     were handed over whole with their own kick and call eventfds and
+ *     features the driver took and vhost offered, and only while the
+ *     device is at DRIVER_OK and not broken; a vhost that refuses a step
+ *     leaves the device needing a reset; its "used" signals reach the
+ *     guest only while it runs.
  */
+#include <errno.h>
+#include <linux/vhost.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +55,7 @@
 #include "virtio/console.h"
 #include "virtio/mmio.h"
 #include "virtio/rng.h"
+#include "virtio/vsock.h"
 
 
 #define GPA_LOW		0x10000ull	/* low, so that small numbers are addresses */
@@ -74,13 +86,105 @@ struct world {
 	struct vq_guest_mem mem;
 	struct virtio_rng rng;
 	struct virtio_console con;
+	struct virtio_vsock vsock;
 	struct virtio_dev *dev;
 	struct virtio_mmio mmio;
 	uint64_t offered;	/* what this device must offer, from its spec */
 	int irq_fd;
-	bool is_console;
+	bool is_console, is_vsock;
 	unsigned int drained;	/* input_drained() calls */
 };
+
+#define VSOCK_F_SEQPACKET	1
+#define VHOST_OFFER	(CORE_OFFER | 1ull << VSOCK_F_SEQPACKET | 1ull << 33 /* ACCESS_PLATFORM */)
+
+/* The stand-in for vhost-vsock: what lkvm handed it, since its last stop. */
+static struct {
+	const struct world *w;
+	uint16_t num[2];
+	bool queue_set[2][4];	/* num, addr, kick, call */
+	bool running;
+	unsigned long fail;	/* a request it refuses, or 0 */
+} vhost;
+
+/* [@addr, @addr + @len) is lkvm's mapping of guest RAM, @align-aligned in the guest. */
+static bool in_lkvm_ram(const struct world *w, uint64_t addr, uint64_t len, uint64_t align)
+{
+	uint64_t start = (uintptr_t)w->mem.host;
+
+	return addr >= start && addr - start <= w->mem.size && len <= w->mem.size - (addr - start) &&
+	       (w->mem.gpa + (addr - start)) % align == 0;
+}
+
+static int fake_vhost(int fd, unsigned long request, void *arg)
+{
+	const struct world *w = vhost.w;
+	const struct vhost_vring_state *st = arg;
+	const struct vhost_vring_addr *a = arg;
+	const struct vhost_vring_file *f = arg;
+	const struct vhost_memory *table = arg;
+
+	(void)fd;
+	if (request == vhost.fail) {
+		errno = EINVAL;
+		return -1;
+	}
+	switch (request) {
+	case VHOST_SET_OWNER:
+		return 0;
+	case VHOST_GET_FEATURES:
+		*(uint64_t *)arg = VHOST_OFFER;
+		return 0;
+	case VHOST_SET_MEM_TABLE:
+		check(table->nregions == 1 && table->regions[0].guest_phys_addr == w->mem.gpa &&
+		      table->regions[0].memory_size == w->mem.size &&
+		      table->regions[0].userspace_addr == (uintptr_t)w->mem.host);
+		return 0;
+	case VHOST_VSOCK_SET_GUEST_CID:
+		check(*(uint64_t *)arg == 3);
+		return 0;
+	case VHOST_SET_FEATURES:
+		check(!vhost.running && !(*(uint64_t *)arg & ~VHOST_OFFER) &&
+		      *(uint64_t *)arg == (w->dev->driver_features & VHOST_OFFER));
+		return 0;
+	case VHOST_SET_VRING_NUM:
+		check(!vhost.running && st->index < 2 && st->num && st->num <= 256 &&
+		      !(st->num & (st->num - 1)));
+		vhost.num[st->index] = st->num;
+		vhost.queue_set[st->index][0] = true;
+		return 0;
+	case VHOST_SET_VRING_BASE:
+		check(!vhost.running && st->index < 2 && st->num == 0);
+		return 0;
+	case VHOST_SET_VRING_ADDR:
+		check(!vhost.running && a->index < 2 && vhost.queue_set[a->index][0]);
+		check(in_lkvm_ram(w, a->desc_user_addr, 16ull * vhost.num[a->index], 16));
+		check(in_lkvm_ram(w, a->avail_user_addr, 6 + 2ull * vhost.num[a->index], 2));
+		check(in_lkvm_ram(w, a->used_user_addr, 6 + 8ull * vhost.num[a->index], 4));
+		vhost.queue_set[a->index][1] = true;
+		return 0;
+	case VHOST_SET_VRING_KICK:
+		check(f->index < 2 && f->fd == w->dev->queues[f->index].notify_fd);
+		vhost.queue_set[f->index][2] = true;
+		return 0;
+	case VHOST_SET_VRING_CALL:
+		check(f->index < 2 && f->fd == w->vsock.call_fds[f->index]);
+		vhost.queue_set[f->index][3] = true;
+		return 0;
+	case VHOST_VSOCK_SET_RUNNING:
+		if (*(int *)arg) {
+			for (int q = 0; q < 2; q++)
+				for (int i = 0; i < 4; i++)
+					check(vhost.queue_set[q][i]);
+		} else {
+			memset(vhost.queue_set, 0, sizeof(vhost.queue_set));
+		}
+		vhost.running = *(int *)arg;
+		return 0;
+	}
+	check(false);
+	return -1;
+}
 
 static void input_drained(void *opaque)
 {
@@ -128,6 +232,14 @@ static void check_state(const struct world *w, const struct snapshot *before,
 		check_ready_queue(&w->mem, &w->dev->queues[q]);
 	for (unsigned int q = w->dev->ops->nr_queues; q < VIRTIO_MAX_QUEUES; q++)
 		check(!dev->queues[q].ready);
+	if (w->is_vsock) {
+		check(vhost.running == w->vsock.running);
+		check(!vhost.running || ((dev->status & VIRTIO_STATUS_DRIVER_OK) && !dev->broken));
+		/* A refused start: the device needs a reset. */
+		if (vhost.fail && (dev->status & VIRTIO_STATUS_DRIVER_OK) &&
+		    !(before->status & VIRTIO_STATUS_DRIVER_OK) && !before->broken)
+			check(dev->broken);
+	}
 }
 
 /* The I/O thread: turns until no queue is signalled, at most IO_ROUNDS. */
@@ -177,7 +289,8 @@ static void check_read(struct world *w, uint32_t off, const uint8_t *d, uint32_t
 		check(v == 2);
 		break;
 	case R_DEVICE_ID:
-		check(v == (w->is_console ? VIRTIO_ID_CONSOLE : VIRTIO_ID_RNG));
+		check(v == (w->is_console ? VIRTIO_ID_CONSOLE :
+			    w->is_vsock ? VIRTIO_ID_VSOCK : VIRTIO_ID_RNG));
 		break;
 	case R_DEV_FEATURES:
 		check(dev->device_features_sel < 2 ?
@@ -263,10 +376,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(w->mem.host, 0, ram);
 	w->irq_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	w->is_console = flags & 1;
+	w->is_vsock = !w->is_console && (flags & 4);
 	if (w->is_console) {
 		check(!virtio_console_init(&w->con, &w->mem, take_output, input_drained, w));
 		w->dev = &w->con.dev;
 		w->offered = CORE_OFFER | 1ull << CONSOLE_F_EMERG_WRITE;
+	} else if (w->is_vsock) {
+		static const unsigned long refusable[] = {
+			VHOST_SET_FEATURES, VHOST_SET_VRING_NUM, VHOST_SET_VRING_ADDR,
+			VHOST_SET_VRING_CALL, VHOST_VSOCK_SET_RUNNING,
+		};
+		char why[160];
+
+		memset(&vhost, 0, sizeof(vhost));
+		vhost.w = w;
+		if (flags & 8)
+			vhost.fail = refusable[(flags >> 4) % 5];
+		check(!virtio_vsock_init_fd(&w->vsock, eventfd(0, EFD_CLOEXEC), fake_vhost, 3, &w->mem,
+					    why, sizeof(why)));
+		w->dev = &w->vsock.dev;
+		w->offered = CORE_OFFER | 1ull << VSOCK_F_SEQPACKET;
 	} else {
 		check(!virtio_rng_init(&w->rng, &w->mem));
 		w->dev = &w->rng.dev;
@@ -310,10 +439,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				w->mem.host[at + i] = pick(&p, end);
 			break;
 		}
-		case 6: {	/* host input for the console's receive queue */
+		case 6: {	/* host input for the console; vsock: vhost used buffers */
 			uint8_t buf[64];
-			uint32_t n = pick(&p, end) % sizeof(buf);
+			uint32_t n = pick(&p, end);
 
+			if (w->is_vsock) {
+				eventfd_write(w->vsock.call_fds[n & 1], 1);
+				virtio_vsock_used(&w->vsock, n & 1);
+				break;
+			}
+			n %= sizeof(buf);
 			for (uint32_t i = 0; i < n; i++)
 				buf[i] = pick(&p, end);
 			if (w->is_console && n &&
@@ -335,7 +470,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_state(w, &before, signals(w->irq_fd));
 	}
 
-	virtio_dev_destroy(w->dev);
+	if (w->is_vsock)
+		virtio_vsock_destroy(&w->vsock);
+	else
+		virtio_dev_destroy(w->dev);
 	close(w->irq_fd);
 	free(w->mem.host);
 	free(w);

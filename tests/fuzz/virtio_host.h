@@ -132,7 +132,8 @@ static inline bool serve_kicks(struct virtio_dev *dev)
 		struct virtio_queue *vq = &dev->queues[q];
 		uint16_t used = vq->vq.used_idx, size = vq->vq.size;
 
-		if (!signals(vq->notify_fd))
+		/* The host kernel's queues (vhost) are its own to serve. */
+		if (!signals(vq->notify_fd) || (dev->ops->kernel_queues & 1u << q))
 			continue;
 		busy = true;
 		pthread_mutex_lock(&dev->lock);

@@ -9,6 +9,7 @@
 . "$ROOT/control.sh"
 . "$ROOT/virtio.sh"
 . "$ROOT/netuser.sh"
+. "$ROOT/vsock.sh"
 . "$ROOT/linux.sh"
 . "$ROOT/dropin.sh"
 . "$ROOT/ras.sh"
@@ -36,6 +37,8 @@ virtio_checks
 took "virtio"
 netuser_checks
 took "user-mode network through passt"
+vsock_checks
+took "vsock"
 linux_checks
 took "Linux guests: 2 vCPUs, SDEI and CPU hotplug"
 panic_checks

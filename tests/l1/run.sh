@@ -43,12 +43,15 @@ mkdir -p "$out/guest-root/bin" "$out/l1-root/bin" "$out/l1-root/guest" "$out/l1-
 # module NAME: the guest kernel's module NAME, decompressed, on stdout.
 module() { xz -dc "$(find -L "$cache/guest/modules/" -name "$1.ko*" | head -n1)"; }
 
-# L2: the guest's initramfs: busybox, iobench (make bench), udpmsg, an init that
-# reports and acts, and the virtio drivers Debian builds as modules (guest-init loads them).
+# L2: the guest's initramfs: busybox, iobench (make bench), udpmsg and
+# vsockmsg, an init that reports and acts, and the virtio and vsock
+# drivers Debian builds as modules (guest-init loads them).
 cp "$busybox" "$out/guest-root/bin/busybox"
-cp "$top/build/l1/iobench" "$top/build/l1/touchpage" "$top/build/l1/udpmsg" "$out/guest-root/bin/"
+cp "$top/build/l1/iobench" "$top/build/l1/touchpage" "$top/build/l1/udpmsg" \
+	"$top/build/l1/vsockmsg" "$out/guest-root/bin/"
 mkdir -p "$out/guest-root/lib/modules"
-for m in virtio_mmio virtio_blk virtio-rng failover net_failover virtio_net efivarfs; do
+for m in virtio_mmio virtio_blk virtio-rng failover net_failover virtio_net efivarfs \
+	 vsock vmw_vsock_virtio_transport_common vmw_vsock_virtio_transport; do
 	module $m > "$out/guest-root/lib/modules/$m.ko"
 done
 cp "$top/tests/l1/guest-init" "$out/guest-root/init"
@@ -73,13 +76,16 @@ else
 fi
 cp "$top"/tests/l1/*.sh "$l1/"
 # hwpoison-inject, for the RAS scenario's background poison, tun for
-# virtio-net's tap and dummy for passt's route (6.12 host only: the
-# modules are that kernel's).
+# virtio-net's tap, dummy for passt's route and vhost-vsock with what it
+# needs (6.12 host only: the modules are that kernel's).
 mkdir -p "$l1/lib" "$l1/sbin"
 if [ "$l1_kernel" = "$image" ]; then
 	module hwpoison-inject > "$l1/lib/hwpoison-inject.ko"
 	module tun > "$l1/lib/tun.ko"
 	module dummy > "$l1/lib/dummy.ko"
+	for m in vsock vmw_vsock_virtio_transport_common vhost_iotlb vhost vhost_vsock; do
+		module $m > "$l1/lib/$m.ko"
+	done
 fi
 # passt, off $PATH: the tests that want -n mode=user's default add it.
 mkdir -p "$l1/opt/passt"
@@ -104,7 +110,8 @@ cp "$cache/guest/Image.gz" "$l1/guest/Image.gz"
 cp "$out/guest-initrd.cpio.gz" "$l1/guest/initrd.cpio.gz"
 cp "$top"/build/guest/*.flat "$l1/payloads/"
 cp "$top/build/l1/ptytest" "$top/build/l1/ctlpoke" "$top/build/l1/startup-bench" \
-	"$top/build/l1/iobench" "$top/build/l1/dnsstub" "$top/build/l1/udpmsg" "$l1/bin/"
+	"$top/build/l1/iobench" "$top/build/l1/dnsstub" "$top/build/l1/udpmsg" \
+	"$top/build/l1/vsockmsg" "$l1/bin/"
 chmod 755 "$l1/init"
 make_cpio "$l1" > "$out/l1.cpio"
 

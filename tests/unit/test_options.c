@@ -247,6 +247,9 @@ static void test_network_and_transport(void **state)
 			       "mode=user,hostfwd=tcp::53-:53,hostfwd=udp::53-:53", NULL), 0);
 	assert_int_equal(cfg.nics[0].nr_fwds, 2);
 
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--vsock", "4294967294", NULL), 0);
+	assert_int_equal(cfg.vsock_cid, 4294967294ull);
+
 	/* mode=none turns every NIC off, wherever it comes. */
 	assert_int_equal(parse(&cfg, err, "-k", "I", "-n", "mode=tap",
 			       "-n", "mode=none", NULL), 0);
@@ -310,6 +313,9 @@ static const struct bad_case bad_cases[] = {
 	{ { "-k", "I", "--pmu=yes" }, "--pmu: takes no value" },
 	{ { "-k", "I", "--nested", "--irqchip=gicv2" }, "--nested: needs a GICv3 (KVM gives EL2 only to GICv3 guests), not --irqchip gicv2" },
 	{ { "-k", "I", "--mem" }, "--mem: needs a value (<size>)" },
+	{ { "-k", "I", "--vsock", "2" }, "--vsock 2: a guest's context ID is 3 to 4294967294 (0 to 2 are the hypervisor's, local and the host's)" },
+	{ { "-k", "I", "--vsock", "4294967295" }, "--vsock 4294967295: a guest's context ID is 3 to 4294967294 (0 to 2 are the hypervisor's, local and the host's)" },
+	{ { "-k", "I", "--vsock", "three" }, "--vsock three: a guest's context ID is 3 to 4294967294 (0 to 2 are the hypervisor's, local and the host's)" },
 	{ { "-k", "I", "-n", "mode=vde" }, "--network mode=vde: mode 'vde' is unknown (user, tap or none)" },
 	{ { "-k", "I", "-n", "vhost=1" }, "--network vhost=1: unknown parameter 'vhost' (mode, tapif, guest_mac, host_ip, hostfwd and trans are known)" },
 	{ { "-k", "I", "-n", "mode=user,tapif=tap0" }, "--network mode=user,tapif=tap0: tapif and host_ip are for mode=tap" },
