@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `lkvm run`: options -> struct vm_config -> the VM's life -> exit status. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "arm64/snapshot.h"
@@ -155,6 +157,45 @@ static char *own(struct recorded_words *rec, const char *a, const char *sep, con
 }
 
 /*
+ * kvmtool's default kernel, when no kernel, firmware or snapshot is
+ * given: a kernel tree's arch/arm64/boot/Image in the current directory
+ * (kvmtool looks in a tree too), else the host's own /boot/vmlinuz-RELEASE
+ * with its initrd unless -i gave one. Said in one line; the paths, made
+ * absolute for a snapshot's record, are @hk's.
+ */
+struct host_kernel {
+	char kernel[PATH_MAX], initrd[PATH_MAX];
+};
+
+static int default_kernel(struct vm_config *cfg, struct host_kernel *hk)
+{
+	char boot[PATH_MAX], initrd[PATH_MAX];
+	struct utsname u;
+
+	if (!run_wants_default_kernel(cfg))
+		return 0;
+	if (uname(&u))
+		return -1;
+	snprintf(boot, sizeof(boot), "/boot/vmlinuz-%s", u.release);
+	if (realpath("arch/arm64/boot/Image", hk->kernel)) {
+		cfg->kernel_path = hk->kernel;
+	} else if (!access(boot, R_OK) && realpath(boot, hk->kernel)) {
+		cfg->kernel_path = hk->kernel;
+		snprintf(initrd, sizeof(initrd), "/boot/initrd.img-%s", u.release);
+		if (!cfg->initrd_path && !access(initrd, R_OK) && realpath(initrd, hk->initrd))
+			cfg->initrd_path = hk->initrd;
+	} else {
+		pr_err("no kernel given (use -k/--kernel FILE), and neither arch/arm64/boot/Image here nor %s is there",
+		       boot);
+		return -1;
+	}
+	pr_info("kernel: %s, as no -k was given%s%s", cfg->kernel_path,
+		cfg->initrd_path == hk->initrd ? "; initrd: " : "",
+		cfg->initrd_path == hk->initrd ? hk->initrd : "");
+	return 0;
+}
+
+/*
  * kvmtool's default NIC, user-mode: where passt is installed, and not for
  * a restore, which makes the NICs its snapshot records.
  */
@@ -165,12 +206,13 @@ static bool default_network(struct vm_config *cfg)
 	return !run_add_default_network(cfg);
 }
 
-static int record_absolute(struct vm_config *cfg, struct recorded_words *rec, bool default_nic)
+static int record_absolute(struct vm_config *cfg, struct recorded_words *rec,
+			   const struct host_kernel *hk, bool default_nic)
 {
 	char cwd[4096];
 	int n = 0;
 
-	rec->words = calloc(2 * cfg->argc + 3, sizeof(*rec->words));
+	rec->words = calloc(2 * cfg->argc + 7, sizeof(*rec->words));
 	rec->paths = calloc(2 * cfg->argc + 1, sizeof(*rec->paths));
 	if (!rec->words || !rec->paths || !getcwd(cwd, sizeof(cwd)))
 		return -1;
@@ -194,9 +236,17 @@ static int record_absolute(struct vm_config *cfg, struct recorded_words *rec, bo
 		if (!rec->words[n - 2] || !rec->words[n - 1])
 			return -1;
 	}
-	/* A default NIC is recorded as given: its restore has one too. */
+	/* Defaults are recorded as given: a restore has them too. */
 	for (int i = 0; default_nic && i < 2; i++)
 		rec->words[n++] = (char *)run_default_network[i];
+	if (cfg->kernel_path == hk->kernel) {
+		rec->words[n++] = "--kernel";
+		rec->words[n++] = (char *)hk->kernel;
+	}
+	if (cfg->initrd_path == hk->initrd) {
+		rec->words[n++] = "--initrd";
+		rec->words[n++] = (char *)hk->initrd;
+	}
 	cfg->argv = rec->words;
 	cfg->argc = n;
 	return 0;
@@ -214,14 +264,23 @@ int cmd_run(int argc, char *argv[])
 {
 	struct snap_image img, *restore = NULL;
 	struct recorded_words rec = { 0 };
+	struct host_kernel hk;
 	struct vm_config cfg;
 	char err[OPT_ERR_LEN];
 	char **words = NULL;
 	struct vm vm;
-	int status = 1;
+	int status = 1, ret;
 
-	if (run_options_parse(&cfg, argc, argv, err, sizeof(err))) {
-		pr_err("%s", err);
+	err[0] = '\0';
+	ret = run_options_parse_words(&cfg, argc, argv, err, sizeof(err));
+	if (!ret) {
+		/* A search for the kernel may say what it found, or did not. */
+		log_set_level(cfg.log_level);
+		ret = default_kernel(&cfg, &hk) ?: run_options_check(&cfg, err, sizeof(err));
+	}
+	if (ret) {
+		if (err[0])
+			pr_err("%s", err);
 		return 1;
 	}
 	if (cfg.show_help) {
@@ -240,7 +299,7 @@ int cmd_run(int argc, char *argv[])
 			goto out;
 		log_set_level(cfg.log_level);
 	}
-	if (record_absolute(&cfg, &rec, default_network(&cfg))) {
+	if (record_absolute(&cfg, &rec, &hk, default_network(&cfg))) {
 		pr_err("run: cannot record the command line: %s", strerror(errno));
 		goto out;
 	}

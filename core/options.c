@@ -872,8 +872,8 @@ static int apply(const struct run_option *opt, struct vm_config *cfg,
 	return 0;
 }
 
-int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
-		      char *err, size_t err_len)
+int run_options_parse_words(struct vm_config *cfg, int argc, char *const argv[],
+			    char *err, size_t err_len)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->log_level = LOG_INFO;
@@ -938,7 +938,17 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 		if (ret)
 			return ret;
 	}
-	if (!cfg->show_help && !cfg->kernel_path && !cfg->firmware_path && !cfg->restore_dir)
+	return 0;
+}
+
+bool run_wants_default_kernel(const struct vm_config *cfg)
+{
+	return !cfg->show_help && !cfg->kernel_path && !cfg->firmware_path && !cfg->restore_dir;
+}
+
+int run_options_check(struct vm_config *cfg, char *err, size_t err_len)
+{
+	if (run_wants_default_kernel(cfg))
 		return fail(err, err_len,
 			    "no kernel given (use -k/--kernel FILE)");
 	if (!cfg->firmware_path) {
@@ -984,4 +994,11 @@ int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 		if (!cfg->nics[i].transport_given)
 			cfg->nics[i].transport = cfg->transport;
 	return 0;
+}
+
+int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
+		      char *err, size_t err_len)
+{
+	return run_options_parse_words(cfg, argc, argv, err, err_len) ?:
+	       run_options_check(cfg, err, err_len);
 }

@@ -142,6 +142,15 @@ struct vm_config {
  */
 int run_options_parse(struct vm_config *cfg, int argc, char *const argv[],
 		      char *err, size_t err_len);
+/*
+ * The same in two steps, for lkvm run to fill in kvmtool's default
+ * kernel between them: the words, then what they must make together.
+ */
+int run_options_parse_words(struct vm_config *cfg, int argc, char *const argv[],
+			    char *err, size_t err_len);
+int run_options_check(struct vm_config *cfg, char *err, size_t err_len);
+/* No kernel, firmware or snapshot given: lkvm run looks for the host's kernel. */
+bool run_wants_default_kernel(const struct vm_config *cfg);
 void run_options_usage(FILE *out);
 /*
  * kvmtool's default NIC, user-mode, for a configuration that names none

@@ -199,3 +199,29 @@ option_checks() {
 		eval '[ "$status" = 0 ] && has step "^hello from a flat binary\$" && [ "$steps" -ge 50 ] &&
 			grep -q "^lkvm: vCPU 0: step, PC 0x40080004\$" /tmp/step.err'
 }
+
+# kvmtool's default kernel when none is given: a kernel tree's
+# arch/arm64/boot/Image in the current directory, else the host's own
+# /boot/vmlinuz-RELEASE with its initrd; none there: one line.
+default_kernel_checks() {
+	release=$(uname -r)
+	release_re=$(echo "$release" | sed 's/[.+]/\\&/g')
+	one_line_error "no -k and no kernel of the host's: one line, exit 1" \
+		"^lkvm: no kernel given \(use -k/--kernel FILE\), and neither arch/arm64/boot/Image here nor /boot/vmlinuz-$release_re is there\$" \
+		timeout 600 lkvm run -c 1 -m 64
+	mkdir -p /tmp/ktree/arch/arm64/boot
+	ln -sf $P/hello.flat /tmp/ktree/arch/arm64/boot/Image
+	(cd /tmp/ktree && lkvm_run ktree -c 1 -m 64 && echo "$status" > /tmp/ktree.status)
+	status=$(cat /tmp/ktree.status 2>/dev/null) run=ktree
+	expect "no -k in a kernel tree: its arch/arm64/boot/Image boots, and lkvm says so" \
+		eval '[ "$status" = 0 ] && has ktree "^hello from a flat binary\$" &&
+		      grep -q "^lkvm: kernel: $P/hello.flat, as no -k was given\$" /tmp/ktree.err'
+	mkdir -p /boot
+	ln -sf $K /boot/vmlinuz-$release
+	ln -sf $I /boot/initrd.img-$release
+	lkvm_run hostkernel -c 1 -m 256 -p "quiet lkvmtest.action=poweroff"
+	rm -f /boot/vmlinuz-$release /boot/initrd.img-$release
+	expect "no -k: the host's own kernel boots with its initrd, and lkvm says which" \
+		eval '[ "$status" = 0 ] && has hostkernel "^L2-INIT-REACHED" &&
+		      grep -q "^lkvm: kernel: $K, as no -k was given; initrd: $I\$" /tmp/hostkernel.err'
+}

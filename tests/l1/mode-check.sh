@@ -44,6 +44,7 @@ took "Linux guests: 2 vCPUs, SDEI and CPU hotplug"
 panic_checks
 took "a guest's panic and reset as exit statuses"
 option_checks
+default_kernel_checks
 took "kvmtool's arm64 run options"
 ras_cli_checks
 ras_payload_checks "ras"

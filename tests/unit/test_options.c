@@ -196,6 +196,27 @@ static void test_disks(void **state)
 	}
 }
 
+/* No kernel: the words parse, lkvm run may look for one, the check refuses. */
+static void test_default_kernel_step(void **state)
+{
+	char *none[] = { "-c", "1", "-p", "quiet" }, *fw[] = { "--firmware", "F" };
+	char *help[] = { "--help" };
+	struct vm_config cfg;
+	char err[OPT_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(run_options_parse_words(&cfg, 4, none, err, sizeof(err)), 0);
+	assert_true(run_wants_default_kernel(&cfg));
+	assert_int_equal(run_options_check(&cfg, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "no kernel given (use -k/--kernel FILE)");
+	cfg.kernel_path = "/boot/vmlinuz";
+	assert_int_equal(run_options_check(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(run_options_parse_words(&cfg, 2, fw, err, sizeof(err)), 0);
+	assert_false(run_wants_default_kernel(&cfg));
+	assert_int_equal(run_options_parse_words(&cfg, 1, help, err, sizeof(err)), 0);
+	assert_false(run_wants_default_kernel(&cfg));
+}
+
 static void test_network_and_transport(void **state)
 {
 	static const uint8_t mac0[6] = { 2, 0x15, 0x15, 0x15, 0x15, 0x15 };
@@ -554,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_kvmtool_arm64_options),
 		cmocka_unit_test(test_sandbox),
 		cmocka_unit_test(test_disks),
+		cmocka_unit_test(test_default_kernel_step),
 		cmocka_unit_test(test_network_and_transport),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_every_bad_input_message),
