@@ -141,5 +141,40 @@ netuser_checks() {
 		      has userb "^L2-DHCP ip=10.0.2.15 "'
 	expect "mode=user: lkvm stop ends both VMs and leaves no passt behind" \
 		[ "$status_a" = 0 -a "$status_b" = 0 -a "$(passt_count)" = 0 ]
+	netuser_snapshot_checks
 	kill $dns_pid 2>/dev/null
+}
+
+# A snapshot of a user-mode VM, restored: the recorded NIC gets
+# a passt of its own, and the guest's port answers through it again.
+netuser_snapshot_checks() {
+	PATH=$PASST_PATH timeout 600 lkvm run -k $K -i $I -c 1 -m 256 --name usnap \
+		-n mode=user,hostfwd=tcp::2230-:22 -p "quiet lkvmtest.action=usernet" \
+		</dev/null >/tmp/usnap.out 2>/tmp/usnap.err &
+	vm_pid=$!
+	before= after=
+	if wait_line /tmp/usnap.out L2-LISTENING; then
+		before=$(nc -w 5 127.0.0.1 2230 </dev/null)
+		rm -rf /tmp/usnap.snap
+		lkvm snapshot --name usnap /tmp/usnap.snap --stop > /tmp/usnap.cmds 2>&1
+	fi
+	wait $vm_pid
+	PATH=$PASST_PATH timeout 600 lkvm run --restore /tmp/usnap.snap --name usnap2 \
+		</dev/null >/tmp/usnap2.out 2>/tmp/usnap2.err &
+	vm_pid=$!
+	if wait_socket usnap2; then
+		n=0
+		until [ -n "$after" ] || [ $n -ge 10 ]; do
+			after=$(nc -w 5 127.0.0.1 2230 </dev/null)
+			n=$((n + 1))
+		done
+		lkvm stop --name usnap2 >> /tmp/usnap.cmds 2>&1
+	fi
+	wait $vm_pid
+	status=$?
+	expect -f /tmp/usnap.cmds -f /tmp/usnap2.err \
+		"mode=user, restored: the forwarded port answers through a new passt; none is left after" \
+		eval '[ "$before" = "hello from 02:15:15:15:15:15" ] && [ "$after" = "$before" ] &&
+		      [ "$status" = 0 ] && [ "$(passt_count)" = 0 ] &&
+		      grep -q "through passt" /tmp/usnap2.err'
 }
