@@ -43,6 +43,7 @@ PURE_SRCS := \
 	core/cmdline.c \
 	core/control_proto.c \
 	core/fileio.c \
+	core/iov.c \
 	core/log.c \
 	core/memslot.c \
 	core/mmio.c \

@@ -190,18 +190,9 @@ static uint8_t handle_request(struct virtio_blk *blk, struct vq_chain *c,
 		return read_write(blk, in, nr_in, c->in_len - 1, sector, false);
 	case VIRTIO_BLK_T_OUT: {
 		struct iovec data[VQ_CHAIN_MAX];
-		unsigned int cnt = 0;
-		size_t skip = HEADER_SIZE;
+		unsigned int cnt = iov_slice(c->iov, c->nr_out, HEADER_SIZE,
+					     c->out_len - HEADER_SIZE, data, VQ_CHAIN_MAX);
 
-		for (unsigned int i = 0; i < c->nr_out; i++) {
-			if (c->iov[i].iov_len <= skip) {
-				skip -= c->iov[i].iov_len;
-				continue;
-			}
-			data[cnt].iov_base = (uint8_t *)c->iov[i].iov_base + skip;
-			data[cnt++].iov_len = c->iov[i].iov_len - skip;
-			skip = 0;
-		}
 		return read_write(blk, data, cnt, c->out_len - HEADER_SIZE,
 				  sector, true);
 	}

@@ -286,45 +286,6 @@ void virtio_needs_reset(struct virtio_dev *dev, const char *why)
 		dev->transport->interrupt(dev, -1);
 }
 
-/* Copy between @buf and the segments' bytes from @offset on, either way. */
-static size_t iov_copy(const struct iovec *iov, unsigned int nr, size_t offset,
-		       uint8_t *buf, size_t len, bool to_iov)
-{
-	size_t done = 0;
-
-	for (unsigned int i = 0; i < nr && done < len; i++) {
-		uint8_t *seg = iov[i].iov_base;
-		size_t n;
-
-		if (offset >= iov[i].iov_len) {
-			offset -= iov[i].iov_len;
-			continue;
-		}
-		n = iov[i].iov_len - offset;
-		if (n > len - done)
-			n = len - done;
-		if (to_iov)
-			memcpy(seg + offset, buf + done, n);
-		else
-			memcpy(buf + done, seg + offset, n);
-		done += n;
-		offset = 0;
-	}
-	return done;
-}
-
-size_t iov_copy_from(const struct iovec *iov, unsigned int nr, size_t offset,
-		     void *buf, size_t len)
-{
-	return iov_copy(iov, nr, offset, buf, len, false);
-}
-
-size_t iov_copy_to(const struct iovec *iov, unsigned int nr, size_t offset,
-		   const void *buf, size_t len)
-{
-	return iov_copy(iov, nr, offset, (uint8_t *)buf, len, true);
-}
-
 void virtio_set_addr_half(uint64_t *addr, bool high, uint32_t v)
 {
 	if (high)

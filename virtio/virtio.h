@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/iov.h"
 #include "core/log.h"
 #include "virtio/virtqueue.h"
 
@@ -208,11 +209,5 @@ int virtio_state_load(struct virtio_dev *dev, const uint8_t *buf, size_t len, ch
 
 /* A driver's 32-bit write to one half of a 64-bit queue address. */
 void virtio_set_addr_half(uint64_t *addr, bool high, uint32_t v);
-
-/* Copy @len bytes at byte @offset of a chain's segments; returns bytes done. */
-size_t iov_copy_from(const struct iovec *iov, unsigned int nr, size_t offset,
-		     void *buf, size_t len);
-size_t iov_copy_to(const struct iovec *iov, unsigned int nr, size_t offset,
-		   const void *buf, size_t len);
 
 #endif
