@@ -64,6 +64,13 @@ PURE_SRCS := \
 	hw/pl031.c \
 	hw/pvpanic.c \
 	hw/uart16550.c \
+	fuse/handles.c \
+	fuse/nodes.c \
+	fuse/ops_attr.c \
+	fuse/ops_entry.c \
+	fuse/ops_file.c \
+	fuse/readdir.c \
+	fuse/server.c \
 	virtio/blk.c \
 	virtio/console.c \
 	virtio/core.c \

@@ -2,10 +2,11 @@
 # make check-layers: lkvm's folders depend on each other one way.
 #
 #   top (main.c, builtin-*.c)  may include anything
-#   arm64/   drives KVM        core machine hw virtio sdei ras acpi snapshot,
-#                              <linux/kvm.h>
+#   arm64/   drives KVM        core machine hw virtio fuse sdei ras acpi
+#                              snapshot, <linux/kvm.h>
 #   acpi/    pure              core machine hw ras
-#   virtio/  pure              core machine hw
+#   virtio/  pure              core machine hw fuse
+#   fuse/    pure              core
 #   hw/ sdei/ ras/ snapshot/   core machine
 #   machine/ data              nothing of lkvm's
 #   core/    neither KVM nor arm64: only core/
@@ -17,10 +18,11 @@ cd "$(dirname "$0")/.." || exit 1
 
 allowed() {
 	case $1 in
-	top)	echo "core machine hw virtio sdei ras acpi snapshot arm64 kvm" ;;
-	arm64)	echo "core machine hw virtio sdei ras acpi snapshot kvm" ;;
+	top)	echo "core machine hw virtio fuse sdei ras acpi snapshot arm64 kvm" ;;
+	arm64)	echo "core machine hw virtio fuse sdei ras acpi snapshot kvm" ;;
 	acpi)	echo "core machine hw ras" ;;
-	virtio)	echo "core machine hw" ;;
+	virtio)	echo "core machine hw fuse" ;;
+	fuse)	echo "core" ;;
 	hw | sdei | ras | snapshot) echo "core machine" ;;
 	machine | core) echo "" ;;
 	*)	echo "?" ;;
