@@ -74,6 +74,7 @@ PURE_SRCS := \
 	virtio/blk.c \
 	virtio/console.c \
 	virtio/core.c \
+	virtio/fs.c \
 	virtio/mmio.c \
 	virtio/net.c \
 	virtio/net_stream.c \
@@ -125,6 +126,7 @@ KVM_SRCS := \
 	arm64/devices_state.c \
 	arm64/firmware.c \
 	arm64/firmware_state.c \
+	arm64/fs_thread.c \
 	arm64/gic.c \
 	arm64/gic_state.c \
 	arm64/host.c \

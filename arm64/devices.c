@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "arm64/devices.h"
@@ -228,6 +229,46 @@ static int create_vsock(struct vm *vm)
 	return attach(vm, &devs->vsock.dev, vm->cfg->transport);
 }
 
+/*
+ * Each inode a guest holds is one of lkvm's descriptors, as in virtiofsd:
+ * lkvm takes as many as it may (the soft limit is often 1024; root may
+ * raise the hard one too), keeps 256 for itself and each folder's open
+ * files, and shares the rest between the folders.
+ */
+static uint32_t fs_max_nodes(unsigned int nr_fs)
+{
+	const struct rlimit wanted = { 1u << 20, 1u << 20 };	/* Linux's nr_open */
+	uint64_t kept = 256 + (uint64_t)nr_fs * FUSE_HANDLES_MAX, per_fs;
+	struct rlimit rl;
+
+	if (setrlimit(RLIMIT_NOFILE, &wanted) && !getrlimit(RLIMIT_NOFILE, &rl) &&
+	    rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 256;
+	per_fs = rl.rlim_cur > kept + 256 * nr_fs ? (rl.rlim_cur - kept) / nr_fs : 256;
+	return per_fs < FUSE_NODES_MAX ? per_fs : FUSE_NODES_MAX;
+}
+
+static int create_fs(struct vm *vm, unsigned int i, uint32_t max_nodes)
+{
+	const struct fs_config *fs = &vm->cfg->fs[i];
+	struct vm_devices *devs = vm->devices;
+	char why[200];
+	int ret = virtio_fs_init(&devs->fs[i], fs, i, &devs->mem, max_nodes, why, sizeof(why));
+
+	if (ret) {
+		pr_err("--fs %s: %s", fs->path, why);
+		return ret;
+	}
+	devs->nr_fs++;
+	ret = attach(vm, &devs->fs[i].dev, vm->cfg->transport);
+	devs->slots[devs->nr_slots - 1].own_thread = true;
+	return ret;
+}
+
 int devices_create(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -276,10 +317,16 @@ int devices_create(struct vm *vm)
 	}
 	if (!ret && cfg->vsock_cid)
 		ret = create_vsock(vm);
+	if (!ret && cfg->nr_fs) {
+		uint32_t max_nodes = fs_max_nodes(cfg->nr_fs);
+
+		for (unsigned int i = 0; !ret && i < cfg->nr_fs; i++)
+			ret = create_fs(vm, i, max_nodes);
+	}
 	return ret;
 }
 
-static void on_queue_notify(struct ioloop *loop, void *opaque)
+void devices_on_queue_notify(struct ioloop *loop, void *opaque)
 {
 	struct queue_watch *w = opaque;
 	struct virtio_dev *dev = w->slot->dev;
@@ -337,9 +384,9 @@ int devices_start_io(struct vm *vm)
 		struct virtio_slot *slot = &devs->slots[i];
 
 		for (unsigned int q = 0; q < slot->dev->ops->nr_queues && !ret; q++)
-			if (!(slot->dev->ops->kernel_queues & 1u << q))
+			if (!(slot->dev->ops->kernel_queues & 1u << q) && !slot->own_thread)
 				ret = ioloop_watch(&vm->io.loop, slot->dev->queues[q].notify_fd,
-						   on_queue_notify, &slot->watches[q]);
+						   devices_on_queue_notify, &slot->watches[q]);
 	}
 	for (unsigned int q = 0; devs && devs->vsock.dev.ops && q < 2 && !ret; q++)
 		ret = ioloop_watch(&vm->io.loop, devs->vsock.call_fds[q], on_vsock_used, devs);
@@ -378,6 +425,16 @@ void devices_report(struct vm *vm)
 		else
 			report_user_nic(net, &vm->cfg->nics[i]);
 	}
+	for (unsigned int i = 0; vm->devices && i < vm->devices->nr_fs; i++) {
+		const struct fs_config *fs = &vm->cfg->fs[i];
+		bool root = vm->cfg->fs_root && !strcmp(fs->tag, "root");
+		char how[FS_TAG_MAX + 48];
+
+		snprintf(how, sizeof(how), root ? "the guest's root file system" :
+			 "in the guest: mount -t virtiofs %s DIR", fs->tag);
+		pr_info("folder: %s%s as %s, tag %s (%s)", fs->path, fs->ro ? ", read-only," : "",
+			vm->devices->fs[i].dev.name, fs->tag, how);
+	}
 }
 
 size_t devices_console_space(struct vm *vm)
@@ -396,6 +453,7 @@ void devices_destroy(struct vm *vm)
 
 	if (!devs)
 		return;
+	fs_thread_stop(vm);
 	for (unsigned int i = 0; i < devs->nr_slots; i++) {
 		struct virtio_slot *slot = &devs->slots[i];
 
@@ -413,6 +471,8 @@ void devices_destroy(struct vm *vm)
 	for (unsigned int i = 0; i < devs->nr_nets; i++)
 		passt_stop(&devs->passts[i]);
 	virtio_dev_destroy(&devs->rng.dev);
+	for (unsigned int i = 0; i < devs->nr_fs; i++)
+		virtio_fs_destroy(&devs->fs[i]);
 	if (devs->vsock.dev.ops)
 		virtio_vsock_destroy(&devs->vsock);
 	virtio_dev_destroy(&devs->console.dev);

@@ -99,6 +99,23 @@ static const struct sandbox_allow io_calls[] = {
 	ANY(pwrite64), ANY(ftruncate),
 };
 
+/*
+ * The FUSE servers (fuse/): every file call is relative to a descriptor
+ * they hold (openat2 beneath a node, *at() on /proc/self/fd), and the
+ * kicks and interrupts of their queues.
+ */
+static const struct sandbox_allow fs_calls[] = {
+	ANY(epoll_pwait), ANY(read), ANY(close),
+	ANY(openat2), ANY(openat), ANY(newfstatat), ANY(fstatfs), ANY(readlinkat),
+	ANY(mkdirat), ANY(unlinkat), ANY(symlinkat), ANY(linkat),
+	/* glibc's renameat2() without flags is renameat */
+	ANY(renameat), ANY(renameat2),
+	ANY(fchmodat), ANY(fchownat), ANY(utimensat), ANY(ftruncate),
+	ANY(preadv), ANY(pwritev), ANY(getdents64), ANY(lseek), ANY(fsync), ANY(fdatasync),
+	/* virtio-pci's INTx */
+	IOCTL(KVM_IRQ_LINE),
+};
+
 static const struct sandbox_allow main_calls[] = {
 	/* stop the vCPUs, drain the console, take the VM apart */
 	TGKILL_OWN, ANY(ppoll), ANY(sendto), ANY(close),
@@ -140,6 +157,7 @@ const struct sandbox_policy sandbox_policy = {
 		[SANDBOX_MAIN] = LIST(main_calls),
 		[SANDBOX_IO] = LIST(io_calls),
 		[SANDBOX_VCPU] = LIST(vcpu_calls),
+		[SANDBOX_FS] = LIST(fs_calls),
 	},
 	.call_arg1 = call_arg1,
 };

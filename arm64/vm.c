@@ -475,12 +475,14 @@ int vm_run(struct vm *vm)
 	startup_mark(vm, "sandbox");
 	startup_report(vm);
 	ret = io_start(vm);
+	ret = ret ?: fs_thread_start(vm);
 	ret = ret ?: vcpus_start(vm);
 	/* The main thread's own list once every other thread is out. */
 	ret = ret ?: sandbox_enter(&vm->sandbox, SANDBOX_MAIN, 0);
 	if (ret)
 		vm_request_stop(vm, 1);
 	io_join(vm);
+	fs_thread_stop(vm);
 	vcpus_stop(vm);
 	control_stop(&vm->ctl);
 	console_finish(vm);

@@ -21,15 +21,15 @@ bool cmdline_sets(const char *params, const char *name)
 }
 
 /*
- * The defaults: the console; with disks, the first as root unless -p names
- * one; and panic=-1 unless -p sets panic=, so that a panicking Linux resets
+ * The defaults: the console; a folder given as -d DIR as root (virtio-fs,
+ * tag "root"), else with disks the first, unless -p names one; and panic=-1 unless -p sets panic=, so that a panicking Linux resets
  * at once, which ends lkvm with the guest-reset status instead of leaving
  * a CI run to wait for its timeout.
  */
 int cmdline_build(const struct vm_config *cfg, const char *console, char **out)
 {
 	const char *params = cfg->params ?: "";
-	bool root = cfg->nr_disks && !cmdline_sets(params, "root");
+	bool root = (cfg->fs_root || cfg->nr_disks) && !cmdline_sets(params, "root");
 	bool panic = !cmdline_sets(params, "panic");
 
 	*out = NULL;
@@ -39,7 +39,8 @@ int cmdline_build(const struct vm_config *cfg, const char *console, char **out)
 		return 0;
 	}
 	if (asprintf(out, "console=%s%s%s%s%s", console,
-		     root ? " root=/dev/vda rw" : "", panic ? " panic=-1" : "",
+		     !root ? "" : cfg->fs_root ? " rootfstype=virtiofs root=root rw" :
+		     " root=/dev/vda rw", panic ? " panic=-1" : "",
 		     *params ? " " : "", params) < 0) {
 		*out = NULL;
 		return -ENOMEM;

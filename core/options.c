@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/log.h"
 #include "core/options.h"
@@ -248,7 +249,7 @@ static int set_sandbox_selftest(struct vm_config *cfg, const char *arg,
 			return 0;
 		}
 	}
-	return fail(err, len, "--sandbox-selftest %s: must be main, io or vcpu", arg);
+	return fail(err, len, "--sandbox-selftest %s: must be main, io, vcpu or fs", arg);
 }
 
 static int parse_transport(const char *s, size_t n,
@@ -272,6 +273,59 @@ static int set_transport(struct vm_config *cfg, const char *arg, char *err,
 	return 0;
 }
 
+/* One shared folder, its tag another folder's not. */
+static int add_fs(struct vm_config *cfg, const char *opt, const char *arg, size_t path_len,
+		  const char *tag, size_t tag_len, bool ro, char *err, size_t len)
+{
+	struct fs_config *fs = &cfg->fs[cfg->nr_fs];
+
+	if (cfg->nr_fs == MAX_FS)
+		return fail(err, len, "%s %s: at most %d shared folders", opt, arg, MAX_FS);
+	if (path_len >= sizeof(fs->path))
+		return fail(err, len, "%s %.40s...: the folder's name is too long", opt, arg);
+	for (unsigned int i = 0; i < cfg->nr_fs; i++)
+		if (strlen(cfg->fs[i].tag) == tag_len && !memcmp(cfg->fs[i].tag, tag, tag_len))
+			return fail(err, len, "%s %s: the tag '%.*s' is another folder's", opt, arg,
+				    (int)tag_len, tag);
+	*fs = (struct fs_config) { .ro = ro };
+	memcpy(fs->path, arg, path_len);
+	memcpy(fs->tag, tag, tag_len);
+	cfg->nr_fs++;
+	return 0;
+}
+
+/*
+ * kvmtool's -d DIR: a folder as the guest's root file system, through
+ * virtio-fs with the tag "root" (cmdline_build() adds root= for it).
+ */
+static int set_root_folder(struct vm_config *cfg, const char *arg, size_t path_len,
+			   char *err, size_t len)
+{
+	const char *flags = arg + path_len;
+
+	if (cfg->fs_root)
+		return fail(err, len, "--disk %s: one folder can be the root; share others with --fs",
+			    arg);
+	if (*flags && strcmp(flags, ",ro"))
+		return fail(err, len, "--disk %s: a folder takes only the flag ro", arg);
+	if (add_fs(cfg, "--disk", arg, path_len, "root", 4, *flags, err, len))
+		return -EINVAL;
+	cfg->fs_root = true;
+	return 0;
+}
+
+static bool is_folder(const char *path, size_t n)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, path, n);
+	buf[n] = 0;
+	return !stat(buf, &st) && S_ISDIR(st.st_mode);
+}
+
 /* FILE[,ro][,direct]: the file name ends at the first comma, as in kvmtool. */
 static int set_disk(struct vm_config *cfg, const char *arg, char *err,
 		    size_t len)
@@ -279,6 +333,8 @@ static int set_disk(struct vm_config *cfg, const char *arg, char *err,
 	struct disk_config *disk = &cfg->disks[cfg->nr_disks];
 	const char *p;
 
+	if (strcspn(arg, ",") && is_folder(arg, strcspn(arg, ",")))
+		return set_root_folder(cfg, arg, strcspn(arg, ","), err, len);
 	if (cfg->nr_disks == MAX_DISKS)
 		return fail(err, len, "--disk %s: at most %d disks", arg,
 			    MAX_DISKS);
@@ -565,6 +621,51 @@ static int set_vsock(struct vm_config *cfg, const char *arg, char *err, size_t l
 	return 0;
 }
 
+/* A mount tag: 1 to 36 visible ASCII characters, as the guest types it. */
+static bool valid_tag(const char *tag, size_t n)
+{
+	if (!n || n > FS_TAG_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (tag[i] <= ' ' || tag[i] > '~')
+			return false;
+	return true;
+}
+
+/* DIR[,tag=TAG][,ro]: the folder's name ends at the first comma, as -d's. */
+static int set_fs(struct vm_config *cfg, const char *arg, char *err, size_t len)
+{
+	size_t path_len = strcspn(arg, ","), n, tag_len;
+	char def_tag[24];
+	const char *p, *tag = def_tag;
+	bool ro = false;
+
+	if (!path_len)
+		return fail(err, len, "--fs %s: no folder given", arg);
+	if (cfg->nr_fs)
+		snprintf(def_tag, sizeof(def_tag), "hostfs%u", cfg->nr_fs);
+	else
+		strcpy(def_tag, "hostfs");
+	tag_len = strlen(def_tag);
+	for (p = arg + path_len; *p; p += n) {
+		n = strcspn(++p, ",");
+		if (n == 2 && !strncmp(p, "ro", 2)) {
+			ro = true;
+		} else if (n >= 4 && !strncmp(p, "tag=", 4)) {
+			tag = p + 4;
+			tag_len = n - 4;
+			if (!valid_tag(tag, tag_len))
+				return fail(err, len,
+					    "--fs %s: a tag is 1 to %d visible ASCII characters",
+					    arg, FS_TAG_MAX);
+		} else {
+			return fail(err, len, "--fs %s: unknown flag '%.*s' (tag= and ro are known)",
+				    arg, (int)n, p);
+		}
+	}
+	return add_fs(cfg, "--fs", arg, path_len, tag, tag_len, ro, err, len);
+}
+
 static int set_kaslr_seed(struct vm_config *cfg, const char *arg, char *err,
 			  size_t len)
 {
@@ -663,9 +764,10 @@ static const struct run_option basic_options[] = {
 	{ 0, "name", "guest name", "name of the VM (default guest-<pid>)", set_name, 0 },
 	{ 'c', "cpus", "n", "number of vCPUs (default: one per host CPU)", set_cpus, 0 },
 	{ 'm', "mem", "size", "guest RAM: MiB, or with a K/M/G/T suffix (default 64 MiB per vCPU + 192 MiB)", set_mem, 0 },
-	{ 'd', "disk", "file[,ro][,direct]", "a raw disk image as virtio-blk (several allowed)", set_disk, 0 },
+	{ 'd', "disk", "file[,ro][,direct]", "a raw disk image as virtio-blk (several allowed); a folder instead is the guest's root, through virtio-fs", set_disk, 0 },
 	{ 0, "console", "serial|virtio", "the console: the 16550 UART (ttyS0), or virtio-console (hvc0)", set_console, 0 },
 	{ 0, "rng", NULL, "a virtio-rng device fed from the host's getrandom()", FIELD(rng) },
+	{ 0, "fs", "dir[,tag=TAG][,ro]", "share a host folder through virtio-fs, mounted in the guest by its tag (default hostfs, then hostfs1...)", set_fs, 0 },
 	{ 0, "vsock", "cid", "a virtio-vsock device through the host's vhost-vsock, the guest's context ID (3 or more)", set_vsock, 0 },
 	{ 0, "virtio-transport", "pci|mmio", "how virtio devices attach (default pci)", set_transport, 0 },
 	{ 0, "dev", "device_file", "KVM device file (default /dev/kvm)", FIELD(kvm_dev_path) },
@@ -719,7 +821,7 @@ static const struct run_option debug_options[] = {
 	{ 0, "debug-single-step", NULL, "single-step the guest, printing each PC", FIELD(debug_single_step) },
 	{ 0, "debug-ioport", NULL, "kvmtool's: arm64 lkvm has no port I/O to report", FIELD(debug_ioport) },
 	{ 0, "sandbox", "on|off", "confine each thread to the system calls it needs (default on)", set_sandbox, 0 },
-	{ 0, "sandbox-selftest", "main|io|vcpu", "that thread makes a forbidden call once confined: shows the sandbox at work", set_sandbox_selftest, 0 },
+	{ 0, "sandbox-selftest", "main|io|vcpu|fs", "that thread makes a forbidden call once confined: shows the sandbox at work", set_sandbox_selftest, 0 },
 	{ 0 }
 };
 
@@ -791,7 +893,7 @@ static const struct refused_option {
 	{ "vnc", "lkvm has no framebuffer" },
 	{ "gtk", "lkvm has no framebuffer" },
 	{ "sdl", "lkvm has no framebuffer" },
-	{ "9p", "lkvm has no 9p (the guests' kernels lack it)" },
+	{ "9p", "lkvm shares folders through virtio-fs, which the guests' kernels have: --fs DIR[,tag=TAG]" },
 	{ "tty", "lkvm has one console, on stdin and stdout" },
 	{ "vfio-pci", "lkvm has no device assignment" },
 	{ "virtio-legacy", "lkvm's virtio is the modern kind only (--virtio-transport pci or mmio)" },
@@ -988,6 +1090,9 @@ int run_options_check(struct vm_config *cfg, char *err, size_t err_len)
 	}
 	if (cfg->no_sandbox && cfg->sandbox_selftest != SANDBOX_NONE)
 		return fail(err, err_len, "--sandbox-selftest: needs the sandbox, not --sandbox off");
+	if (cfg->sandbox_selftest == SANDBOX_FS && !cfg->nr_fs)
+		return fail(err, err_len,
+			    "--sandbox-selftest fs: the virtio-fs thread runs only with --fs");
 	if (cfg->no_network)
 		cfg->nr_nics = 0;
 	for (unsigned int i = 0; i < cfg->nr_nics; i++)

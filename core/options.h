@@ -41,6 +41,8 @@ enum virtio_transport_kind {
 #define VSOCK_MIN_CID 3			/* 0-2: hypervisor, local, host */
 #define VSOCK_MAX_CID 0xfffffffeull	/* vhost-vsock's bound */
 #define MAX_NICS 4
+#define MAX_FS 4
+#define FS_TAG_MAX 36		/* virtio-fs's configuration field */
 
 /* -d FILE[,ro][,direct] */
 struct disk_config {
@@ -48,6 +50,13 @@ struct disk_config {
 	size_t path_len;
 	bool ro;
 	bool direct;
+};
+
+/* --fs DIR[,tag=TAG][,ro] */
+struct fs_config {
+	char path[4096];	/* PATH_MAX */
+	char tag[FS_TAG_MAX + 1];
+	bool ro;
 };
 
 enum net_mode {
@@ -104,6 +113,9 @@ struct vm_config {
 	bool default_network;	/* the one NIC is kvmtool's default, not asked for */
 	bool rng;
 	uint64_t vsock_cid;	/* --vsock; 0: no virtio-vsock */
+	struct fs_config fs[MAX_FS];
+	unsigned int nr_fs;
+	bool fs_root;		/* -d DIR: the folder tagged root is the guest's / */
 	bool nodefaults;
 	bool pmu;
 	bool nested;		/* the guest boots at EL2h */

@@ -5,7 +5,7 @@
  * confine theirs: a guest that found a bug in a device model gets a
  * process that cannot open a file, create a socket or execute new code.
  *
- * The three filters are compiled once with libseccomp on the main thread,
+ * The filters, one per kind of thread, are compiled once with libseccomp on the main thread,
  * before any other thread exists; each thread then installs its own as
  * its first act (a filter is per thread and permanent). A call outside
  * the list traps (SECCOMP_RET_TRAP): the SIGSYS report names the thread
@@ -88,7 +88,7 @@ static void report_forbidden_call(const siginfo_t *si, const ucontext_t *uc)
 {
 	static const char *const roles[] = {
 		[SANDBOX_MAIN] = "the main thread", [SANDBOX_IO] = "the I/O thread",
-		[SANDBOX_VCPU] = "the thread of vCPU ",
+		[SANDBOX_VCPU] = "the thread of vCPU ", [SANDBOX_FS] = "the virtio-fs thread",
 	};
 	char line[256], *p = line, *end = line + sizeof(line) - 1;
 	int nr = si->si_syscall;

@@ -13,6 +13,7 @@ enum sandbox_thread {
 	SANDBOX_MAIN,		/* waits for the VM's end, then takes it apart */
 	SANDBOX_IO,		/* the I/O loop: devices' queues, console, control */
 	SANDBOX_VCPU,		/* KVM_RUN and its exits */
+	SANDBOX_FS,		/* the virtio-fs devices' FUSE servers */
 	SANDBOX_THREADS,
 	SANDBOX_NONE = SANDBOX_THREADS,
 };
@@ -57,6 +58,7 @@ static inline const char *sandbox_thread_name(enum sandbox_thread kind)
 {
 	static const char *const names[SANDBOX_THREADS] = {
 		[SANDBOX_MAIN] = "main", [SANDBOX_IO] = "io", [SANDBOX_VCPU] = "vcpu",
+		[SANDBOX_FS] = "fs",
 	};
 
 	return kind < SANDBOX_THREADS ? names[kind] : "none";

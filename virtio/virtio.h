@@ -36,6 +36,7 @@
 #define VIRTIO_ID_CONSOLE		3
 #define VIRTIO_ID_RNG			4
 #define VIRTIO_ID_VSOCK			19
+#define VIRTIO_ID_FS			26
 
 #define VIRTIO_MAX_QUEUES		4
 #define VIRTIO_NO_VECTOR		0xffff

@@ -43,7 +43,7 @@ bad_input_checks() {
 	bad "--mem not a number" '^lkvm: --mem lots: not a size' -k $K --mem lots
 	bad "unknown option" "^lkvm: unknown option '--frobnicate'" -k $K --frobnicate
 	bad "--sandbox given a kvmtool rootfs script" "^lkvm: --sandbox init.sh: must be on or off" -k $K --sandbox init.sh
-	bad "--sandbox-selftest of an unknown thread" '^lkvm: --sandbox-selftest net: must be main, io or vcpu$' -k $K --sandbox-selftest net
+	bad "--sandbox-selftest of an unknown thread" '^lkvm: --sandbox-selftest net: must be main, io, vcpu or fs$' -k $K --sandbox-selftest net
 	bad "--sandbox-selftest with --sandbox off" '^lkvm: --sandbox-selftest: needs the sandbox, not --sandbox off$' \
 		-k $K --sandbox off --sandbox-selftest io
 	# QEMU 7.2's -cpu max has no FEAT_NV2, so this host's KVM offers no EL2.

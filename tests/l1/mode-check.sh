@@ -10,6 +10,7 @@
 . "$ROOT/virtio.sh"
 . "$ROOT/netuser.sh"
 . "$ROOT/vsock.sh"
+. "$ROOT/fs.sh"
 . "$ROOT/linux.sh"
 . "$ROOT/dropin.sh"
 . "$ROOT/ras.sh"
@@ -39,6 +40,9 @@ netuser_checks
 took "user-mode network through passt"
 vsock_checks
 took "vsock"
+fs_checks
+fs_root_checks
+took "virtio-fs"
 linux_checks
 took "Linux guests: 2 vCPUs, SDEI and CPU hotplug"
 panic_checks

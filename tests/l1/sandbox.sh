@@ -18,13 +18,15 @@ sandbox_checks() {
 	export HOME=/tmp/home
 	mkdir -p $HOME/.lkvm
 
-	for t in main io vcpu; do
+	for t in main io vcpu fs; do
+		extra=
 		case $t in
 		main) who="the main thread" ;;
 		io) who="the I/O thread" ;;
 		vcpu) who="the thread of vCPU 0" ;;
+		fs) who="the virtio-fs thread" extra="--fs /tmp" ;;
 		esac
-		lkvm_run sbx -k $P/ticker.flat -c 2 -m 64 --sandbox-selftest $t
+		lkvm_run sbx -k $P/ticker.flat -c 2 -m 64 $extra --sandbox-selftest $t
 		# arm64's socket is system call 198; SIGSYS is signal 31.
 		want="^lkvm: sandbox: $who made a forbidden system call: socket \\(number 198\\); lkvm stops \\(--sandbox=off to debug\\)\$"
 		echo "#   exit status $status, wanted 159"
@@ -33,9 +35,10 @@ sandbox_checks() {
 				grep -qE "$want" /tmp/sbx.err'
 	done
 
-	# Filter mode 2 on every thread: main, I/O, one per vCPU; 0 with off.
+	# Filter mode 2 on every thread: main, I/O, virtio-fs, one per vCPU;
+	# 0 with off.
 	for mode in on off; do
-		lkvm run -k $P/ticker.flat -c 2 -m 64 --name sbx-$mode --sandbox $mode \
+		lkvm run -k $P/ticker.flat -c 2 -m 64 --name sbx-$mode --sandbox $mode --fs /tmp \
 			</dev/null >/tmp/sbx.out 2>/tmp/sbx.err &
 		vm_pid=$!
 		wait_line /tmp/sbx.out "TICK 1"
@@ -44,7 +47,8 @@ sandbox_checks() {
 		wait $vm_pid
 		status=$?
 		[ $mode = on ] && m=2 || m=0
-		printf '%s\n' "main $m" "lkvm-io $m" "lkvm-vcpu-0 $m" "lkvm-vcpu-1 $m" | sort > /tmp/sbx.want
+		printf '%s\n' "main $m" "lkvm-io $m" "lkvm-fs $m" "lkvm-vcpu-0 $m" "lkvm-vcpu-1 $m" |
+			sort > /tmp/sbx.want
 		echo "#   sandbox $mode: exit status $status"
 		expect -f /tmp/sbx.modes -f /tmp/sbx.err "sandbox $mode: each thread's seccomp mode is $m" \
 			eval '[ "$status" = 0 ] && cmp -s /tmp/sbx.modes /tmp/sbx.want'

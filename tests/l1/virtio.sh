@@ -147,9 +147,9 @@ virtio_checks() {
 	one_line_error "bad input: --disk of a missing file" \
 		'^lkvm: --disk /nonexistent.img: cannot open: No such file or directory$' \
 		lkvm run -k $K -d /nonexistent.img
-	one_line_error "bad input: --disk of a directory" \
-		'^lkvm: --disk /tmp: not a regular file nor a block device$' \
-		lkvm run -k $K -d /tmp,ro
+	one_line_error "bad input: --disk of a character device" \
+		'^lkvm: --disk /dev/null: not a regular file nor a block device$' \
+		lkvm run -k $K -d /dev/null,ro
 	# A second VM on a disk the first one uses is refused.
 	make_disk /tmp/blk-lock.img
 	lkvm run -k $P/ticker.flat -c 1 -m 64 -d /tmp/blk-lock.img </dev/null \

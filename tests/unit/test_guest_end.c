@@ -50,6 +50,12 @@ static void test_cmdline_defaults(void **state)
 	s = cmdline(&cfg, "ttyAMA0");
 	assert_string_equal(s, "console=ttyAMA0 root=/dev/vdb panic=30");
 	free(s);
+	/* -d DIR: the folder tagged root, over the disks. */
+	cfg.params = "quiet";
+	cfg.fs_root = true;
+	s = cmdline(&cfg, "ttyS0");
+	assert_string_equal(s, "console=ttyS0 rootfstype=virtiofs root=root rw panic=-1 quiet");
+	free(s);
 }
 
 static void test_cmdline_nodefaults(void **state)

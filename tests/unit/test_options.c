@@ -271,6 +271,39 @@ static void test_network_and_transport(void **state)
 	assert_int_equal(parse(&cfg, err, "-k", "I", "--vsock", "4294967294", NULL), 0);
 	assert_int_equal(cfg.vsock_cid, 4294967294ull);
 
+	/* --fs: tags hostfs, hostfs1, ... unless given; a tag of 36. */
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--fs", "/src", "--fs", "/b,ro",
+			       "--fs", "/c,tag=012345678901234567890123456789012345,ro", NULL), 0);
+	assert_int_equal(cfg.nr_fs, 3);
+	assert_string_equal(cfg.fs[0].path, "/src");
+	assert_string_equal(cfg.fs[0].tag, "hostfs");
+	assert_false(cfg.fs[0].ro);
+	assert_string_equal(cfg.fs[1].tag, "hostfs1");
+	assert_true(cfg.fs[1].ro);
+	assert_string_equal(cfg.fs[2].path, "/c");
+	assert_string_equal(cfg.fs[2].tag, "012345678901234567890123456789012345");
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--fs", "/a", "--fs", "/b,tag=hostfs", NULL),
+			 -EINVAL);
+	assert_string_equal(err, "--fs /b,tag=hostfs: the tag 'hostfs' is another folder's");
+
+	/* kvmtool's -d DIR: the folder is the root, tagged root; a file is a disk. */
+	assert_int_equal(parse(&cfg, err, "-k", "I", "-d", "/tmp", "-d", "disk.img", "--fs",
+			       "/src", NULL), 0);
+	assert_true(cfg.fs_root);
+	assert_int_equal(cfg.nr_disks, 1);
+	assert_int_equal(cfg.nr_fs, 2);
+	assert_string_equal(cfg.fs[0].path, "/tmp");
+	assert_string_equal(cfg.fs[0].tag, "root");
+	assert_false(cfg.fs[0].ro);
+	assert_string_equal(cfg.fs[1].tag, "hostfs1");
+	assert_int_equal(parse(&cfg, err, "-k", "I", "-d", "/tmp,ro", NULL), 0);
+	assert_true(cfg.fs[0].ro);
+	assert_int_equal(parse(&cfg, err, "-k", "I", "--fs", "/a,tag=root", "-d", "/tmp", NULL),
+			 -EINVAL);
+	assert_string_equal(err, "--disk /tmp: the tag 'root' is another folder's");
+	assert_int_equal(parse(&cfg, err, "-k", "I", "-d", "/tmp", "-d", "/", NULL), -EINVAL);
+	assert_string_equal(err, "--disk /: one folder can be the root; share others with --fs");
+
 	/* mode=none turns every NIC off, wherever it comes. */
 	assert_int_equal(parse(&cfg, err, "-k", "I", "-n", "mode=tap",
 			       "-n", "mode=none", NULL), 0);
@@ -402,7 +435,15 @@ static const struct bad_case bad_cases[] = {
 	{ { "-k", "I", "--firmware-address", "0" }, "--firmware-address: kvmtool's option, not lkvm's: lkvm's --firmware is UEFI in flash at 0, not a binary loaded into RAM" },
 	{ { "-k", "I", "--irqchip", "gicv2m" }, "--irqchip gicv2m: lkvm has no GICv2m MSI frame; gicv3-its gives MSIs" },
 	{ { "-k", "I", "-m", "512@0x80000000" }, "--mem 512@0x80000000: lkvm's RAM starts at 0x40000000, as in QEMU's virt, and cannot be moved with @" },
-	{ { "-k", "I", "--sandbox-selftest", "all" }, "--sandbox-selftest all: must be main, io or vcpu" },
+	{ { "-k", "I", "--sandbox-selftest", "all" }, "--sandbox-selftest all: must be main, io, vcpu or fs" },
+	{ { "-k", "I", "--sandbox-selftest", "fs" }, "--sandbox-selftest fs: the virtio-fs thread runs only with --fs" },
+	{ { "-k", "I", "--fs", "" }, "--fs : no folder given" },
+	{ { "-k", "I", "--fs", "/a,tag=" }, "--fs /a,tag=: a tag is 1 to 36 visible ASCII characters" },
+	{ { "-k", "I", "--fs", "/a,tag=a b" }, "--fs /a,tag=a b: a tag is 1 to 36 visible ASCII characters" },
+	{ { "-k", "I", "--fs", "/a,tag=0123456789012345678901234567890123456" }, "--fs /a,tag=0123456789012345678901234567890123456: a tag is 1 to 36 visible ASCII characters" },
+	{ { "-k", "I", "--fs", "/a,rw" }, "--fs /a,rw: unknown flag 'rw' (tag= and ro are known)" },
+	{ { "-k", "I", "-d", "/tmp,direct" }, "--disk /tmp,direct: a folder takes only the flag ro" },
+	{ { "-k", "I", "--9p", "/a" }, "--9p: kvmtool's option, not lkvm's: lkvm shares folders through virtio-fs, which the guests' kernels have: --fs DIR[,tag=TAG]" },
 	{ { "-k", "I", "--sandbox=off", "--sandbox-selftest=io" }, "--sandbox-selftest: needs the sandbox, not --sandbox off" },
 };
 
