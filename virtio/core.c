@@ -139,10 +139,17 @@ void virtio_write_status(struct virtio_dev *dev, uint8_t status)
 	if (!(status & VIRTIO_STATUS_DRIVER_OK) && (was & VIRTIO_STATUS_DRIVER_OK) &&
 	    dev->ops->stop)
 		dev->ops->stop(dev);
-	if ((status & VIRTIO_STATUS_DRIVER_OK) && !(was & VIRTIO_STATUS_DRIVER_OK)) {
+	/*
+	 * A device that needs a reset stays stopped; one whose features were
+	 * never settled has nothing to start its service with.
+	 */
+	if ((status & VIRTIO_STATUS_DRIVER_OK) && !(was & VIRTIO_STATUS_DRIVER_OK) &&
+	    !dev->broken) {
 		const char *why = NULL;
 
-		if (dev->ops->driver_ok && dev->ops->driver_ok(dev, &why))
+		if (dev->ops->driver_ok && !(status & VIRTIO_STATUS_FEATURES_OK))
+			virtio_needs_reset(dev, "DRIVER_OK without FEATURES_OK");
+		else if (dev->ops->driver_ok && dev->ops->driver_ok(dev, &why))
 			virtio_needs_reset(dev, why);
 		else
 			virtio_kick_live_queues(dev);
