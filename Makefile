@@ -71,6 +71,7 @@ PURE_SRCS := \
 	fuse/ops_file.c \
 	fuse/readdir.c \
 	fuse/server.c \
+	virtio/balloon.c \
 	virtio/blk.c \
 	virtio/console.c \
 	virtio/core.c \

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The commands that manage running VMs through their control sockets:
- * `lkvm list`, and `lkvm stop|pause|resume --name VM | --all`.
+ * `lkvm list`, `lkvm stop|pause|resume --name VM | --all`, and `lkvm stat`.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -197,4 +197,93 @@ int cmd_resume(int argc, char *argv[])
 	struct action act = { "resume", CTL_VM_RESUME, 0 };
 
 	return vm_command(&act, argc, argv);
+}
+
+/* "seq N\n" then the statistics: N, and where the statistics start. */
+static bool parse_stats(const char *reply, unsigned long long *seq, const char **stats)
+{
+	char *end;
+
+	if (strncmp(reply, "seq ", 4))
+		return false;
+	*seq = strtoull(reply + 4, &end, 10);
+	if (*end != '\n')
+		return false;
+	*stats = end + 1;
+	return true;
+}
+
+static void stat_usage(const char *verb)
+{
+	printf("\n usage: lkvm %s --name VM [--memory]\n\n"
+	       "    -n, --name <name>   the VM, as given to lkvm run --name\n"
+	       "    -m, --memory        its memory statistics, as its virtio-balloon\n"
+	       "                        driver reports them (the only ones; needs --balloon)\n\n",
+	       verb);
+}
+
+/*
+ * lkvm stat: the guest reports its memory statistics when asked, so ask,
+ * then wait (up to STAT_WAIT_MS) for a report newer than the one there
+ * was; a guest that does not answer gets its last report shown, said so.
+ */
+#define STAT_WAIT_MS	3000
+
+int cmd_stat(int argc, char *argv[])
+{
+	struct timespec tick = { .tv_nsec = 100 * 1000 * 1000 };
+	const char *name = NULL, *stats = NULL;
+	unsigned long long first = 0, seq = 0;
+	char path[PATH_LEN], *reply = NULL;
+	bool memory = false;
+	const struct command_option opts[] = {
+		{ "name", 'n', &name, NULL },
+		{ "memory", 'm', NULL, &memory },
+		{ NULL },
+	};
+	int ret = command_options_handle("stat", opts, argc, argv, stat_usage);
+
+	if (ret >= 0)
+		return ret;
+	if (!name) {
+		pr_err("stat: give --name VM");
+		return 1;
+	}
+	if (control_client_dir(path, sizeof(path)))
+		return 1;
+	if (control_socket_path(name, path, sizeof(path))) {
+		pr_err("--name %s: name too long", name);
+		return 1;
+	}
+	for (int waited = 0; waited <= STAT_WAIT_MS; waited += 100) {
+		free(reply);
+		ret = control_exchange(path, CTL_VM_BALLOON_STATS, NULL, 0, &reply);
+		if (ret < 0) {
+			pr_err("--name %s: %s", name, ret == -EPROTO ? "the VM did not answer" :
+			       "no VM of that name is running");
+			free(reply);
+			return 1;
+		}
+		if (ret) {
+			pr_err("%s", reply);
+			free(reply);
+			return 1;
+		}
+		if (!parse_stats(reply, &seq, &stats)) {
+			pr_err("--name %s: a reply lkvm stat does not understand", name);
+			free(reply);
+			return 1;
+		}
+		if (!waited)
+			first = seq;
+		else if (seq > first)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	if (seq == first)
+		pr_warn("VM '%s': the guest sent no new memory statistics within %d s; %s", name,
+			STAT_WAIT_MS / 1000, seq ? "these are its last" : "it has sent none yet");
+	printf("VM '%s': guest memory statistics (virtio-balloon)\n%s", name, stats);
+	free(reply);
+	return 0;
 }

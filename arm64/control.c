@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "arm64/devices.h"
 #include "arm64/snapshot.h"
 #include "arm64/vm.h"
 #include "core/control.h"
@@ -103,6 +104,24 @@ static int handle_vm(struct vm *vm, uint32_t type, char *text)
 	}
 }
 
+/* lkvm stat: the last report, and a request for the next one. */
+static int handle_balloon(struct vm *vm, char *text)
+{
+	struct virtio_balloon *b = &vm->devices->balloon;
+	size_t used;
+
+	if (!b->dev.ops) {
+		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --balloon", vm->name);
+		return -ENOTSUP;
+	}
+	pthread_mutex_lock(&b->dev.lock);
+	used = snprintf(text, CTL_MAX_REPLY, "seq %llu\n", (unsigned long long)b->stats_seq);
+	virtio_balloon_format_stats(b, text + used, CTL_MAX_REPLY - used);
+	virtio_balloon_request_stats(b);
+	pthread_mutex_unlock(&b->dev.lock);
+	return 0;
+}
+
 static int vm_control_request(void *opaque, const struct control_msg *msg, char *text)
 {
 	struct vm *vm = opaque;
@@ -123,6 +142,8 @@ static int vm_control_request(void *opaque, const struct control_msg *msg, char 
 	case CTL_VM_PAUSE:
 	case CTL_VM_RESUME:
 		return handle_vm(vm, msg->type, text);
+	case CTL_VM_BALLOON_STATS:
+		return handle_balloon(vm, text);
 	default:
 		return handle_ras(vm, msg->type, msg->payload, text);
 	}

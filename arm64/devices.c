@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -215,6 +216,16 @@ static int create_user_nic(struct vm *vm, unsigned int i)
 	return ret;
 }
 
+/*
+ * Guest RAM the balloon says the guest does not use: dropped, so that the
+ * host takes the pages back; the guest's next touch gets a zeroed page.
+ */
+static void discard_guest_ram(void *opaque, void *host, size_t len)
+{
+	if (madvise(host, len, MADV_DONTNEED))
+		pr_debug("virtio-balloon: madvise(%p, %zu): %s", host, len, strerror(errno));
+}
+
 static int create_vsock(struct vm *vm)
 {
 	struct vm_devices *devs = vm->devices;
@@ -317,6 +328,11 @@ int devices_create(struct vm *vm)
 	}
 	if (!ret && cfg->vsock_cid)
 		ret = create_vsock(vm);
+	if (!ret && cfg->balloon) {
+		ret = virtio_balloon_init(&devs->balloon, &devs->mem, sysconf(_SC_PAGESIZE),
+					  discard_guest_ram, vm);
+		ret = ret ?: attach(vm, &devs->balloon.dev, cfg->transport);
+	}
 	if (!ret && cfg->nr_fs) {
 		uint32_t max_nodes = fs_max_nodes(cfg->nr_fs);
 
@@ -471,6 +487,8 @@ void devices_destroy(struct vm *vm)
 	for (unsigned int i = 0; i < devs->nr_nets; i++)
 		passt_stop(&devs->passts[i]);
 	virtio_dev_destroy(&devs->rng.dev);
+	if (devs->balloon.dev.ops)
+		virtio_dev_destroy(&devs->balloon.dev);
 	for (unsigned int i = 0; i < devs->nr_fs; i++)
 		virtio_fs_destroy(&devs->fs[i]);
 	if (devs->vsock.dev.ops)

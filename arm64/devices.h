@@ -6,6 +6,7 @@
 #include "core/options.h"
 #include "core/passt.h"
 #include "hw/pci.h"
+#include "virtio/balloon.h"
 #include "virtio/blk.h"
 #include "virtio/console.h"
 #include "virtio/fs.h"
@@ -15,7 +16,7 @@
 #include "virtio/rng.h"
 #include "virtio/vsock.h"
 
-#define MAX_VIRTIO_DEVICES	(MAX_DISKS + MAX_NICS + MAX_FS + 2)
+#define MAX_VIRTIO_DEVICES	(MAX_DISKS + MAX_NICS + MAX_FS + 4)
 
 struct virtio_slot;
 
@@ -59,6 +60,7 @@ struct vm_devices {
 	struct virtio_rng rng;
 	struct virtio_console console;
 	struct virtio_vsock vsock;	/* --vsock, when vsock.dev.ops is set */
+	struct virtio_balloon balloon;	/* --balloon, when balloon.dev.ops is set */
 	struct virtio_fs fs[MAX_FS];
 	unsigned int nr_fs;
 	struct fs_thread fs_thread;

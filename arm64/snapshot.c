@@ -57,6 +57,9 @@ static const char *unsupported(struct vm *vm)
 	/* vhost-vsock's rings and connections live in the host kernel. */
 	if (vm->cfg->vsock_cid)
 		return "a VM with --vsock";
+	/* The balloon holds the guest's statistics buffer between requests. */
+	if (vm->cfg->balloon)
+		return "a VM with --balloon";
 	/* The guest's nodes are lkvm's descriptors of host inodes. */
 	if (vm->cfg->nr_fs)
 		return "a VM with --fs";

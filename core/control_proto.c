@@ -18,6 +18,7 @@ bool ctl_well_formed(const struct ctl_header *hdr)
 	case CTL_VM_STOP:
 	case CTL_VM_PAUSE:
 	case CTL_VM_RESUME:
+	case CTL_VM_BALLOON_STATS:
 		return hdr->len == 0;
 	case CTL_RAS_INJECT:
 		return hdr->len == sizeof(struct ctl_ras_inject);

@@ -28,6 +28,9 @@ enum ctl_type {
 	CTL_VM_PAUSE = 8,	/* no payload */
 	CTL_VM_RESUME = 9,	/* no payload */
 	CTL_VM_SNAPSHOT = 10,	/* struct ctl_snapshot, with its files' fds */
+	/* no payload; reply "seq N\n" then the guest's memory statistics,
+	 * N counting the reports the guest sent; asks it for a new one */
+	CTL_VM_BALLOON_STATS = 11,
 };
 
 struct ctl_header {

@@ -767,6 +767,7 @@ static const struct run_option basic_options[] = {
 	{ 'd', "disk", "file[,ro][,direct]", "a raw disk image as virtio-blk (several allowed); a folder instead is the guest's root, through virtio-fs", set_disk, 0 },
 	{ 0, "console", "serial|virtio", "the console: the 16550 UART (ttyS0), or virtio-console (hvc0)", set_console, 0 },
 	{ 0, "rng", NULL, "a virtio-rng device fed from the host's getrandom()", FIELD(rng) },
+	{ 0, "balloon", NULL, "virtio-balloon: memory the guest frees goes back to the host; lkvm stat shows the guest's memory", FIELD(balloon) },
 	{ 0, "fs", "dir[,tag=TAG][,ro]", "share a host folder through virtio-fs, mounted in the guest by its tag (default hostfs, then hostfs1...)", set_fs, 0 },
 	{ 0, "vsock", "cid", "a virtio-vsock device through the host's vhost-vsock, the guest's context ID (3 or more)", set_vsock, 0 },
 	{ 0, "virtio-transport", "pci|mmio", "how virtio devices attach (default pci)", set_transport, 0 },
@@ -889,7 +890,6 @@ static const struct refused_option {
 	const char *name;
 	const char *why;
 } refused_options[] = {
-	{ "balloon", "lkvm has no virtio-balloon" },
 	{ "vnc", "lkvm has no framebuffer" },
 	{ "gtk", "lkvm has no framebuffer" },
 	{ "sdl", "lkvm has no framebuffer" },
@@ -1090,6 +1090,9 @@ int run_options_check(struct vm_config *cfg, char *err, size_t err_len)
 	}
 	if (cfg->no_sandbox && cfg->sandbox_selftest != SANDBOX_NONE)
 		return fail(err, err_len, "--sandbox-selftest: needs the sandbox, not --sandbox off");
+	if (cfg->balloon && cfg->hugetlbfs_path)
+		return fail(err, err_len,
+			    "--balloon: the host takes back only whole huge pages of a file, so not with --hugetlbfs");
 	if (cfg->sandbox_selftest == SANDBOX_FS && !cfg->nr_fs)
 		return fail(err, err_len,
 			    "--sandbox-selftest fs: the virtio-fs thread runs only with --fs");

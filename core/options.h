@@ -112,6 +112,7 @@ struct vm_config {
 	bool no_network;	/* -n mode=none: no NIC at all */
 	bool default_network;	/* the one NIC is kvmtool's default, not asked for */
 	bool rng;
+	bool balloon;		/* virtio-balloon: free page reporting, statistics */
 	uint64_t vsock_cid;	/* --vsock; 0: no virtio-vsock */
 	struct fs_config fs[MAX_FS];
 	unsigned int nr_fs;

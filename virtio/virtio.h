@@ -35,6 +35,7 @@
 #define VIRTIO_ID_BLOCK			2
 #define VIRTIO_ID_CONSOLE		3
 #define VIRTIO_ID_RNG			4
+#define VIRTIO_ID_BALLOON		5
 #define VIRTIO_ID_VSOCK			19
 #define VIRTIO_ID_FS			26
 

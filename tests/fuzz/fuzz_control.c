@@ -49,6 +49,7 @@ static int64_t payload_size(uint32_t type)
 	case CTL_VM_STOP:
 	case CTL_VM_PAUSE:
 	case CTL_VM_RESUME:
+	case CTL_VM_BALLOON_STATS:
 		return 0;
 	default:
 		return -1;
@@ -124,7 +125,7 @@ static size_t connection(struct ctl_request *req, const uint8_t *stream,
 			check(!memcmp(base, stream, used));
 			check(ctl_well_formed(&req->msg.hdr));
 			check(req->msg.hdr.type >= CTL_SDEI_SIGNAL &&
-			      req->msg.hdr.type <= CTL_VM_SNAPSHOT);
+			      req->msg.hdr.type <= CTL_VM_BALLOON_STATS);
 			return used;
 		}
 	}

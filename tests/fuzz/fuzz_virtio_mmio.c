@@ -2,8 +2,9 @@
 /*
  * libFuzzer target for the virtio-mmio transport (virtio/mmio.c) with a
  * real device behind it: virtio-rng, virtio-console (two queues and a
- * configuration space), or virtio-vsock on a stand-in for the kernel's
- * vhost-vsock, picked by the input's first byte. The input is a
+ * configuration space), virtio-vsock on a stand-in for the kernel's
+ * vhost-vsock, or virtio-balloon (four queues, a configuration the driver
+ * writes), picked by the input's first byte. The input is a
  * hostile driver's program: register accesses of any width at any offset
  * of the 0x200-byte window, queue kicks as KVM's ioeventfd gives them,
  * writes into guest RAM between accesses (the rings are there), and host
@@ -38,7 +39,10 @@
  *     features the driver took and vhost offered, and only while the
  *     device is at DRIVER_OK and not broken; a vhost that refuses a step
  *     leaves the device needing a reset; its "used" signals reach the
- *     guest only while it runs.
+ *     guest only while it runs;
+ *   - balloon: what it gives back to the host is whole 4 KiB pages of
+ *     guest RAM, and it holds at most one statistics buffer, which lkvm
+ *     asking for statistics (now and then) gives back.
  */
 #include <errno.h>
 #include <linux/vhost.h>
@@ -52,6 +56,7 @@
 #include "core/le.h"
 #include "core/log.h"
 #include "tests/fuzz/virtio_host.h"
+#include "virtio/balloon.h"
 #include "virtio/console.h"
 #include "virtio/mmio.h"
 #include "virtio/rng.h"
@@ -87,16 +92,30 @@ struct world {
 	struct virtio_rng rng;
 	struct virtio_console con;
 	struct virtio_vsock vsock;
+	struct virtio_balloon balloon;
 	struct virtio_dev *dev;
 	struct virtio_mmio mmio;
 	uint64_t offered;	/* what this device must offer, from its spec */
 	int irq_fd;
-	bool is_console, is_vsock;
+	bool is_console, is_vsock, is_balloon;
 	unsigned int drained;	/* input_drained() calls */
 };
 
 #define VSOCK_F_SEQPACKET	1
 #define VHOST_OFFER	(CORE_OFFER | 1ull << VSOCK_F_SEQPACKET | 1ull << 33 /* ACCESS_PLATFORM */)
+
+#define BALLOON_OFFER	(CORE_OFFER | 1ull << 1 | 1ull << 2 | 1ull << 5)
+#define PAGE		4096
+
+/* The balloon's discards: whole pages, inside RAM; nothing is dropped here. */
+static void check_discard(void *opaque, void *host, size_t len)
+{
+	const struct world *w = opaque;
+	uintptr_t start = (uintptr_t)w->mem.host, at = (uintptr_t)host;
+
+	check(len && len % PAGE == 0 && at % PAGE == 0);
+	check(at >= start && at - start < w->mem.size && len <= w->mem.size - (at - start));
+}
 
 /* The stand-in for vhost-vsock: what lkvm handed it, since its last stop. */
 static struct {
@@ -290,7 +309,8 @@ static void check_read(struct world *w, uint32_t off, const uint8_t *d, uint32_t
 		break;
 	case R_DEVICE_ID:
 		check(v == (w->is_console ? VIRTIO_ID_CONSOLE :
-			    w->is_vsock ? VIRTIO_ID_VSOCK : VIRTIO_ID_RNG));
+			    w->is_vsock ? VIRTIO_ID_VSOCK :
+			    w->is_balloon ? VIRTIO_ID_BALLOON : VIRTIO_ID_RNG));
 		break;
 	case R_DEV_FEATURES:
 		check(dev->device_features_sel < 2 ?
@@ -377,6 +397,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	w->irq_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	w->is_console = flags & 1;
 	w->is_vsock = !w->is_console && (flags & 4);
+	w->is_balloon = !w->is_console && !w->is_vsock && (flags & 8);
 	if (w->is_console) {
 		check(!virtio_console_init(&w->con, &w->mem, take_output, input_drained, w));
 		w->dev = &w->con.dev;
@@ -396,6 +417,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					    why, sizeof(why)));
 		w->dev = &w->vsock.dev;
 		w->offered = CORE_OFFER | 1ull << VSOCK_F_SEQPACKET;
+	} else if (w->is_balloon) {
+		check(!virtio_balloon_init(&w->balloon, &w->mem, PAGE, check_discard, w));
+		w->dev = &w->balloon.dev;
+		w->offered = BALLOON_OFFER;
 	} else {
 		check(!virtio_rng_init(&w->rng, &w->mem));
 		w->dev = &w->rng.dev;
@@ -439,10 +464,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				w->mem.host[at + i] = pick(&p, end);
 			break;
 		}
-		case 6: {	/* host input for the console; vsock: vhost used buffers */
+		case 6: {	/* host input for the console; vsock: vhost used buffers;
+				 * balloon: lkvm stat */
 			uint8_t buf[64];
 			uint32_t n = pick(&p, end);
 
+			if (w->is_balloon) {
+				bool held = w->balloon.stats_held;
+				bool asked = virtio_balloon_request_stats(&w->balloon);
+
+				check(!asked || (held && !w->balloon.stats_held));
+				break;
+			}
 			if (w->is_vsock) {
 				eventfd_write(w->vsock.call_fds[n & 1], 1);
 				virtio_vsock_used(&w->vsock, n & 1);

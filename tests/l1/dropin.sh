@@ -134,9 +134,9 @@ option_checks() {
 	one_line_error "bad input: --sve-max-vl beyond the architecture's 2048 bits" \
 		'^lkvm: --sve-max-vl 4096: must be a multiple of 128 bits, from 128 to 2048$' \
 		timeout 600 lkvm run -k $P/hello.flat --sve-max-vl 4096
-	one_line_error "bad input: kvmtool's --balloon, which lkvm does not have" \
-		"^lkvm: --balloon: kvmtool's option, not lkvm's: lkvm has no virtio-balloon\$" \
-		timeout 600 lkvm run -k $P/hello.flat --balloon
+	one_line_error "bad input: kvmtool's --vnc, which lkvm does not have" \
+		"^lkvm: --vnc: kvmtool's option, not lkvm's: lkvm has no framebuffer\$" \
+		timeout 600 lkvm run -k $P/hello.flat --vnc
 
 	lkvm_run a32 -k $P/a32-hello.flat -c 1 -m 64 --aarch32
 	expect -f /tmp/a32.out -f /tmp/a32.err \

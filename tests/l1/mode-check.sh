@@ -11,6 +11,7 @@
 . "$ROOT/netuser.sh"
 . "$ROOT/vsock.sh"
 . "$ROOT/fs.sh"
+. "$ROOT/balloon.sh"
 . "$ROOT/linux.sh"
 . "$ROOT/dropin.sh"
 . "$ROOT/ras.sh"
@@ -43,6 +44,8 @@ took "vsock"
 fs_checks
 fs_root_checks
 took "virtio-fs"
+balloon_checks
+took "virtio-balloon"
 linux_checks
 took "Linux guests: 2 vCPUs, SDEI and CPU hotplug"
 panic_checks

@@ -51,7 +51,7 @@ cp "$top/build/l1/iobench" "$top/build/l1/touchpage" "$top/build/l1/udpmsg" \
 	"$top/build/l1/vsockmsg" "$out/guest-root/bin/"
 mkdir -p "$out/guest-root/lib/modules"
 for m in virtio_mmio virtio_blk virtio-rng failover net_failover virtio_net efivarfs \
-	 vsock vmw_vsock_virtio_transport_common vmw_vsock_virtio_transport; do
+	 vsock vmw_vsock_virtio_transport_common vmw_vsock_virtio_transport virtio_balloon; do
 	module $m > "$out/guest-root/lib/modules/$m.ko"
 done
 cp "$top/tests/l1/guest-init" "$out/guest-root/init"

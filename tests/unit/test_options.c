@@ -431,7 +431,6 @@ static const struct bad_case bad_cases[] = {
 	{ { "-k", "I", "--aarch32", "--ras" }, "--ras: lkvm raises errors in AArch64 guests only, so not with --aarch32" },
 	{ { "-k", "I", "--aarch32", "--sve-max-vl=128" }, "--sve-max-vl: a 32-bit guest has no SVE, so not with --aarch32" },
 	{ { "-f", "F", "--aarch32" }, "--firmware: Debian's UEFI build is 64-bit, so not with --aarch32" },
-	{ { "-k", "I", "--balloon" }, "--balloon: kvmtool's option, not lkvm's: lkvm has no virtio-balloon" },
 	{ { "-k", "I", "--firmware-address", "0" }, "--firmware-address: kvmtool's option, not lkvm's: lkvm's --firmware is UEFI in flash at 0, not a binary loaded into RAM" },
 	{ { "-k", "I", "--irqchip", "gicv2m" }, "--irqchip gicv2m: lkvm has no GICv2m MSI frame; gicv3-its gives MSIs" },
 	{ { "-k", "I", "-m", "512@0x80000000" }, "--mem 512@0x80000000: lkvm's RAM starts at 0x40000000, as in QEMU's virt, and cannot be moved with @" },
@@ -443,6 +442,7 @@ static const struct bad_case bad_cases[] = {
 	{ { "-k", "I", "--fs", "/a,tag=0123456789012345678901234567890123456" }, "--fs /a,tag=0123456789012345678901234567890123456: a tag is 1 to 36 visible ASCII characters" },
 	{ { "-k", "I", "--fs", "/a,rw" }, "--fs /a,rw: unknown flag 'rw' (tag= and ro are known)" },
 	{ { "-k", "I", "-d", "/tmp,direct" }, "--disk /tmp,direct: a folder takes only the flag ro" },
+	{ { "-k", "I", "--balloon", "--hugetlbfs=/x" }, "--balloon: the host takes back only whole huge pages of a file, so not with --hugetlbfs" },
 	{ { "-k", "I", "--9p", "/a" }, "--9p: kvmtool's option, not lkvm's: lkvm shares folders through virtio-fs, which the guests' kernels have: --fs DIR[,tag=TAG]" },
 	{ { "-k", "I", "--sandbox=off", "--sandbox-selftest=io" }, "--sandbox-selftest: needs the sandbox, not --sandbox off" },
 };

@@ -16,6 +16,7 @@
 
 #include "core/le.h"
 #include "tests/unit/helpers.h"
+#include "virtio/balloon.h"
 #include "virtio/blk.h"
 #include "virtio/console.h"
 #include "virtio/net.h"
@@ -39,7 +40,11 @@ struct fixture {
 		struct virtio_rng rng;
 		struct virtio_console con;
 		struct virtio_net net;
+		struct virtio_balloon balloon;
 	};
+	uint8_t *discarded[8];	/* the balloon's, in order */
+	size_t discarded_len[8];
+	unsigned int nr_discarded;
 	int peer;		/* passt's end of the stream */
 	uint32_t events;	/* what the NIC last asked to wait for */
 };
@@ -79,12 +84,16 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* 3.1.1 up to DRIVER_OK, each of the device's queues QSIZE long. */
-static void driver_ok(struct fixture *f, struct virtio_dev *dev)
+/*
+ * 3.1.1 up to DRIVER_OK with the device-specific features @lo, each of the
+ * device's queues QSIZE long.
+ */
+static void driver_ok_features(struct fixture *f, struct virtio_dev *dev, uint32_t lo)
 {
 	dev->transport = &recorder;
 	dev->transport_data = f;
 	virtio_write_status(dev, 1 | 2);
+	virtio_write_driver_features(dev, lo);
 	dev->driver_features_sel = 1;
 	virtio_write_driver_features(dev, 1);		/* VERSION_1 */
 	virtio_write_status(dev, 1 | 2 | 8);
@@ -106,6 +115,11 @@ static void driver_ok(struct fixture *f, struct virtio_dev *dev)
 
 		assert_int_equal(eventfd_read(dev->queues[q].notify_fd, &v), 0);
 	}
+}
+
+static void driver_ok(struct fixture *f, struct virtio_dev *dev)
+{
+	driver_ok_features(f, dev, 0);
 }
 
 static void put_desc(struct fixture *f, unsigned int q, unsigned int i,
@@ -605,6 +619,150 @@ static void test_net_stream_gone(void **state)
 	stream_nic_destroy(f);
 }
 
+static void record_discard(void *opaque, void *host, size_t len)
+{
+	struct fixture *f = opaque;
+
+	assert_true(f->nr_discarded < 8);
+	f->discarded[f->nr_discarded] = host;
+	f->discarded_len[f->nr_discarded++] = len;
+}
+
+#define BALLOON_STATS_VQ	(1u << 1)
+#define BALLOON_REPORTING	(1u << 5)
+#define PAGE			4096
+
+static uint8_t *page_up(uint8_t *p)
+{
+	return (uint8_t *)(((uintptr_t)p + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
+}
+
+static uint8_t *page_down(uint8_t *p)
+{
+	return (uint8_t *)((uintptr_t)p & ~(uintptr_t)(PAGE - 1));
+}
+
+static struct virtio_balloon *balloon_ready(struct fixture *f, uint32_t features)
+{
+	assert_int_equal(virtio_balloon_init(&f->balloon, &f->mem, PAGE, record_discard, f), 0);
+	driver_ok_features(f, &f->balloon.dev, features);
+	return &f->balloon;
+}
+
+/* Pages the driver puts in the balloon: those in RAM go back, whole. */
+static void test_balloon_inflate(void **state)
+{
+	struct fixture *f = *state;
+	struct virtio_balloon *b = balloon_ready(f, BALLOON_STATS_VQ | BALLOON_REPORTING);
+	uint32_t pfn0 = GPA >> 12;
+	const uint32_t pfns[] = {
+		pfn0 + 0x30, pfn0 - 1, pfn0 + (MEM_SIZE >> 12), pfn0 + 0x31, 0xffffffff,
+	};
+
+	for (unsigned int i = 0; i < 5; i++)
+		put_le32(at(f, BUF) + 4 * i, pfns[i]);
+	put_desc(f, 0, 0, BUF, sizeof(pfns), 0, 0);
+	make_available(f, 0, 0, 0);
+	virtio_queue_notify(&b->dev, 0);
+	assert_int_equal(used_idx(f, 0), 1);
+	/* Only the frames inside RAM, and only their whole host pages. */
+	unsigned int want = 0;
+
+	for (unsigned int i = 0; i < 5; i++) {
+		uint8_t *p;
+
+		if (pfns[i] < pfn0 || pfns[i] >= pfn0 + (MEM_SIZE >> 12))
+			continue;
+		p = at(f, (uint64_t)pfns[i] << 12);
+		if (page_down(p + PAGE) <= page_up(p))
+			continue;
+		assert_ptr_equal(f->discarded[want], page_up(p));
+		assert_int_equal(f->discarded_len[want], page_down(p + PAGE) - page_up(p));
+		want++;
+	}
+	assert_int_equal(f->nr_discarded, want);
+	virtio_dev_destroy(&b->dev);
+}
+
+/* Reported free ranges: each segment's whole host pages, then used. */
+static void test_balloon_free_page_reporting(void **state)
+{
+	struct fixture *f = *state;
+	struct virtio_balloon *b = balloon_ready(f, BALLOON_STATS_VQ | BALLOON_REPORTING);
+	uint8_t *seg1 = at(f, BUF + 0x1000 + 100), *seg2 = at(f, BUF + 0x8000);
+
+	put_desc(f, 3, 0, BUF + 0x1000 + 100, 3 * PAGE, 1 | 2, 1);
+	put_desc(f, 3, 1, BUF + 0x8000, 100, 2, 0);	/* less than a page */
+	make_available(f, 3, 0, 0);
+	virtio_queue_notify(&b->dev, 3);
+	assert_int_equal(used_idx(f, 3), 1);
+	assert_int_equal(f->nr_discarded, page_down(seg2 + 100) > page_up(seg2) ? 2 : 1);
+	assert_ptr_equal(f->discarded[0], page_up(seg1));
+	assert_int_equal(f->discarded_len[0], page_down(seg1 + 3 * PAGE) - page_up(seg1));
+	virtio_dev_destroy(&b->dev);
+}
+
+/* Without the statistics queue, reporting is the third queue. */
+static void test_balloon_reporting_queue_follows_features(void **state)
+{
+	struct fixture *f = *state;
+	struct virtio_balloon *b = balloon_ready(f, BALLOON_REPORTING);
+
+	put_desc(f, 2, 0, BUF, 4 * PAGE, 2, 0);
+	make_available(f, 2, 0, 0);
+	virtio_queue_notify(&b->dev, 2);
+	assert_int_equal(used_idx(f, 2), 1);
+	assert_int_equal(f->nr_discarded, 1);
+	assert_true(f->discarded_len[0] >= 3 * PAGE);
+	virtio_dev_destroy(&b->dev);
+}
+
+static void put_stat(uint8_t *p, uint16_t tag, uint64_t value)
+{
+	put_le16(p, tag);
+	put_le64(p + 2, value);
+}
+
+/* The guest's statistics are kept; its buffer is held until lkvm asks. */
+static void test_balloon_stats(void **state)
+{
+	struct fixture *f = *state;
+	struct virtio_balloon *b = balloon_ready(f, BALLOON_STATS_VQ | BALLOON_REPORTING);
+	char text[1024];
+
+	assert_false(virtio_balloon_request_stats(b));
+	put_stat(at(f, BUF), 4, 123456789);
+	put_stat(at(f, BUF + 10), 5, 268435456);
+	put_stat(at(f, BUF + 20), 40, 7);
+	put_desc(f, 2, 0, BUF, 30, 0, 0);
+	make_available(f, 2, 0, 0);
+	/* A second buffer while one is held waits. */
+	put_stat(at(f, BUF + 0x100), 4, 1);
+	put_desc(f, 2, 1, BUF + 0x100, 10, 0, 0);
+	make_available(f, 2, 1, 1);
+	virtio_queue_notify(&b->dev, 2);
+	assert_int_equal(used_idx(f, 2), 0);
+	assert_int_equal(b->stats_seq, 1);
+	virtio_balloon_format_stats(b, text, sizeof(text));
+	assert_string_equal(text, "free memory (bytes)        123456789\n"
+			    "total memory (bytes)       268435456\n"
+			    "tag 40                     7\n");
+	f->interrupts = 0;
+	assert_true(virtio_balloon_request_stats(b));
+	assert_int_equal(used_idx(f, 2), 1);
+	assert_int_equal(f->interrupts, 1);
+	assert_false(virtio_balloon_request_stats(b));
+	/* The driver's next report, already waiting, is taken at its kick. */
+	virtio_queue_notify(&b->dev, 2);
+	assert_int_equal(b->stats_seq, 2);
+	virtio_balloon_format_stats(b, text, sizeof(text));
+	assert_string_equal(text, "free memory (bytes)        1\n");
+	/* A reset drops the held buffer. */
+	virtio_write_status(&b->dev, 0);
+	assert_false(virtio_balloon_request_stats(b));
+	virtio_dev_destroy(&b->dev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -618,6 +776,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_net_stream_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_net_stream_full_socket, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_net_stream_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_balloon_inflate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_balloon_free_page_reporting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_balloon_reporting_queue_follows_features, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_balloon_stats, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("virtio devices", tests, NULL, NULL);
