@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The commands that manage running VMs through their control sockets:
- * `lkvm list`, `lkvm stop|pause|resume --name VM | --all`, and `lkvm stat`.
+ * `lkvm list`, `lkvm stop|pause|resume --name VM | --all`, `lkvm stat` and
+ * `lkvm balloon`.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -286,4 +287,50 @@ int cmd_stat(int argc, char *argv[])
 	printf("VM '%s': guest memory statistics (virtio-balloon)\n%s", name, stats);
 	free(reply);
 	return 0;
+}
+
+static void balloon_usage(const char *verb)
+{
+	printf("\n usage: lkvm %s --name VM (--inflate MIB | --deflate MIB)\n\n"
+	       "    -n, --name <name>      the VM, as given to lkvm run --name (with --balloon)\n"
+	       "    -i, --inflate <MiB>    grow the balloon: the guest gives this much RAM back\n"
+	       "    -d, --deflate <MiB>    shrink it: the guest gets this much back\n\n", verb);
+}
+
+/* lkvm balloon: move the balloon's target, as kvmtool's command does. */
+int cmd_balloon(int argc, char *argv[])
+{
+	const char *name = NULL, *inflate = NULL, *deflate = NULL, *amount;
+	const struct command_option opts[] = {
+		{ "name", 'n', &name, NULL },
+		{ "inflate", 'i', &inflate, NULL },
+		{ "deflate", 'd', &deflate, NULL },
+		{ NULL },
+	};
+	int ret = command_options_handle("balloon", opts, argc, argv, balloon_usage);
+	struct ctl_balloon req = { 0 };
+	unsigned long mib;
+	char *end;
+
+	if (ret >= 0)
+		return ret;
+	if (!name) {
+		pr_err("balloon: give --name VM");
+		return 1;
+	}
+	if (!inflate == !deflate) {
+		pr_err("balloon: give one of --inflate MIB or --deflate MIB");
+		return 1;
+	}
+	amount = inflate ?: deflate;
+	errno = 0;
+	mib = strtoul(amount, &end, 10);
+	if (errno || end == amount || *end || *amount == '-' || !mib ||
+	    mib > CTL_BALLOON_MAX_MIB) {
+		pr_err("--%s %s: a number of MiB, 1 to %d", inflate ? "inflate" : "deflate", amount,
+		       CTL_BALLOON_MAX_MIB);
+		return 1;
+	}
+	req.delta_mib = inflate ? (int32_t)mib : -(int32_t)mib;
+	return control_request(name, CTL_VM_BALLOON_SET, &req, sizeof(req));
 }

@@ -10,6 +10,7 @@ int cmd_list(int argc, char *argv[]);
 int cmd_stop(int argc, char *argv[]);
 int cmd_pause(int argc, char *argv[]);
 int cmd_stat(int argc, char *argv[]);
+int cmd_balloon(int argc, char *argv[]);
 int cmd_resume(int argc, char *argv[]);
 int cmd_snapshot(int argc, char *argv[]);
 

@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{ "pause", "Pause a running virtual machine", cmd_pause },
 	{ "resume", "Resume a paused virtual machine", cmd_resume },
 	{ "stat", "Show a running VM's memory statistics (with --balloon)", cmd_stat },
+	{ "balloon", "Inflate or deflate a running VM's balloon (with --balloon)", cmd_balloon },
 	{ "snapshot", "Save a running virtual machine, for lkvm run --restore", cmd_snapshot },
 	{ "sdei", "Signal an SDEI event to a running VM, or show its SDEI state", cmd_sdei },
 	{ "ras", "Inject a hardware error into a running VM, show its RAS state, decode a record", cmd_ras },

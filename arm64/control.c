@@ -104,20 +104,39 @@ static int handle_vm(struct vm *vm, uint32_t type, char *text)
 	}
 }
 
-/* lkvm stat: the last report, and a request for the next one. */
-static int handle_balloon(struct vm *vm, char *text)
+/*
+ * lkvm stat: the last report, and a request for the next one; lkvm
+ * balloon: a new target, in whole MiB, between none and all of RAM.
+ */
+static int handle_balloon(struct vm *vm, uint32_t type, const struct ctl_balloon *req,
+			  char *text)
 {
 	struct virtio_balloon *b = &vm->devices->balloon;
+	int64_t pages;
 	size_t used;
 
 	if (!b->dev.ops) {
 		snprintf(text, CTL_MAX_REPLY, "VM '%s' runs without --balloon", vm->name);
 		return -ENOTSUP;
 	}
+	if (type == CTL_VM_BALLOON_SET &&
+	    (req->reserved || req->delta_mib < -CTL_BALLOON_MAX_MIB ||
+	     req->delta_mib > CTL_BALLOON_MAX_MIB)) {
+		snprintf(text, CTL_MAX_REPLY, "balloon: a malformed request");
+		return -EINVAL;
+	}
 	pthread_mutex_lock(&b->dev.lock);
-	used = snprintf(text, CTL_MAX_REPLY, "seq %llu\n", (unsigned long long)b->stats_seq);
-	virtio_balloon_format_stats(b, text + used, CTL_MAX_REPLY - used);
-	virtio_balloon_request_stats(b);
+	if (type == CTL_VM_BALLOON_SET) {
+		pages = (int64_t)virtio_balloon_target(b) + (int64_t)req->delta_mib * 256;
+		virtio_balloon_set_target(b, pages < 0 ? 0 : pages > UINT32_MAX ? UINT32_MAX : pages);
+		snprintf(text, CTL_MAX_REPLY, "VM '%s': balloon target %u MiB (it holds %u MiB)\n",
+			 vm->name, virtio_balloon_target(b) / 256, virtio_balloon_actual(b) / 256);
+	} else {
+		used = snprintf(text, CTL_MAX_REPLY, "seq %llu\n",
+				(unsigned long long)b->stats_seq);
+		virtio_balloon_format_stats(b, text + used, CTL_MAX_REPLY - used);
+		virtio_balloon_request_stats(b);
+	}
 	pthread_mutex_unlock(&b->dev.lock);
 	return 0;
 }
@@ -143,7 +162,8 @@ static int vm_control_request(void *opaque, const struct control_msg *msg, char 
 	case CTL_VM_RESUME:
 		return handle_vm(vm, msg->type, text);
 	case CTL_VM_BALLOON_STATS:
-		return handle_balloon(vm, text);
+	case CTL_VM_BALLOON_SET:
+		return handle_balloon(vm, msg->type, msg->payload, text);
 	default:
 		return handle_ras(vm, msg->type, msg->payload, text);
 	}

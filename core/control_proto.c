@@ -26,6 +26,8 @@ bool ctl_well_formed(const struct ctl_header *hdr)
 		return hdr->len == sizeof(struct ctl_ras_poison);
 	case CTL_VM_SNAPSHOT:
 		return hdr->len == sizeof(struct ctl_snapshot);
+	case CTL_VM_BALLOON_SET:
+		return hdr->len == sizeof(struct ctl_balloon);
 	default:
 		return false;
 	}

@@ -31,6 +31,7 @@ enum ctl_type {
 	/* no payload; reply "seq N\n" then the guest's memory statistics,
 	 * N counting the reports the guest sent; asks it for a new one */
 	CTL_VM_BALLOON_STATS = 11,
+	CTL_VM_BALLOON_SET = 12,	/* struct ctl_balloon */
 };
 
 struct ctl_header {
@@ -74,6 +75,14 @@ enum ctl_snapshot_fd {
 	CTL_SNAPSHOT_FD_MEMORY,
 	CTL_SNAPSHOT_FD_TAGS,		/* MTE's tags; left empty without MTE */
 	CTL_SNAPSHOT_NR_FDS,
+};
+
+/* lkvm balloon: the balloon's target grows (or, negative, shrinks) by this. */
+#define CTL_BALLOON_MAX_MIB	(1 << 20)
+
+struct ctl_balloon {
+	int32_t delta_mib;	/* -CTL_BALLOON_MAX_MIB to CTL_BALLOON_MAX_MIB */
+	uint32_t reserved;	/* 0 */
 };
 
 struct ctl_snapshot {

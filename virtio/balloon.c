@@ -142,6 +142,24 @@ bool virtio_balloon_request_stats(struct virtio_balloon *b)
 	return true;
 }
 
+void virtio_balloon_set_target(struct virtio_balloon *b, uint32_t pages)
+{
+	uint64_t max = b->dev.mem->size >> BALLOON_PFN_SHIFT;
+
+	put_le32(b->config, pages < max ? pages : max);
+	virtio_config_changed(&b->dev);
+}
+
+uint32_t virtio_balloon_target(const struct virtio_balloon *b)
+{
+	return get_le32(b->config);
+}
+
+uint32_t virtio_balloon_actual(const struct virtio_balloon *b)
+{
+	return get_le32(b->config + 4);
+}
+
 static const char *const stat_names[] = {
 	"swapped in (bytes)", "swapped out (bytes)", "major faults", "minor faults",
 	"free memory (bytes)", "total memory (bytes)", "available memory (bytes)",
@@ -152,9 +170,10 @@ static const char *const stat_names[] = {
 
 void virtio_balloon_format_stats(const struct virtio_balloon *b, char *buf, size_t len)
 {
-	size_t used = 0;
-
-	buf[0] = 0;
+	size_t used = snprintf(buf, len, "%-26s %llu\n%-26s %llu\n", "balloon target (bytes)",
+			(unsigned long long)virtio_balloon_target(b) << BALLOON_PFN_SHIFT,
+			"balloon size (bytes)",
+			(unsigned long long)virtio_balloon_actual(b) << BALLOON_PFN_SHIFT);
 	for (unsigned int i = 0; i < b->nr_stats && used < len; i++) {
 		const struct balloon_stat *s = &b->stats[i];
 		char unknown[16];

@@ -18,11 +18,11 @@ struct balloon_stat {
 };
 
 /*
- * virtio-balloon (Virtio 1.2, 5.5) for free page reporting: the pages a
+ * virtio-balloon (Virtio 1.2, 5.5) with free page reporting: the pages a
  * Linux guest reports free, and those it puts in the balloon, go back to
  * the host (@discard, whole host pages only), and the guest's memory
- * statistics are kept for lkvm stat. The host sets no target, so the
- * balloon stays empty unless a driver inflates it on its own.
+ * statistics are kept for lkvm stat. The balloon's size is the host's
+ * to set (lkvm balloon), the driver's to reach.
  */
 struct virtio_balloon {
 	struct virtio_dev dev;
@@ -48,6 +48,14 @@ int virtio_balloon_init(struct virtio_balloon *b, const struct vq_guest_mem *mem
  * With the device's lock held.
  */
 bool virtio_balloon_request_stats(struct virtio_balloon *b);
+/*
+ * Ask the driver for a balloon of @pages 4 KiB pages (at most the RAM's),
+ * with the lock held.
+ */
+void virtio_balloon_set_target(struct virtio_balloon *b, uint32_t pages);
+/* The pages asked for, and those the driver says it holds. */
+uint32_t virtio_balloon_target(const struct virtio_balloon *b);
+uint32_t virtio_balloon_actual(const struct virtio_balloon *b);
 /* The statistics as text, one per line, into @buf. With the lock held. */
 void virtio_balloon_format_stats(const struct virtio_balloon *b, char *buf, size_t len);
 

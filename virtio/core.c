@@ -156,6 +156,15 @@ void virtio_write_status(struct virtio_dev *dev, uint8_t status)
 	}
 }
 
+void virtio_config_changed(struct virtio_dev *dev)
+{
+	dev->config_generation++;
+	if (!(dev->status & VIRTIO_STATUS_DRIVER_OK) || dev->broken)
+		return;
+	dev->isr |= VIRTIO_ISR_CONFIG;
+	dev->transport->interrupt(dev, -1);
+}
+
 void virtio_kick_live_queues(struct virtio_dev *dev)
 {
 	for (unsigned int q = 0; q < dev->ops->nr_queues; q++)

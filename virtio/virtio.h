@@ -155,6 +155,11 @@ void virtio_config_read(struct virtio_dev *dev, uint32_t offset, uint8_t *data,
 			uint32_t len);
 void virtio_config_write(struct virtio_dev *dev, uint32_t offset,
 			 const uint8_t *data, uint32_t len);
+/*
+ * The device changed its configuration (a host-side setting): a new
+ * generation, and the configuration interrupt once the driver runs.
+ */
+void virtio_config_changed(struct virtio_dev *dev);
 /* Read and clear the interrupt status (the INTx and MMIO ISR read). */
 uint32_t virtio_isr_read_clear(struct virtio_dev *dev);
 

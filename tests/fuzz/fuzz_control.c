@@ -42,6 +42,7 @@ static int64_t payload_size(uint32_t type)
 		return 32;
 	case CTL_RAS_POISON:
 	case CTL_VM_SNAPSHOT:
+	case CTL_VM_BALLOON_SET:
 		return 8;
 	case CTL_SDEI_STATUS:
 	case CTL_RAS_STATUS:
@@ -125,7 +126,7 @@ static size_t connection(struct ctl_request *req, const uint8_t *stream,
 			check(!memcmp(base, stream, used));
 			check(ctl_well_formed(&req->msg.hdr));
 			check(req->msg.hdr.type >= CTL_SDEI_SIGNAL &&
-			      req->msg.hdr.type <= CTL_VM_BALLOON_STATS);
+			      req->msg.hdr.type <= CTL_VM_BALLOON_SET);
 			return used;
 		}
 	}

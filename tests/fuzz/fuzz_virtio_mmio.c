@@ -42,7 +42,8 @@
  *     guest only while it runs;
  *   - balloon: what it gives back to the host is whole 4 KiB pages of
  *     guest RAM, and it holds at most one statistics buffer, which lkvm
- *     asking for statistics (now and then) gives back.
+ *     asking for statistics (now and then) gives back; a target lkvm sets
+ *     is never beyond RAM.
  */
 #include <errno.h>
 #include <linux/vhost.h>
@@ -465,10 +466,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		case 6: {	/* host input for the console; vsock: vhost used buffers;
-				 * balloon: lkvm stat */
+				 * balloon: lkvm stat or lkvm balloon */
 			uint8_t buf[64];
 			uint32_t n = pick(&p, end);
 
+			if (w->is_balloon && (n & 1)) {
+				/* lkvm balloon: a new target, never beyond RAM */
+				virtio_balloon_set_target(&w->balloon, n * 7);
+				check(virtio_balloon_target(&w->balloon) <= w->mem.size / PAGE);
+				break;
+			}
 			if (w->is_balloon) {
 				bool held = w->balloon.stats_held;
 				bool asked = virtio_balloon_request_stats(&w->balloon);

@@ -1,12 +1,44 @@
 # --balloon: virtio-balloon with free page reporting, sourced by the modes
 # that run it. A Linux guest holds 200 MiB and lets it go; lkvm's resident
 # memory, read from /proc, falls back as the guest reports the pages free.
-# lkvm stat shows the guest's statistics; refused: stat of a VM without a
-# balloon, a snapshot.
+# lkvm stat shows the guest's statistics; lkvm balloon inflates and
+# deflates it; refused: stat of a VM without a balloon, a snapshot.
 
 # rss PID: its resident set, in KiB.
 rss() {
 	sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB$/\1/p' /proc/$1/status
+}
+
+# balloon_size: what lkvm stat says the guest holds in the balloon.
+balloon_size() {
+	lkvm stat -n balloon -m 2>/dev/null | awk '/^balloon size \(bytes\)/ { print $NF }'
+}
+
+# free_memory: what the guest says is free, from lkvm stat.
+free_memory() {
+	lkvm stat -n balloon -m 2>/dev/null | awk '/^free memory \(bytes\)/ { print $NF }'
+}
+
+# until_balloon_size BYTES: up to a minute, until the guest holds that.
+until_balloon_size() {
+	n=0
+	until [ "$(balloon_size)" = $1 ] || [ $n -gt 60 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+}
+
+# lkvm balloon -i 128, until the guest holds it; then -d 128, until it is empty.
+balloon_inflate_deflate() {
+	free_before=$(free_memory)
+	lkvm balloon -n balloon -i 128 > /tmp/balloon.inflate 2>&1
+	echo "rc=$?" >> /tmp/balloon.inflate
+	until_balloon_size 134217728
+	inflated=$(balloon_size) free_inflated=$(free_memory)
+	lkvm balloon -n balloon -d 128 > /tmp/balloon.deflate 2>&1
+	echo "rc=$?" >> /tmp/balloon.deflate
+	until_balloon_size 0
+	deflated=$(balloon_size)
 }
 
 balloon_checks() {
@@ -29,6 +61,7 @@ balloon_checks() {
 		fi
 		lkvm stat -n balloon -m > /tmp/balloon.stat 2>&1
 		echo "rc=$?" >> /tmp/balloon.stat
+		balloon_inflate_deflate
 		rm -rf /tmp/balloon.snap
 		lkvm snapshot --name balloon /tmp/balloon.snap > /tmp/balloon.snapout 2>&1
 		echo "rc=$?" >> /tmp/balloon.snapout
@@ -49,6 +82,13 @@ balloon_checks() {
 		      grep -q "^VM '\''balloon'\'': guest memory statistics (virtio-balloon)$" /tmp/balloon.stat &&
 		      [ "$total_kib" = "$(value balloon L2-MEMTOTAL-KB)" ] &&
 		      grep -q "^free memory (bytes) *[0-9][0-9]*$" /tmp/balloon.stat'
+	echo "#   guest free memory: $free_before bytes, $free_inflated with 128 MiB in the balloon"
+	expect -f /tmp/balloon.inflate "lkvm balloon -i 128: the guest puts 128 MiB in the balloon, which its free memory loses" \
+		eval '[ "$(cat /tmp/balloon.inflate)" = "VM '\''balloon'\'': balloon target 128 MiB (it holds 0 MiB)
+rc=0" ] && [ "$inflated" = 134217728 ] && [ $((free_before - free_inflated)) -ge 125829120 ]'
+	expect -f /tmp/balloon.deflate "lkvm balloon -d 128: the guest takes it all back" \
+		eval 'grep -qx "VM '\''balloon'\'': balloon target 0 MiB (it holds 128 MiB)" /tmp/balloon.deflate &&
+		      [ "$deflated" = 0 ]'
 	expect -f /tmp/balloon.snapout "lkvm snapshot of a --balloon VM: refused in one line; the VM runs on" \
 		eval '[ "$(cat /tmp/balloon.snapout)" = "lkvm: VM '\''balloon'\'': a VM with --balloon cannot be snapshotted yet
 rc=1" ] && [ ! -e /tmp/balloon.snap/manifest ] && [ "$status" = 0 ]'
@@ -59,6 +99,10 @@ rc=1" ] && [ ! -e /tmp/balloon.snap/manifest ] && [ "$status" = 0 ]'
 	wait_line /tmp/noballoon.out "TICK 1"
 	one_line_error "lkvm stat of a VM without --balloon: one line, exit 1" \
 		"^lkvm: VM 'noballoon' runs without --balloon$" lkvm stat -n noballoon -m
+	one_line_error "lkvm balloon of a VM without --balloon: one line, exit 1" \
+		"^lkvm: VM 'noballoon' runs without --balloon$" lkvm balloon -n noballoon -i 16
+	one_line_error "lkvm balloon -i 0: one line, exit 1" \
+		"^lkvm: --inflate 0: a number of MiB, 1 to 1048576$" lkvm balloon -n noballoon -i 0
 	lkvm stop --name noballoon >/dev/null 2>&1
 	wait $vm_pid
 }

@@ -744,7 +744,9 @@ static void test_balloon_stats(void **state)
 	assert_int_equal(used_idx(f, 2), 0);
 	assert_int_equal(b->stats_seq, 1);
 	virtio_balloon_format_stats(b, text, sizeof(text));
-	assert_string_equal(text, "free memory (bytes)        123456789\n"
+	assert_string_equal(text, "balloon target (bytes)     0\n"
+			    "balloon size (bytes)       0\n"
+			    "free memory (bytes)        123456789\n"
 			    "total memory (bytes)       268435456\n"
 			    "tag 40                     7\n");
 	f->interrupts = 0;
@@ -756,10 +758,42 @@ static void test_balloon_stats(void **state)
 	virtio_queue_notify(&b->dev, 2);
 	assert_int_equal(b->stats_seq, 2);
 	virtio_balloon_format_stats(b, text, sizeof(text));
-	assert_string_equal(text, "free memory (bytes)        1\n");
+	assert_string_equal(text + strcspn(text, "f"), "free memory (bytes)        1\n");
 	/* A reset drops the held buffer. */
 	virtio_write_status(&b->dev, 0);
 	assert_false(virtio_balloon_request_stats(b));
+	virtio_dev_destroy(&b->dev);
+}
+
+/* lkvm balloon: a target the driver is told of; the size it reports. */
+static void test_balloon_target(void **state)
+{
+	struct fixture *f = *state;
+	struct virtio_balloon *b = balloon_ready(f, BALLOON_STATS_VQ | BALLOON_REPORTING);
+	uint8_t actual[4];
+	char text[1024];
+
+	f->interrupts = 0;
+	virtio_balloon_set_target(b, 16);
+	assert_int_equal(get_le32(b->config), 16);
+	assert_int_equal(f->interrupts, 1);
+	assert_true(b->dev.isr & VIRTIO_ISR_CONFIG);
+	/* Never more than RAM. */
+	virtio_balloon_set_target(b, 0xffffffff);
+	assert_int_equal(virtio_balloon_target(b), MEM_SIZE / PAGE);
+	/* The driver writes actual; num_pages is the device's alone. */
+	put_le32(actual, 12);
+	virtio_config_write(&b->dev, 4, actual, 4);
+	virtio_config_write(&b->dev, 0, actual, 4);
+	assert_int_equal(virtio_balloon_actual(b), 12);
+	assert_int_equal(virtio_balloon_target(b), MEM_SIZE / PAGE);
+	virtio_balloon_format_stats(b, text, sizeof(text));
+	assert_string_equal(text, "balloon target (bytes)     262144\n"
+			    "balloon size (bytes)       49152\n");
+	/* A reset: the driver's size goes, the host's target stays. */
+	virtio_write_status(&b->dev, 0);
+	assert_int_equal(virtio_balloon_actual(b), 0);
+	assert_int_equal(virtio_balloon_target(b), MEM_SIZE / PAGE);
 	virtio_dev_destroy(&b->dev);
 }
 
@@ -781,6 +815,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_balloon_reporting_queue_follows_features, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_balloon_stats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_balloon_target, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("virtio devices", tests, NULL, NULL);
