@@ -48,7 +48,15 @@ balloon_checks() {
 	held= freed= pid=
 	if wait_line /tmp/balloon.out L2-BALLOON-HELD; then
 		pid=$(lkvm list | awk '$2 == "balloon" { print $1 }')
+		# The peak while the guest holds it: dd may still be filling it.
 		held=$(rss $pid)
+		n=0
+		until has balloon "^L2-BALLOON-FREED" || [ $n -gt 120 ]; do
+			cur=$(rss $pid)
+			[ "${cur:-0}" -gt "$held" ] && held=$cur
+			sleep 1
+			n=$((n + 1))
+		done
 		if wait_line /tmp/balloon.out L2-BALLOON-FREED; then
 			# Linux reports free pages 2 s after they gather; allow a minute.
 			n=0
