@@ -168,10 +168,7 @@ static int vm_command(struct action *act, int argc, char *argv[])
 	if (all) {
 		if (for_each_socket(act_on_live, act))
 			return 1;
-	} else if (control_client_dir(path, sizeof(path))) {
-		return 1;
-	} else if (control_socket_path(name, path, sizeof(path))) {
-		pr_err("--name %s: name too long", name);
+	} else if (control_client_path(name, path, sizeof(path))) {
 		return 1;
 	} else {
 		act_on(name, path, act);
@@ -250,12 +247,8 @@ int cmd_stat(int argc, char *argv[])
 		pr_err("stat: give --name VM");
 		return 1;
 	}
-	if (control_client_dir(path, sizeof(path)))
+	if (control_client_path(name, path, sizeof(path)))
 		return 1;
-	if (control_socket_path(name, path, sizeof(path))) {
-		pr_err("--name %s: name too long", name);
-		return 1;
-	}
 	for (int waited = 0; waited <= STAT_WAIT_MS; waited += 100) {
 		free(reply);
 		ret = control_exchange(path, CTL_VM_BALLOON_STATS, NULL, 0, &reply);

@@ -81,12 +81,8 @@ static int take_snapshot(const char *name, const char *dir, bool stop)
 	unsigned int nr = 0;
 	char path[108], why[160], *reply = NULL;
 
-	if (control_client_dir(path, sizeof(path)))
+	if (control_client_path(name, path, sizeof(path)))
 		return 1;
-	if (control_socket_path(name, path, sizeof(path))) {
-		pr_err("--name %s: name too long", name);
-		return 1;
-	}
 	if (snap_dir_create(dir, &dirfd, why, sizeof(why))) {
 		pr_err("snapshot: %s", why);
 		return 1;

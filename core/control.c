@@ -457,6 +457,17 @@ int control_exchange_fds(const char *path, uint32_t type, const void *payload,
 	return hdr.type;
 }
 
+int control_client_path(const char *name, char *path, size_t len)
+{
+	if (control_client_dir(path, len))
+		return -1;
+	if (control_socket_path(name, path, len)) {
+		pr_err("--name %s: name too long", name);
+		return -1;
+	}
+	return 0;
+}
+
 int control_request(const char *name, uint32_t type, const void *payload,
 		    uint32_t len)
 {
@@ -470,12 +481,8 @@ int control_request_fds(const char *name, uint32_t type, const void *payload,
 	char *text;
 	int ret;
 
-	if (control_client_dir(path, sizeof(path)))
+	if (control_client_path(name, path, sizeof(path)))
 		return 1;
-	if (control_socket_path(name, path, sizeof(path))) {
-		pr_err("--name %s: name too long", name);
-		return 1;
-	}
 	ret = control_exchange_fds(path, type, payload, len, fds, nr_fds, &text);
 	if (ret == -EPROTO)
 		pr_err("--name %s: the VM did not answer", name);

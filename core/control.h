@@ -44,6 +44,11 @@ int control_socket_path(const char *name, char *buf, size_t len);
 const char *control_dir_distrust(const char *dir, char *buf, size_t len);
 /* Client side: control_dir(), refused with one printed line if not trusted. */
 int control_client_dir(char *buf, size_t len);
+/*
+ * Client side: VM @name's socket path into @path, or -1 with the reason
+ * printed in one line (a directory not to be trusted, a name too long).
+ */
+int control_client_path(const char *name, char *path, size_t len);
 /* Does a VM answer on the socket at @path? */
 bool control_socket_alive(const char *path);
 
